@@ -1,0 +1,58 @@
+# kpilib: `make demo` starts a demo organisation, `make test` runs lint and the test suite.
+# Both need only python3 (3.12 or later somewhere on the machine) and pip.
+
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+export KPILIB_DATA_DIR ?= $(CURDIR)/var
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Django 6 needs Python 3.12+: take the first interpreter that is new enough,
+# including pyenv's installed versions when the default python3 is older.
+PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 python3 \
+	$$(ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python 2>/dev/null | sort -V); do \
+	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
+	  then command -v $$p; break; fi; done)
+
+.PHONY: demo test lint venv messages lock clean
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	@if [ -z "$(PYTHON)" ]; then echo "kpilib needs Python 3.12 or later (Django 6); none was found. Install python3.12 and retry." >&2; exit 1; fi
+	@echo "Creating $(VENV) with $(PYTHON)"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@touch $@
+
+venv: $(VENV)/.installed
+
+lint: venv
+	$(BIN)/ruff check src tests benchmarks
+
+test: venv lint
+	$(BIN)/python -m pytest
+	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_TEST_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+	  echo "== PostgreSQL answers at $(PG_TEST_URL): running the suite again on it"; \
+	  DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest; \
+	else echo "== PostgreSQL not reachable at $(PG_TEST_URL): skipped the PostgreSQL run"; fi
+
+demo: venv
+	$(BIN)/kpilib manage demo_setup
+	@trap 'kill 0' EXIT INT TERM; \
+	$(BIN)/kpilib manage db_worker --queue-name '*' >"$(KPILIB_DATA_DIR)/worker.log" 2>&1 & \
+	$(BIN)/kpilib manage demo_serve --addrport $(HOST):$(PORT)
+
+# Recompile the translation catalogues after editing a .po file (needs GNU gettext).
+messages: venv
+	cd src/kpilib && ../../$(BIN)/django-admin makemessages -l zh_Hans -l en --settings=kpilib.config.settings.base --ignore='*/tests/*'
+	cd src/kpilib && ../../$(BIN)/django-admin compilemessages --settings=kpilib.config.settings.base
+
+lock:
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.12 --universal -o requirements.lock
+
+clean:
+	rm -rf $(VENV) var

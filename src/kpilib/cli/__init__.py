@@ -1,0 +1,1 @@
+"""The `kpilib` console command: offline scoring and checks, and database commands."""

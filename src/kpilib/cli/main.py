@@ -1,0 +1,37 @@
+"""Entry point of the `kpilib` console command; registers each command module.
+
+Offline commands (score, ahp, library lint, demo-data) must start without importing
+Django: command modules import Django and heavy libraries inside their functions only.
+"""
+
+import typer
+
+from kpilib.cli import manage
+
+app = typer.Typer(
+    name="kpilib",
+    help="kpilib: presales performance KPI library and appraisal platform (售前绩效考核指标库).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def main() -> None:
+    """kpilib: presales performance KPI library and appraisal platform (售前绩效考核指标库)."""
+
+
+app.command(
+    "manage",
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    help="Run any Django management command (migrate, createsuperuser, db_worker, ...).",
+)(manage.manage)
+
+
+def run() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    run()

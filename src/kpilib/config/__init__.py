@@ -1,0 +1,1 @@
+"""Django project configuration: settings, URL map, WSGI/ASGI entry points."""

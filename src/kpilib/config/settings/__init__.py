@@ -1,0 +1,1 @@
+"""Settings package: `base` reads the environment (production-safe defaults), `test` for pytest."""
