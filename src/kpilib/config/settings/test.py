@@ -6,7 +6,7 @@ import tempfile
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("KPILIB_DATA_DIR", tempfile.mkdtemp(prefix="kpilib-test-"))
 
-from .base import *  # noqa: E402,F403
+from .base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

@@ -1,0 +1,121 @@
+"""Who may do what: the one module that decides every access in views, the API and the admin.
+
+Roles: HR admin (everything), manager (reads their org subtree: units they head and
+everyone reporting to them, directly or not), employee (own data). Plan administrators
+and 360 reviewers gain their rights from the objects that delegate them (plans, feedback
+tasks) and are decided here too as those capabilities arrive.
+
+Objects a user may not see are reported as missing (404), never as forbidden, so that
+guessing ids reveals nothing; actions a user's role does not allow are forbidden (403).
+"""
+
+from enum import StrEnum
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from kpilib.org.models import Employee, OrgUnit
+
+HR_ADMIN_GROUP = "HR admin"
+
+
+class Role(StrEnum):
+    HR_ADMIN = "hr_admin"
+    PLAN_ADMIN = "plan_admin"
+    MANAGER = "manager"
+    EMPLOYEE = "employee"
+    REVIEWER = "reviewer"
+
+
+class Action(StrEnum):
+    VIEW_PEOPLE = "view_people"  # the people list (scoped to what the user may see)
+    EDIT_ORG = "edit_org"  # create/change org units, positions, employees
+    IMPORT_EMPLOYEES = "import_employees"
+    VIEW_AUDIT = "view_audit"
+    VIEW_ORG_TREE = "view_org_tree"
+    USE_ADMIN = "use_admin"
+
+
+def is_hr_admin(user: Any) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    cached = getattr(user, "_kpilib_is_hr_admin", None)
+    if cached is None:
+        cached = user.groups.filter(name=HR_ADMIN_GROUP).exists()
+        user._kpilib_is_hr_admin = cached
+    return bool(cached)
+
+
+def employee_of(user: Any) -> Employee | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        return user.employee  # type: ignore[no-any-return]
+    except Employee.DoesNotExist:
+        return None
+
+
+def managed_employee_ids(employee: Employee) -> set[int]:
+    """Everyone below `employee`: members of the units they head and their report chains."""
+    unit_paths = list(OrgUnit.objects.filter(head=employee).values_list("path", flat=True))
+    in_units = Q(pk__in=[])
+    for path in unit_paths:
+        in_units |= Q(org_unit__path__startswith=path)
+    below = set(Employee.objects.filter(in_units).values_list("pk", flat=True))
+    frontier = {employee.pk} | below
+    while frontier:
+        reports = set(Employee.objects.filter(manager__in=frontier).values_list("pk", flat=True))
+        frontier = reports - below
+        below |= reports
+    below.discard(employee.pk)
+    return below
+
+
+def roles_of(user: Any) -> set[Role]:
+    roles: set[Role] = set()
+    if is_hr_admin(user):
+        roles.add(Role.HR_ADMIN)
+    employee = employee_of(user)
+    if employee is not None:
+        roles.add(Role.EMPLOYEE)
+        if employee.headed_units.exists() or employee.reports.exists():
+            roles.add(Role.MANAGER)
+    return roles
+
+
+def visible_employees(user: Any) -> QuerySet[Employee]:
+    """The employees whose records and results `user` may read."""
+    employees = Employee.objects.all()
+    if is_hr_admin(user):
+        return employees
+    employee = employee_of(user)
+    if employee is None:
+        return employees.none()
+    return employees.filter(pk__in=managed_employee_ids(employee) | {employee.pk})
+
+
+def allowed(user: Any, action: Action) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if action == Action.VIEW_PEOPLE:
+        return bool(roles_of(user) & {Role.HR_ADMIN, Role.MANAGER})
+    # Changing the organisation, importing people, reading the trail and the admin are HR's.
+    return is_hr_admin(user)
+
+
+def require(user: Any, action: Action) -> None:
+    """Raise PermissionDenied (403) unless `user` may perform `action`."""
+    if not allowed(user, action):
+        raise PermissionDenied(action.value)
+
+
+def employee_for(user: Any, pk: int) -> Employee:
+    """The employee with id `pk` if `user` may see them; otherwise 404, as if it did not exist."""
+    try:
+        return visible_employees(user).select_related("org_unit", "position", "manager").get(pk=pk)
+    except Employee.DoesNotExist:
+        raise Http404("No such employee") from None

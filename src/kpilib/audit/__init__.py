@@ -1,0 +1,1 @@
+"""Audit trail: who created, changed or deleted what, with before/after values."""

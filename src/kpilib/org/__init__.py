@@ -1,0 +1,1 @@
+"""Organisation: the org-unit tree, positions and employees (leavers keep their history)."""

@@ -1,0 +1,10 @@
+"""App configuration for the organisation."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OrgConfig(AppConfig):
+    name = "kpilib.org"
+    label = "org"
+    verbose_name = _("Organisation")

@@ -1,0 +1,65 @@
+"""Reading the organisation: counts, the unit tree, people lists."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from kpilib.org.models import Employee, OrgUnit, Position
+
+
+@dataclass(frozen=True)
+class OrgCounts:
+    active_employees: int
+    leavers: int
+    org_units: int
+    positions: int
+
+
+def org_counts() -> OrgCounts:
+    people = Employee.objects.aggregate(
+        active=Count("pk", filter=Q(left_on__isnull=True)),
+        left=Count("pk", filter=Q(left_on__isnull=False)),
+    )
+    return OrgCounts(
+        active_employees=people["active"],
+        leavers=people["left"],
+        org_units=OrgUnit.objects.count(),
+        positions=Position.objects.count(),
+    )
+
+
+@dataclass(frozen=True)
+class OrgTreeNode:
+    unit: OrgUnit
+    depth: int
+    headcount: int
+
+
+def org_tree() -> list[OrgTreeNode]:
+    """Every unit in depth-first order with its own active headcount."""
+    units = (
+        OrgUnit.objects.select_related("head")
+        .annotate(headcount=Count("employees", filter=Q(employees__left_on__isnull=True)))
+        .order_by("path")
+    )
+    # Paths hold ids, so ordering by path alone is depth-first but not by name among
+    # siblings; sort by the chain of names instead.
+    by_id = {unit.pk: unit for unit in units}
+
+    def name_chain(unit: OrgUnit) -> list[str]:
+        return [by_id[int(part)].name for part in unit.path.strip("/").split("/") if part]
+
+    ordered = sorted(by_id.values(), key=name_chain)
+    return [OrgTreeNode(unit=u, depth=u.depth, headcount=u.headcount) for u in ordered]
+
+
+def employees_search(
+    employees: QuerySet[Employee], *, query: str = "", include_leavers: bool = False
+) -> QuerySet[Employee]:
+    if query:
+        employees = employees.filter(
+            Q(name__icontains=query) | Q(employee_id__icontains=query) | Q(email__icontains=query)
+        )
+    if not include_leavers:
+        employees = employees.filter(left_on__isnull=True)
+    return employees.select_related("org_unit", "position", "manager")

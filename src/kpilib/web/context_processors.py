@@ -1,0 +1,38 @@
+"""Navigation entries for the signed-in user, decided by the permissions module."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from kpilib.accounts.permissions import Action, allowed, roles_of
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    if not user.is_authenticated:
+        return {"nav_items": [], "user_roles": set()}
+    items = [(reverse("home"), _("Home"))]
+    if allowed(user, Action.VIEW_PEOPLE):
+        items.append((reverse("people"), _("People")))
+    if allowed(user, Action.VIEW_ORG_TREE):
+        items.append((reverse("org_tree"), _("Organisation")))
+    if allowed(user, Action.IMPORT_EMPLOYEES):
+        items.append((reverse("employees_import"), _("Import employees")))
+    if allowed(user, Action.VIEW_AUDIT):
+        items.append((reverse("audit_log"), _("Audit trail")))
+    if allowed(user, Action.USE_ADMIN):
+        items.append((reverse("admin:index"), _("Administration")))
+    current = request.path
+    return {
+        "nav_items": [
+            {
+                "url": url,
+                "label": label,
+                "active": url == current or (url != "/" and current.startswith(url)),
+            }
+            for url, label in items
+        ],
+        "user_roles": roles_of(user),
+    }

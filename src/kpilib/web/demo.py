@@ -1,0 +1,103 @@
+"""Loading the demo organisation into the database, and the demo logins (one per role)."""
+
+from pathlib import Path
+
+from django.db import transaction
+
+from kpilib.accounts.models import User
+from kpilib.accounts.services import user_create, user_set_hr_admin
+from kpilib.importing import ImportReport
+from kpilib.org.models import Employee, OrgUnit
+from kpilib.org.services import employee_update, employees_import, org_unit_create, org_unit_update
+
+DEMO_PASSWORD = "kpilib-demo"
+MANAGER_POSITION = "售前经理"
+DIRECTOR_POSITION = "售前总监"
+ENGINEER_POSITION = "售前工程师"
+
+
+def demo_logins() -> list[tuple[str, str]]:
+    return [
+        ("hr", "HR admin · HR管理员"),
+        ("director", "Presales director (sees everyone) · 售前总监"),
+        ("manager", "Presales manager · 售前经理"),
+        ("engineer", "Presales engineer · 售前工程师"),
+        ("engineer_en", "Presales engineer, English UI"),
+    ]
+
+
+def demo_is_loaded() -> bool:
+    return User.objects.filter(username="hr").exists()
+
+
+@transaction.atomic
+def demo_load(*, folder: Path, engineers: int, months: int, seed: int) -> ImportReport:
+    """Generate the demo files, import them as HR would, and create one login per role."""
+    from django.utils import timezone
+
+    from kpilib.demo.generator import default_start_month, generate_demo, write_demo
+
+    dataset = generate_demo(
+        engineers=engineers,
+        months=months,
+        seed=seed,
+        start=default_start_month(months, timezone.localdate()),
+    )
+    files = write_demo(dataset, folder)
+    _create_units(dataset.org_units.iter_rows(named=True))
+    report = employees_import(
+        actor=None, data=files["employees"].read_bytes(), file_name=files["employees"].name
+    )
+    _appoint_heads()
+    _create_logins()
+    return report
+
+
+def _create_units(rows: object) -> None:
+    units: dict[str, OrgUnit] = {unit.name: unit for unit in OrgUnit.objects.all()}
+    for row in rows:  # parents come first in the generator's file
+        if row["name"] not in units:
+            units[row["name"]] = org_unit_create(
+                actor=None,
+                source="system",
+                name=row["name"],
+                kind=row["kind"],
+                parent=units.get(row["parent"]),
+            )
+
+
+def _appoint_heads() -> None:
+    """Each manager heads their own team; the director heads the company."""
+    for leader in Employee.objects.filter(
+        position__name_zh_hans__in=[MANAGER_POSITION, DIRECTOR_POSITION]
+    ).select_related("org_unit"):
+        org_unit_update(actor=None, source="system", unit=leader.org_unit, head=leader)
+
+
+def _login(username: str, employee: Employee | None, *, language: str = "") -> User:
+    user = user_create(
+        actor=None, source="system", username=username, password=DEMO_PASSWORD, language=language
+    )
+    if employee is not None:
+        employee_update(actor=None, source="system", employee=employee, user=user)
+    return user
+
+
+def _create_logins() -> None:
+    hr = _login("hr", None)
+    hr.first_name = "HR"
+    hr.save(update_fields=["first_name"])
+    user_set_hr_admin(actor=None, source="system", user=hr, hr_admin=True)
+    director = Employee.objects.filter(position__name_zh_hans=DIRECTOR_POSITION).first()
+    _login("director", director)
+    manager = (
+        Employee.objects.filter(position__name_zh_hans=MANAGER_POSITION)
+        .order_by("employee_id")
+        .first()
+    )
+    _login("manager", manager)
+    engineers = Employee.objects.filter(
+        position__name_zh_hans=ENGINEER_POSITION, manager=manager, left_on__isnull=True
+    ).order_by("employee_id")
+    _login("engineer", engineers.first(), language="zh-hans")
+    _login("engineer_en", engineers[1] if engineers.count() > 1 else None, language="en")

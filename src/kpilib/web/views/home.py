@@ -1,0 +1,32 @@
+"""The home page: one section per role the signed-in user holds."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from kpilib.accounts.permissions import Role, employee_of, roles_of, visible_employees
+from kpilib.audit.selectors import audit_events
+from kpilib.org.selectors import org_counts
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    roles = roles_of(request.user)
+    employee = employee_of(request.user)
+    context: dict[str, object] = {
+        "roles": roles,
+        "employee": employee,
+        "is_hr_admin": Role.HR_ADMIN in roles,
+        "is_manager": Role.MANAGER in roles,
+        "is_employee": Role.EMPLOYEE in roles,
+    }
+    if Role.HR_ADMIN in roles:
+        context["counts"] = org_counts()
+        context["recent_events"] = audit_events()[:8]
+    if Role.MANAGER in roles and employee is not None:
+        context["team"] = (
+            visible_employees(request.user)
+            .exclude(pk=employee.pk)
+            .select_related("position", "org_unit")[:50]
+        )
+    return render(request, "web/home.html", context)
