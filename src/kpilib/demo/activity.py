@@ -168,7 +168,7 @@ class ActivitySimulator:
         due = self.counted("revisit_due", 5.5 * self.workload, self.working, rng=rng)
         month = (due.day.astype("datetime64[M]") - self.calendar.months[0]).astype(np.int64)
         done_chance = _logistic(1.6 + 1.3 * self.form[due.person, month])
-        done_day = self.calendar.next_working_day(due.day + rng.integers(0, 12, len(due.day)))
+        done_day = self.calendar.next_working_day(due.day + rng.integers(0, 12, len(due.day)).astype("timedelta64[D]"))
         done = (rng.random(len(due.day)) < done_chance) & (done_day <= self.calendar.last_day)
         return due, FactColumns(
             person=due.person[done],

@@ -29,15 +29,19 @@ MONTHLY_INTENSITY: dict[int, float] = {
 AVERAGE_WORKING_DAYS = 21.0
 
 
+def _days(offsets: np.ndarray) -> np.ndarray:
+    return offsets.astype("timedelta64[D]")
+
+
 def public_holidays(first_year: int, last_year: int) -> np.ndarray:
     """Public holidays from `first_year` to `last_year` as a datetime64[D] array."""
     holidays: list[np.ndarray] = []
     for year in range(first_year, last_year + 1):
         holidays.append(np.array([f"{year}-01-01"], dtype="datetime64[D]"))
-        holidays.append(np.datetime64(f"{year}-05-01") + np.arange(5))
-        holidays.append(np.datetime64(f"{year}-10-01") + np.arange(7))
+        holidays.append(np.datetime64(f"{year}-05-01") + _days(np.arange(5)))
+        holidays.append(np.datetime64(f"{year}-10-01") + _days(np.arange(7)))
         if year in SPRING_FESTIVAL:
-            holidays.append(np.datetime64(SPRING_FESTIVAL[year]) + np.arange(-1, 6))
+            holidays.append(np.datetime64(SPRING_FESTIVAL[year]) + _days(np.arange(-1, 6)))
     return np.unique(np.concatenate(holidays))
 
 
@@ -96,9 +100,9 @@ class DemoCalendar:
 
     @classmethod
     def for_window(cls, first_month: np.datetime64, month_count: int) -> "DemoCalendar":
-        months = first_month + np.arange(month_count)
+        months = first_month + np.arange(month_count).astype("timedelta64[M]")
         first_day = months[0].astype("datetime64[D]")
-        end_day = (months[-1] + 1).astype("datetime64[D]")
+        end_day = (months[-1] + np.timedelta64(1, "M")).astype("datetime64[D]")
         all_days = np.arange(first_day, end_day, dtype="datetime64[D]")
         years = months.astype("datetime64[Y]").astype(int) + 1970
         business_calendar = np.busdaycalendar(

@@ -49,8 +49,8 @@ class DemoDataset:
 
 def default_start_month(months: int, today: date) -> str:
     """The first month (`YYYY-MM`) of `months` months ending with the month before `today`."""
-    last_month = np.datetime64(today, "M") - 1
-    return str(last_month - (months - 1))
+    last_month = np.datetime64(today, "M") - np.timedelta64(1, "M")
+    return str(last_month - np.timedelta64(months - 1, "M"))
 
 
 def parse_month(text: str) -> np.datetime64:

@@ -209,7 +209,7 @@ def _hire_dates_before(
     days_before = (years_before * DAYS_PER_YEAR + rng.uniform(0, 30, len(years_before))).astype(
         np.int64
     )
-    return np.busday_offset(window_start - days_before, 0, roll="forward")
+    return np.busday_offset(window_start - days_before.astype("timedelta64[D]"), 0, roll="forward")
 
 
 def _staff_hire_dates(
@@ -230,7 +230,9 @@ def _staff_hire_dates(
     if window_days > 60:
         # Keep new joiners away from the window's edges so they have some facts.
         offsets = rng.integers(30, window_days - 30, len(is_architect))
-        in_window = np.busday_offset(window_start + offsets, 0, roll="forward")
+        in_window = np.busday_offset(
+            window_start + offsets.astype("timedelta64[D]"), 0, roll="forward"
+        )
         hired = np.where(joins_in_window, in_window, hired)
     return hired
 
