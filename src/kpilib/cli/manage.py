@@ -9,8 +9,11 @@ def django_setup() -> None:
     """Configure Django for database commands (the CLI's one door into the app)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kpilib.config.settings.base")
     import django
+    from django.utils import translation
 
     django.setup()
+    # Messages on the terminal follow KPILIB_LANGUAGE (zh-hans or en); English by default.
+    translation.activate(os.environ.get("KPILIB_LANGUAGE", "en"))
 
 
 def manage(ctx: typer.Context) -> None:

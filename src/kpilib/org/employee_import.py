@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext
 
 from kpilib.tabular import LINE, InputError, Problem, read_table_bytes
 
@@ -37,12 +38,14 @@ def parse_date(text: str) -> datetime.date:
     """`YYYY-MM-DD` or `YYYY/MM/DD`; raises ValueError with the reason."""
     match = DATE_PATTERN.match(text)
     if not match:
-        raise ValueError(f"{text!r} is not a date (expected YYYY-MM-DD or YYYY/MM/DD)")
+        raise ValueError(
+            gettext("%(text)s is not a date (expected YYYY-MM-DD or YYYY/MM/DD)") % {"text": text}
+        )
     year, month, day = (int(part) for part in match.groups())
     try:
         return datetime.date(year, month, day)
-    except ValueError as error:
-        raise ValueError(f"{text!r} is not a valid date ({error})") from None
+    except ValueError:
+        raise ValueError(gettext("%(text)s is not a valid date") % {"text": text}) from None
 
 
 def read_employee_rows(data: bytes, *, file_name: str) -> list[EmployeeRow]:
@@ -51,7 +54,10 @@ def read_employee_rows(data: bytes, *, file_name: str) -> list[EmployeeRow]:
     missing = [column for column in REQUIRED_COLUMNS if column not in table.columns]
     if missing:
         raise InputError(
-            [Problem(file_name, 1, column, "required column is missing") for column in missing]
+            [
+                Problem(file_name, 1, column, gettext("required column is missing"))
+                for column in missing
+            ]
         )
     problems: list[Problem] = []
     rows: list[EmployeeRow] = []
@@ -59,7 +65,10 @@ def read_employee_rows(data: bytes, *, file_name: str) -> list[EmployeeRow]:
     for record in table.iter_rows(named=True):
         employee_id, line = str(record["employee_id"] or "").strip(), int(record[LINE] or 0)
         if employee_id in first_line:
-            reason = f"{employee_id} appears again (first on line {first_line[employee_id]})"
+            reason = gettext("%(id)s appears again (first on line %(line)d)") % {
+                "id": employee_id,
+                "line": first_line[employee_id],
+            }
             problems.append(Problem(file_name, line, "employee_id", reason))
             continue
         if employee_id:
@@ -70,7 +79,12 @@ def read_employee_rows(data: bytes, *, file_name: str) -> list[EmployeeRow]:
     for row in rows:
         if row.manager_id and row.manager_id == row.employee_id:
             problems.append(
-                Problem(file_name, row.line, "manager_id", "an employee cannot manage themselves")
+                Problem(
+                    file_name,
+                    row.line,
+                    "manager_id",
+                    gettext("an employee cannot manage themselves"),
+                )
             )
     if problems:
         raise InputError(sorted(problems, key=lambda p: (p.line or 0, p.column or "")))
@@ -88,13 +102,14 @@ def _check_record(
     found = len(problems)
     for column in REQUIRED_COLUMNS:
         if not text(column):
-            problems.append(Problem(file_name, line, column, "is empty"))
+            problems.append(Problem(file_name, line, column, gettext("is empty")))
     email = text("email")
     if email:
         try:
             validate_email(email)
         except ValidationError:
-            problems.append(Problem(file_name, line, "email", f"{email!r} is not an email address"))
+            reason = gettext("%(text)s is not an email address") % {"text": email}
+            problems.append(Problem(file_name, line, "email", reason))
     hire_date = None
     if text("hire_date"):
         try:

@@ -81,7 +81,10 @@ def _check_manager_chain(employee: Employee, manager: Employee | None) -> None:
     seen = {employee.pk}
     while manager is not None:
         if manager.pk in seen:
-            raise OrgError(f"{employee}: {manager} cannot be the manager (reporting loop)")
+            raise OrgError(
+                gettext("%(manager)s cannot manage %(employee)s: that makes a reporting loop")
+                % {"manager": manager, "employee": employee}
+            )
         seen.add(manager.pk)
         manager = manager.manager
 
@@ -153,7 +156,12 @@ def _check_managers(rows: list[EmployeeRow], file_name: str) -> None:
         Employee.objects.filter(employee_id__in=wanted).values_list("employee_id", flat=True)
     )
     problems = [
-        Problem(file_name, row.line, "manager_id", f"unknown manager {row.manager_id}")
+        Problem(
+            file_name,
+            row.line,
+            "manager_id",
+            gettext("unknown manager %(id)s") % {"id": row.manager_id},
+        )
         for row in rows
         if row.manager_id and row.manager_id not in in_file and row.manager_id not in known
     ]

@@ -24,15 +24,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("audit_log"), _("Audit trail")))
     if allowed(user, Action.USE_ADMIN):
         items.append((reverse("admin:index"), _("Administration")))
-    current = request.path
+    # The deepest entry whose address starts the current path is the active one.
+    matching = [url for url, _label in items if request.path.startswith(url)]
+    active = max(matching, key=len, default="")
     return {
         "nav_items": [
-            {
-                "url": url,
-                "label": label,
-                "active": url == current or (url != "/" and current.startswith(url)),
-            }
-            for url, label in items
+            {"url": url, "label": label, "active": url == active} for url, label in items
         ],
         "user_roles": roles_of(user),
     }

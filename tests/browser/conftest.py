@@ -1,0 +1,75 @@
+"""Playwright driving Debian's Chromium against pytest-django's live server.
+
+Without a browser the tests skip with the reason, except under CI=true where a missing
+browser is a failure. Screenshots go to a temporary folder, or to docs/images/ for the
+user guide when KPILIB_SCREENSHOTS=1 (`make screenshots`).
+"""
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("KPILIB_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DOCS_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+# to arrange data are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        message = f"no Chromium at {CHROMIUM}: install it with `apt-get install chromium`"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"browser tests cannot run under CI: {message}")
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def screenshots(tmp_path: Path) -> Path:
+    if os.environ.get("KPILIB_SCREENSHOTS") == "1":
+        DOCS_IMAGES.mkdir(parents=True, exist_ok=True)
+        return DOCS_IMAGES
+    return tmp_path
+
+
+def new_page(browser: object, live_server: object, *, locale: str) -> object:
+    context = browser.new_context(  # type: ignore[attr-defined]
+        locale=locale,
+        viewport={"width": 1280, "height": 800},
+        base_url=live_server.url,  # type: ignore[attr-defined]
+    )
+    context.set_default_timeout(10_000)
+    return context.new_page()
+
+
+def sign_in(page: object, username: str, password: str = "pw-123456") -> None:
+    page.goto("/accounts/login/")  # type: ignore[attr-defined]
+    page.fill("#id_username", username)  # type: ignore[attr-defined]
+    page.fill("#id_password", password)  # type: ignore[attr-defined]
+    page.click("button[type=submit].primary")  # type: ignore[attr-defined]
