@@ -16,7 +16,7 @@ PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 python3 \
 	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
 	  then command -v $$p; break; fi; done)
 
-.PHONY: demo test lint venv messages lock clean
+.PHONY: demo test lint venv messages lock screenshots clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@if [ -z "$(PYTHON)" ]; then echo "kpilib needs Python 3.12 or later (Django 6); none was found. Install python3.12 and retry." >&2; exit 1; fi
@@ -39,11 +39,16 @@ test: venv lint
 	  DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest; \
 	else echo "== PostgreSQL not reachable at $(PG_TEST_URL): skipped the PostgreSQL run"; fi
 
+demo: export DEBUG ?= true
 demo: venv
 	$(BIN)/kpilib manage demo_setup
 	@trap 'kill 0' EXIT INT TERM; \
 	$(BIN)/kpilib manage db_worker --queue-name '*' >"$(KPILIB_DATA_DIR)/worker.log" 2>&1 & \
 	$(BIN)/kpilib manage demo_serve --addrport $(HOST):$(PORT)
+
+# Refresh the user guide's screenshots (docs/images/) by running the browser tests.
+screenshots: venv
+	KPILIB_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser
 
 # Recompile the translation catalogues after editing a .po file (needs GNU gettext).
 messages: venv
