@@ -202,7 +202,7 @@ def _scale_reason(value: float) -> str | None:
     lowest = MIN_JUDGEMENT * (1 - JUDGEMENT_TOLERANCE)
     highest = MAX_JUDGEMENT * (1 + JUDGEMENT_TOLERANCE)
     if not lowest <= value <= highest:
-        return f"is {value:g}, outside Saaty's scale 1/9 to 9"
+        return f"is {format_judgement(value)}, outside Saaty's scale 1/9 to 9"
     return None
 
 
