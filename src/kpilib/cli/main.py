@@ -7,6 +7,7 @@ Django: command modules import Django and heavy libraries inside their functions
 import typer
 
 from kpilib.cli import manage
+from kpilib.cli.ahp import ahp
 
 app = typer.Typer(
     name="kpilib",
@@ -27,6 +28,7 @@ app.command(
     context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
     help="Run any Django management command (migrate, createsuperuser, db_worker, ...).",
 )(manage.manage)
+app.command("ahp")(ahp)
 
 
 def run() -> None:
