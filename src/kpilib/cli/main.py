@@ -8,6 +8,7 @@ import typer
 
 from kpilib.cli import manage
 from kpilib.cli.ahp import ahp
+from kpilib.cli.demo_data import demo_data
 
 app = typer.Typer(
     name="kpilib",
@@ -28,6 +29,7 @@ app.command(
     context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
     help="Run any Django management command (migrate, createsuperuser, db_worker, ...).",
 )(manage.manage)
+app.command("demo-data")(demo_data)
 app.command("ahp")(ahp)
 
 
