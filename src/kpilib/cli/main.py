@@ -6,7 +6,7 @@ Django: command modules import Django and heavy libraries inside their functions
 
 import typer
 
-from kpilib.cli import manage
+from kpilib.cli import imports, manage
 from kpilib.cli.ahp import ahp
 from kpilib.cli.demo_data import demo_data
 
@@ -27,10 +27,12 @@ def main() -> None:
 app.command(
     "manage",
     context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    add_help_option=False,  # `kpilib manage migrate --help` is Django's help
     help="Run any Django management command (migrate, createsuperuser, db_worker, ...).",
 )(manage.manage)
 app.command("demo-data")(demo_data)
 app.command("ahp")(ahp)
+app.add_typer(imports.import_app, name="import")
 
 
 def run() -> None:
