@@ -2,8 +2,8 @@
 
 This is the "as fast as the machine allows" yardstick for `kpilib score`: DuckDB reads
 the CSV in parallel and one GROUP BY computes every measure; the rules, the missing-data
-policy and the renormalisation are CASE expressions. Scored: every employee with at least
-one fact in the period. Missing data: no survey responses → satisfaction not scored and
+policy and the renormalisation are CASE expressions. Scored: every employee with a fact
+in the file, whatever its date (the file is the roster, as for `kpilib score`). Missing data: no survey responses → satisfaction not scored and
 the total renormalised over the scored indicators (100 × Σ points / Σ max points); no
 revisit due → full marks; no exam → base 0; no daily report → 0; counts default to 0.
 """
@@ -16,7 +16,10 @@ from scorecards import Scorecard, assign_ranks, grade_for, indicator
 
 MEASURES_AND_POINTS = """
 WITH facts AS (
-    SELECT employee_id, metric, customer_id, coalesce(value, 1.0) AS value
+    SELECT
+        employee_id, customer_id, coalesce(value, 1.0) AS value,
+        -- Facts outside the period still put their employee on the roster.
+        CASE WHEN occurred_on BETWEEN $first_day AND $last_day THEN metric END AS metric
     FROM read_csv(
         $facts, header = true,
         columns = {
@@ -25,7 +28,6 @@ WITH facts AS (
             'source': 'VARCHAR', 'external_id': 'VARCHAR'
         }
     )
-    WHERE occurred_on BETWEEN $first_day AND $last_day
 ),
 measures AS (
     SELECT

@@ -4,7 +4,8 @@ This is how a spreadsheet-minded script would do it and the slow end of the comp
 load every fact, then for each employee select that employee's rows from the whole frame
 and compute each indicator of product.md §4 in Python, missing-data rules and
 renormalisation included. On millions of facts the loop is slow, so `limit` scores only
-the first employees (by id) and the caller extrapolates the loop time.
+the first employees (by id) and the caller extrapolates the loop time. Scored: every
+employee with a fact in the file, whatever its date.
 """
 
 import time
@@ -23,9 +24,10 @@ def score_with_pandas(
 
     facts = pd.read_csv(facts_path, dtype={"employee_id": str, "customer_id": str})
     facts["occurred_on"] = pd.to_datetime(facts["occurred_on"]).dt.date
+    # The file is the roster: an employee with facts outside the period is still scored.
+    employees = sorted(facts["employee_id"].unique())
     facts = facts[(facts["occurred_on"] >= first_day) & (facts["occurred_on"] <= last_day)]
     facts["value"] = facts["value"].fillna(1.0)
-    employees = sorted(facts["employee_id"].unique())
     chosen = employees if limit is None else employees[:limit]
 
     loop_started = time.perf_counter()
