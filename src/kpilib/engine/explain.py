@@ -1,0 +1,260 @@
+"""One-line explanations of scores in zh-Hans and English, and the display rounding helper.
+
+The engine has no Django i18n, so explanations come from `MESSAGES`, a small table of
+templates keyed by message and language. Templates name their parts (`{points}`);
+`render` turns one into a vectorised Polars string expression, so a million scorecard
+lines are explained without a Python loop.
+
+Numbers are shown rounded to 2 decimals without trailing zeros, negatives with a true
+minus sign (`−5`). `display_round` / `display_round_value` are the only rounding in
+kpilib: scores stay unrounded everywhere else.
+Excludes: the scoring itself (rules.py).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import polars as pl
+
+from kpilib.engine.definitions import (
+    LANGUAGES,
+    Count,
+    Derived,
+    DistinctCount,
+    Latest,
+    Maximum,
+    Mean,
+    Measure,
+    Minimum,
+    Noun,
+    Ratio,
+    Sum,
+)
+from kpilib.engine.measures import DENOMINATOR, NUMERATOR, part_column
+
+MINUS = "−"
+DISPLAY_DIGITS = 2
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "tier": {"en": "{value} ({band}) → {points}", "zh-Hans": "{value}（{band}）→ {points} 分"},
+    "no_tier": {"en": "{value}: in no tier → 0", "zh-Hans": "{value}：不在任何档位 → 0 分"},
+    "no_value": {"en": "{value} → 0", "zh-Hans": "{value} → 0 分"},
+    "linear": {
+        "en": "{value}: {formula} → {points}",
+        "zh-Hans": "{value}：{formula} → {points} 分",
+    },
+    "linear_end": {
+        "en": "{value} {compare} {line} → {points}",
+        "zh-Hans": "{value} {compare} {line} → {points} 分",
+    },
+    "term": {"en": "{value} × {each}", "zh-Hans": "{value} × {each}"},
+    "events": {
+        "en": "{terms} from {base} → {points}{clamp}",
+        "zh-Hans": "{terms}，基础 {base} → {points} 分{clamp}",
+    },
+    "floor": {"en": " (floor {limit})", "zh-Hans": "（下限 {limit}）"},
+    "cap": {"en": " (cap {limit})", "zh-Hans": "（上限 {limit}）"},
+    "gate": {
+        "en": "{value} {compare} {line} → {points}",
+        "zh-Hans": "{value} {compare} {line} → {points} 分",
+    },
+    "gate_bonus": {
+        "en": "{gate}, {terms} → {points}{clamp}",
+        "zh-Hans": "{gate}，{terms} → {points} 分{clamp}",
+    },
+    "target": {
+        "en": "{value}: {percent}% of target {target} → {points}",
+        "zh-Hans": "{value}：达成目标 {target} 的 {percent}% → {points} 分",
+    },
+    "rubric": {"en": "{value}: {level} → {points}", "zh-Hans": "{value}：{level} → {points} 分"},
+    "no_level": {"en": "{value}: no such level → 0", "zh-Hans": "{value}：无此等级 → 0 分"},
+    "composite": {"en": "{parts} → {points}{clamp}", "zh-Hans": "{parts} → {points} 分{clamp}"},
+    "composite_min": {
+        "en": "{parts} → lowest {points}{clamp}",
+        "zh-Hans": "{parts} → 取低 {points} 分{clamp}",
+    },
+    "composite_max": {
+        "en": "{parts} → highest {points}{clamp}",
+        "zh-Hans": "{parts} → 取高 {points} 分{clamp}",
+    },
+    "not_scored": {"en": "{flag}: not scored", "zh-Hans": "{flag}：不计分"},
+    "full_marks": {
+        "en": "{flag} → {points} (full marks)",
+        "zh-Hans": "{flag} → {points} 分（满分）",
+    },
+    "zero": {"en": "{flag} → 0", "zh-Hans": "{flag} → 0 分"},
+    "excluded": {"en": "excluded from this appraisal", "zh-Hans": "本次考核不适用"},
+    "weighted": {
+        "en": "{explanation}; at weight {weight} of {default}: {points}",
+        "zh-Hans": "{explanation}；按权重 {weight}/{default} 折算 → {points} 分",
+    },
+    "count": {"en": "{count} {noun}", "zh-Hans": "{count} {noun}"},
+    "labelled": {"en": "{label} {value}", "zh-Hans": "{label} {value}"},
+    "ratio": {
+        "en": "{label} {numerator} of {denominator}",
+        "zh-Hans": "{label} {numerator}/{denominator}",
+    },
+    "capped": {"en": "{text} (capped at {cap})", "zh-Hans": "{text}（封顶 {cap}）"},
+    "none": {"en": "{label}: none", "zh-Hans": "{label}：无"},
+    "list": {"en": ", ", "zh-Hans": "，"},
+    "parts": {"en": "; ", "zh-Hans": "；"},
+}
+
+_KIND_WORDS: dict[str, dict[str, str]] = {
+    "count": {"en": "count of", "zh-Hans": "次数"},
+    "distinct_count": {"en": "distinct", "zh-Hans": "去重数"},
+    "sum": {"en": "total", "zh-Hans": "合计"},
+    "mean": {"en": "mean", "zh-Hans": "平均值"},
+    "min": {"en": "lowest", "zh-Hans": "最小值"},
+    "max": {"en": "highest", "zh-Hans": "最大值"},
+    "latest": {"en": "latest", "zh-Hans": "最新值"},
+    "ratio": {"en": "ratio", "zh-Hans": "比率"},
+    "formula": {"en": "formula", "zh-Hans": "公式值"},
+}
+
+
+class LanguageError(ValueError):
+    """A language kpilib does not explain in."""
+
+
+def checked_language(language: str) -> str:
+    if language not in LANGUAGES:
+        raise LanguageError(f"language {language!r} is not one of {', '.join(LANGUAGES)}")
+    return language
+
+
+def message(key: str, language: str) -> str:
+    return MESSAGES[key][language]
+
+
+def render(template: str, **parts: pl.Expr | str) -> pl.Expr:
+    """A template with `{name}` parts as one string expression; literals stay literal."""
+    pieces: list[pl.Expr] = []
+    position = 0
+    for match in _PLACEHOLDER.finditer(template):
+        if match.start() > position:
+            pieces.append(pl.lit(template[position : match.start()]))
+        part = parts[match[1]]
+        pieces.append(pl.lit(part) if isinstance(part, str) else part)
+        position = match.end()
+    if position < len(template):
+        pieces.append(pl.lit(template[position:]))
+    return pl.concat_str(pieces) if pieces else pl.lit("")
+
+
+def joined(pieces: list[pl.Expr], separator: str) -> pl.Expr:
+    return pl.concat_str(pieces, separator=separator)
+
+
+# --- numbers ------------------------------------------------------------------------
+
+
+def display_round(number: pl.Expr, digits: int = DISPLAY_DIGITS) -> pl.Expr:
+    """Round for display and export only (half away from zero), never in between."""
+    return number.round(digits, mode="half_away_from_zero")
+
+
+def display_round_value(number: float | None, digits: int = DISPLAY_DIGITS) -> float | None:
+    """`display_round` for one Python number (e.g. in a template)."""
+    if number is None or not math.isfinite(number):
+        return number
+    scale = 10.0**digits
+    return math.copysign(math.floor(abs(number) * scale + 0.5), number) / scale
+
+
+def number_text(number: pl.Expr) -> pl.Expr:
+    """A number as shown in explanations: `12`, `8.5`, `83.33`, `−5`."""
+    rounded = display_round(number.cast(pl.Float64))
+    whole = (rounded == rounded.floor()) & (rounded.abs() < 1e15)
+    text = (
+        pl.when(whole)
+        .then(rounded.cast(pl.Int64, strict=False).cast(pl.String))
+        .otherwise(rounded.cast(pl.String))
+    )
+    return text.str.replace(r"^-", MINUS)
+
+
+def constant_text(number: float) -> str:
+    """A rule's constant as shown in explanations, formatted like `number_text`."""
+    rounded = display_round_value(number)
+    assert rounded is not None
+    text = str(int(rounded)) if rounded.is_integer() and abs(rounded) < 1e15 else repr(rounded)
+    return text.replace("-", MINUS, 1) if text.startswith("-") else text
+
+
+def signed_text(number: float) -> str:
+    """A per-event amount with its sign: `+2`, `−5`."""
+    return constant_text(number) if number < 0 else f"+{constant_text(number)}"
+
+
+# --- what a measure shows -----------------------------------------------------------
+
+
+def measure_label(measure: Measure, language: str) -> str:
+    """The words for a measure: its label, else its kind and metric."""
+    if measure.label is not None:
+        return measure.label.text(language)
+    kind_word = _KIND_WORDS[measure.kind][language]
+    if isinstance(measure, Ratio | Derived):
+        return kind_word
+    metric = "/".join(measure.metric)
+    return f"{kind_word} {metric}" if language == "en" else f"{metric}{kind_word}"
+
+
+def noun_expr(noun: Noun | None, count: pl.Expr, fallback: str, language: str) -> pl.Expr:
+    """A counted noun, singular in English when the count is 1 and a singular is given."""
+    if noun is None:
+        return pl.lit(fallback)
+    if language == "en" and noun.en_one is not None:
+        return pl.when(count == 1).then(pl.lit(noun.en_one)).otherwise(pl.lit(noun.en))
+    return pl.lit(noun.text(language))
+
+
+def describe_measure(
+    measure: Measure,
+    column: str,
+    language: str,
+    *,
+    missing_text: str | None = None,
+    noun: Noun | None = None,
+) -> pl.Expr:
+    """What the measured value says in words: `3 complaints`, `mean satisfaction 88.5`.
+
+    A missing value reads as `missing_text` (the indicator's flag) when given.
+    """
+    value = pl.col(column)
+    label = measure_label(measure, language)
+    match measure:
+        case Count() | DistinctCount():
+            fallback = "/".join(measure.metric)
+            counted = noun_expr(noun or measure.label, value, fallback, language)
+            present = render(message("count", language), count=number_text(value), noun=counted)
+        case Ratio():
+            numerator = pl.col(part_column(column, NUMERATOR))
+            denominator = pl.col(part_column(column, DENOMINATOR))
+            present = render(
+                message("ratio", language),
+                label=label,
+                numerator=number_text(numerator),
+                denominator=number_text(denominator),
+            )
+            if measure.cap is not None:
+                capped = render(
+                    message("capped", language), text=present, cap=constant_text(measure.cap)
+                )
+                present = (
+                    pl.when(numerator / denominator > measure.cap).then(capped).otherwise(present)
+                )
+        case Sum() | Mean() | Minimum() | Maximum() | Latest() | Derived():
+            present = render(message("labelled", language), label=label, value=number_text(value))
+    absent = (
+        missing_text if missing_text is not None else render(message("none", language), label=label)
+    )
+    return (
+        pl.when(value.is_null())
+        .then(pl.lit(absent) if isinstance(absent, str) else absent)
+        .otherwise(present)
+    )

@@ -1,0 +1,206 @@
+"""Measures over activity facts: one value per employee for each named measure.
+
+Formulas, per employee, over the facts of the measure's metrics that pass its `where`
+filters and fall in its date range (the appraisal period, or the trailing window of
+`window_months` months ending with it):
+count = number of facts; distinct_count = number of different non-empty `of` values;
+sum, mean, min, max of `value`; latest = `value` of the last fact of the latest day;
+ratio = numerator / denominator, at most `cap`, missing when the denominator is 0 or
+missing; formula = the safe formula over its inputs (formulas.py).
+No matching facts gives null (missing), or 0 when the measure says `when_no_facts: zero`
+(the default for count, distinct_count and sum). A `where` on a column the facts do not
+have matches nothing.
+
+All measures of a scoring run are computed in one group-by over the facts: no Python
+loop over employees or facts. Excludes: scoring (rules.py) and missing-data policies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+
+from kpilib.engine.definitions import (
+    Count,
+    Derived,
+    DistinctCount,
+    Latest,
+    LeafMeasure,
+    Maximum,
+    Mean,
+    Measure,
+    Minimum,
+    NoFacts,
+    Ratio,
+    Sum,
+)
+from kpilib.engine.formulas import compile_formula, parse_formula
+from kpilib.engine.periods import Period
+from kpilib.tabular import LINE
+
+EMPLOYEE = "employee_id"
+NUMERATOR = "numerator"
+DENOMINATOR = "denominator"
+
+
+def part_column(name: str, part: str) -> str:
+    """Column of a part of measure `name` (a ratio's numerator, a formula's input)."""
+    return f"{name}/{part}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Leaf:
+    column: str
+    measure: LeafMeasure
+    start: date
+    end: date
+
+
+def compute_measures(
+    facts: pl.DataFrame | pl.LazyFrame,
+    measures: Mapping[str, Measure],
+    period: Period,
+    employees: Sequence[str] | None = None,
+) -> pl.DataFrame:
+    """One row per employee, one Float64 column per measure name (plus ratio parts).
+
+    `employees` fixes who is measured; None means everyone with a fact in `facts`,
+    whatever its date, so an employee with no facts in the period still gets a row.
+    A ratio `r` also gets columns `r/numerator` and `r/denominator`.
+    """
+    leaves: list[_Leaf] = []
+    finishers: list[pl.Expr] = []
+    for name, measure in measures.items():
+        finishers.append(_planned(name, measure, period, leaves).alias(name))
+    lazy_facts = facts.lazy()
+    aggregated = _aggregated(lazy_facts, leaves)
+    roster = _roster(lazy_facts, employees)
+    measured = roster.join(aggregated, on=EMPLOYEE, how="left", maintain_order="left")
+    measured = measured.with_columns(
+        pl.col(leaf.column).fill_null(0.0)
+        if leaf.measure.when_no_facts is NoFacts.ZERO
+        else pl.col(leaf.column)
+        for leaf in leaves
+    )
+    return measured.with_columns(finishers).collect()
+
+
+def _roster(facts: pl.LazyFrame, employees: Sequence[str] | None) -> pl.LazyFrame:
+    if employees is not None:
+        return pl.LazyFrame(
+            {EMPLOYEE: list(dict.fromkeys(employees))}, schema={EMPLOYEE: pl.String}
+        )
+    return facts.select(pl.col(EMPLOYEE).unique()).sort(EMPLOYEE)
+
+
+def _planned(name: str, measure: Measure, period: Period, leaves: list[_Leaf]) -> pl.Expr:
+    """Register the leaves `measure` needs; return the expression that finishes it from them."""
+    match measure:
+        case Ratio():
+            numerator = _planned(part_column(name, NUMERATOR), measure.numerator, period, leaves)
+            denominator = _planned(
+                part_column(name, DENOMINATOR), measure.denominator, period, leaves
+            )
+            ratio = pl.when(denominator != 0).then(numerator / denominator)
+            if measure.cap is None:
+                return ratio
+            return pl.when(ratio > measure.cap).then(pl.lit(measure.cap)).otherwise(ratio)
+        case Derived():
+            inputs = {
+                input_name: _planned(part_column(name, input_name), input_measure, period, leaves)
+                for input_name, input_measure in measure.inputs.items()
+            }
+            formula = parse_formula(measure.expression, known_names=measure.inputs.keys())
+            return compile_formula(formula, inputs)
+        case _:
+            start, end = (
+                (period.start, period.end)
+                if measure.window_months is None
+                else period.trailing_months(measure.window_months)
+            )
+            leaves.append(_Leaf(name, measure, start, end))
+            return pl.col(name)
+
+
+def _aggregated(facts: pl.LazyFrame, leaves: list[_Leaf]) -> pl.LazyFrame:
+    """One group-by over the facts any leaf can use, computing every leaf at once."""
+    columns = facts.collect_schema().names()
+    if not leaves:
+        return pl.LazyFrame(schema={EMPLOYEE: pl.String})
+    start = min(leaf.start for leaf in leaves)
+    end = max(leaf.end for leaf in leaves)
+    metrics = sorted({metric for leaf in leaves for metric in leaf.measure.metric})
+    relevant = facts.filter(
+        pl.col("occurred_on").is_between(start, end), pl.col("metric").is_in(metrics)
+    )
+    return relevant.group_by(EMPLOYEE).agg(
+        _aggregate(leaf, columns).alias(leaf.column) for leaf in leaves
+    )
+
+
+def _aggregate(leaf: _Leaf, columns: Sequence[str]) -> pl.Expr:
+    matches = _matches(leaf, columns)
+    value = pl.col("value")
+    match leaf.measure:
+        case Count():
+            result = matches.sum().cast(pl.Float64)
+        case DistinctCount(of=of):
+            of_column = pl.col(of) if of in columns else pl.lit(None, dtype=pl.String)
+            result = of_column.filter(matches).drop_nulls().n_unique().cast(pl.Float64)
+        case Sum():
+            result = value.filter(matches).sum()
+        case Mean():
+            result = value.filter(matches).mean()
+        case Minimum():
+            result = value.filter(matches).min()
+        case Maximum():
+            result = value.filter(matches).max()
+        case Latest():
+            latest_day = pl.col("occurred_on").filter(matches).max()
+            on_latest_day = matches & (pl.col("occurred_on") == latest_day)
+            order = pl.col(LINE) if LINE in columns else pl.int_range(pl.len())
+            result = value.filter(on_latest_day).sort_by(order.filter(on_latest_day)).last()
+    return pl.when(matches.any()).then(result.cast(pl.Float64))
+
+
+def _matches(leaf: _Leaf, columns: Sequence[str]) -> pl.Expr:
+    measure = leaf.measure
+    condition = pl.col("metric").is_in(measure.metric) & pl.col("occurred_on").is_between(
+        leaf.start, leaf.end
+    )
+    for column, allowed in measure.where.items():
+        if column not in columns:
+            condition = condition & pl.lit(False)
+        elif column == "value":
+            condition = condition & pl.col("value").is_in([float(item) for item in allowed])
+        else:
+            condition = condition & pl.col(column).is_in([_as_text(item) for item in allowed])
+    return condition
+
+
+def _as_text(item: float | str) -> str:
+    """How a YAML value reads in a text column: 3.0 is the text `3`."""
+    if isinstance(item, float) and item.is_integer():
+        return str(int(item))
+    return str(item)
+
+
+def measures_needed_columns(measures: Mapping[str, Measure]) -> set[str]:
+    """Fact columns beyond the required ones and `value` that these measures read."""
+    needed: set[str] = set()
+    for measure in measures.values():
+        match measure:
+            case Ratio():
+                needed |= measures_needed_columns(
+                    {"n": measure.numerator, "d": measure.denominator}
+                )
+            case Derived():
+                needed |= measures_needed_columns(measure.inputs)
+            case DistinctCount():
+                needed |= {measure.of, *measure.where}
+            case _:
+                needed |= set(measure.where)
+    return needed

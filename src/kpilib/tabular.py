@@ -1,0 +1,376 @@
+"""Reading the tables users give us (CSV, XLSX, JSON) into all-text Polars frames.
+
+Shared by every reader of user files: the employee import, the fact import and the
+offline `kpilib score`. Framework-free: no Django, so the engine and the CLI can use it.
+
+`read_table` returns one string column per named header column (names stripped of
+spaces) plus `__line__`, the 1-based physical line of each record in the file: the
+header is line 1 of a CSV, an XLSX record's line is its sheet row, a JSON record's line
+is its position in the array (first object = 1). Blank lines and empty sheet rows are
+not records. Cells keep their text; empty cells are null. Interpreting the text
+(dates, numbers, required columns) is the caller's job.
+
+Encodings: UTF-8, UTF-8 with BOM, and otherwise GB18030, a superset of GBK (what Chinese
+Excel writes). Only non-UTF-8 files are decoded in Python; UTF-8 bytes go to Polars'
+multi-threaded reader untouched. CSV separators `,`, `;` and tab are recognised from the
+header line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+
+import polars as pl
+
+LINE = "__line__"
+UTF8_BOM = b"\xef\xbb\xbf"
+SEPARATORS = (",", ";", "\t")
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+JSON_SUFFIXES = (".json",)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with a user's input, located as precisely as we can.
+
+    `str()` gives `file:line: column: reason`; parts that are unknown are left out.
+    """
+
+    file: str
+    line: int | None
+    column: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        place = self.file if self.line is None else f"{self.file}:{self.line}"
+        return ": ".join(part for part in (place, self.column, self.reason) if part)
+
+
+class InputError(Exception):
+    """The user's input cannot be used; `problems` says where and why, one per line."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(problem) for problem in self.problems))
+
+
+def read_table(
+    path: str | os.PathLike[str], *, columns: Collection[str] | None = None
+) -> pl.DataFrame:
+    """Read a CSV, XLSX or JSON file (chosen by suffix; anything else is CSV).
+
+    `columns` limits the result to those header names (others are not parsed, which
+    keeps big files fast); names not in the file are simply absent from the result.
+    Raises `InputError` when the file cannot be read.
+    """
+    name = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise InputError(
+            [Problem(name, None, None, f"cannot read file: {error.strerror}")]
+        ) from None
+    return read_table_bytes(data, name=name, columns=columns)
+
+
+def read_table_bytes(
+    data: bytes, *, name: str, columns: Collection[str] | None = None
+) -> pl.DataFrame:
+    """Like `read_table` for content already in memory (an upload); `name` gives its format."""
+    suffix = Path(name).suffix.lower()
+    if suffix in XLSX_SUFFIXES:
+        return _read_xlsx(data, name, columns)
+    if suffix in JSON_SUFFIXES:
+        return _read_json(data, name, columns)
+    return _read_csv(data, name, columns)
+
+
+# --- text ---------------------------------------------------------------------------
+
+
+def utf8_bytes(data: bytes, name: str) -> bytes:
+    """Return the content as UTF-8 without BOM, decoding GB18030 (GBK) when it is not UTF-8."""
+    if data.startswith(UTF8_BOM):
+        data = data[len(UTF8_BOM) :]
+    if data.isascii():
+        return data
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return data
+    try:
+        return data.decode("gb18030").encode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        reason = "not UTF-8 or GB18030/GBK text"
+        raise InputError([Problem(name, line, None, reason)]) from None
+
+
+def _text_cell(value: object) -> str | None:
+    """The text of a spreadsheet or JSON cell: numbers without a needless `.0`, dates ISO."""
+    match value:
+        case None:
+            return None
+        case bool():
+            return "true" if value else "false"
+        case datetime() if value.time() == time(0, 0):
+            return value.date().isoformat()
+        case datetime() | date():
+            return value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
+        case float() if math.isfinite(value) and value.is_integer():
+            return str(int(value))
+        case str():
+            return value if value.strip() else None
+        case _:
+            return str(value)
+
+
+# --- CSV ----------------------------------------------------------------------------
+
+
+def _separator(text_head: bytes) -> str:
+    header_line = text_head.split(b"\n", 1)[0].decode("utf-8", errors="replace")
+    counts = {separator: header_line.count(separator) for separator in SEPARATORS}
+    best = max(SEPARATORS, key=lambda separator: counts[separator])
+    return best if counts[best] else ","
+
+
+def _header(data: bytes, name: str, separator: str) -> list[str | None]:
+    try:
+        first = pl.read_csv(
+            data, has_header=False, n_rows=1, infer_schema=False, separator=separator
+        )
+    except pl.exceptions.NoDataError:
+        raise InputError([Problem(name, None, None, "the file is empty")]) from None
+    except pl.exceptions.PolarsError:
+        rows = _python_csv_records(data.decode("utf-8"), separator)
+        if not rows:
+            raise InputError([Problem(name, None, None, "the file is empty")]) from None
+        return [cell.strip() or None for cell in rows[0][1]]
+    return [cell.strip() if cell and cell.strip() else None for cell in first.row(0)]
+
+
+def _checked_names(header: list[str | None], name: str) -> None:
+    seen: set[str] = set()
+    problems = []
+    for column in header:
+        if column is None:
+            continue
+        if column in seen:
+            problems.append(Problem(name, 1, column, "the column appears twice in the header"))
+        seen.add(column)
+    if problems:
+        raise InputError(problems)
+
+
+def _read_csv(data: bytes, name: str, columns: Collection[str] | None) -> pl.DataFrame:
+    data = utf8_bytes(data, name)
+    separator = _separator(data[:65536])
+    header = _header(data, name, separator)
+    _checked_names(header, name)
+    wanted = [
+        index
+        for index, column in enumerate(header)
+        if column is not None and (columns is None or column in columns)
+    ]
+    try:
+        # Column 0 stands in when nothing is wanted, so the table still has its rows.
+        table = pl.read_csv(
+            data, has_header=True, columns=wanted or [0], infer_schema=False, separator=separator
+        )
+    except pl.exceptions.PolarsError:
+        return _read_csv_in_python(data, name, separator, header, wanted)
+    names = [str(header[index]) for index in wanted]
+    table = table.rename(dict(zip(table.columns, names, strict=False)))
+    located = _record_lines(data, table.height)
+    if located is None:
+        return _read_csv_in_python(data, name, separator, header, wanted)
+    table = table.with_columns(located).select(*names, LINE)
+    blank = _blank_records(table, data)
+    return table.filter(~blank) if blank.any() else table
+
+
+def _record_lines(data: bytes, height: int) -> pl.Series | None:
+    """Physical line of each record Polars read (None when this cheap reckoning fails).
+
+    Polars turns a blank line into a row of nulls, so rows and lines stay aligned.
+    Without any quote character every record is one line: record i is on line i + 2.
+    With quotes a field may span lines: a line starts a record when the number of quote
+    characters before it is even.
+    """
+    if b'"' not in data:
+        return pl.int_range(2, height + 2, dtype=pl.Int64, eager=True).alias(LINE)
+    if b"\x00" in data:
+        return None
+    physical = pl.read_csv(
+        data, has_header=False, separator="\x00", quote_char=None, infer_schema=False
+    ).to_series()
+    quotes = physical.str.count_matches('"', literal=True).fill_null(0)
+    starts = (
+        pl.DataFrame({"quotes_before": quotes.cum_sum() - quotes})
+        .with_row_index(LINE, offset=1)
+        .filter(pl.col("quotes_before") % 2 == 0)
+        .slice(1)
+        .get_column(LINE)
+        .cast(pl.Int64)
+    )
+    return starts if starts.len() == height else None
+
+
+def _blank_records(table: pl.DataFrame, data: bytes) -> pl.Series:
+    """Which rows are blank lines of the file (those are not records)."""
+    columns = [column for column in table.columns if column != LINE]
+    all_null = table.select(pl.all_horizontal(pl.col(columns).is_null()) if columns else False)
+    candidates = all_null.to_series()
+    if not candidates.any():
+        return candidates
+    # A row can be all null in the columns read while the line has other fields.
+    return candidates & table.get_column(LINE).is_in(_blank_line_numbers(data))
+
+
+def _blank_line_numbers(data: bytes) -> pl.Series:
+    """Numbers of the empty lines of the file."""
+    import numpy as np
+
+    content = np.frombuffer(data, dtype=np.uint8)
+    newlines = np.flatnonzero(content == ord("\n"))
+    gaps = np.diff(newlines)
+    after_carriage_return = content[newlines[1:] - 1] == ord("\r")
+    empty = (gaps == 1) | ((gaps == 2) & after_carriage_return)
+    # Line k + 2 sits between newline k and newline k + 1.
+    return pl.Series(LINE, np.flatnonzero(empty) + 2, dtype=pl.Int64)
+
+
+def _python_csv_records(text: str, separator: str) -> list[tuple[int, list[str]]]:
+    """(start line, fields) of every non-blank record, by Python's reference CSV reader."""
+    reader = csv.reader(io.StringIO(text), delimiter=separator)
+    records = []
+    start = 1
+    for fields in reader:
+        if fields:
+            records.append((start, fields))
+        start = reader.line_num + 1
+    return records
+
+
+def _read_csv_in_python(
+    data: bytes, name: str, separator: str, header: list[str | None], wanted: list[int]
+) -> pl.DataFrame:
+    """The slow, forgiving path for files Polars will not parse; reports ragged records."""
+    try:
+        records = _python_csv_records(data.decode("utf-8"), separator)[1:]
+    except csv.Error as error:
+        raise InputError([Problem(name, None, None, f"not valid CSV: {error}")]) from None
+    problems = [
+        Problem(name, line, None, f"has {len(fields)} fields but the header has {len(header)}")
+        for line, fields in records
+        if len(fields) > len(header)
+    ]
+    if problems:
+        raise InputError(problems)
+    named = [(index, str(header[index])) for index in wanted]
+    return _frame_from_records(
+        (
+            (
+                line,
+                {column: fields[index] if index < len(fields) else None for index, column in named},
+            )
+            for line, fields in records
+        ),
+        [column for _, column in named],
+    )
+
+
+# --- XLSX and JSON ------------------------------------------------------------------
+
+
+def _frame_from_records(
+    records: Iterable[tuple[int, dict[str, str | None]]], names: list[str]
+) -> pl.DataFrame:
+    lines: list[int] = []
+    values: dict[str, list[str | None]] = {column: [] for column in names}
+    for line, record in records:
+        lines.append(line)
+        for column in names:
+            values[column].append(record.get(column))
+    schema = {**dict.fromkeys(names, pl.String), LINE: pl.Int64}
+    return pl.DataFrame({**values, LINE: lines}, schema=schema)
+
+
+def _read_xlsx(data: bytes, name: str, columns: Collection[str] | None) -> pl.DataFrame:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a damaged or non-XLSX file
+        reason = f"not a readable XLSX workbook ({type(error).__name__})"
+        raise InputError([Problem(name, None, None, reason)]) from None
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    first = next(rows, None)
+    if first is None:
+        raise InputError([Problem(name, None, None, "the first sheet is empty")])
+    header = [_text_cell(cell).strip() if _text_cell(cell) else None for cell in first]  # type: ignore[union-attr]
+    _checked_names(header, name)
+    named = [
+        (index, column)
+        for index, column in enumerate(header)
+        if column is not None and (columns is None or column in columns)
+    ]
+
+    def records() -> Iterable[tuple[int, dict[str, str | None]]]:
+        for line, row in enumerate(rows, start=2):
+            cells = [_text_cell(cell) for cell in row]
+            if not any(cells):
+                continue
+            yield (
+                line,
+                {column: cells[index] if index < len(cells) else None for index, column in named},
+            )
+
+    table = _frame_from_records(records(), [column for _, column in named])
+    workbook.close()
+    return table
+
+
+def _read_json(data: bytes, name: str, columns: Collection[str] | None) -> pl.DataFrame:
+    try:
+        document = json.loads(utf8_bytes(data, name))
+    except json.JSONDecodeError as error:
+        raise InputError(
+            [Problem(name, error.lineno, None, f"not valid JSON: {error.msg}")]
+        ) from None
+    if not isinstance(document, list):
+        raise InputError(
+            [Problem(name, None, None, "must be a JSON list of objects (one per record)")]
+        )
+    problems: list[Problem] = []
+    records: list[tuple[int, dict[str, str | None]]] = []
+    names: dict[str, None] = {}
+    for line, item in enumerate(document, start=1):
+        if not isinstance(item, dict):
+            problems.append(Problem(name, line, None, "must be an object of column: value"))
+            continue
+        record: dict[str, str | None] = {}
+        for key, value in item.items():
+            column = str(key).strip()
+            if isinstance(value, dict | list):
+                problems.append(Problem(name, line, column, "must be text or a number"))
+                continue
+            if columns is None or column in columns:
+                names.setdefault(column)
+                record[column] = _text_cell(value)
+        records.append((line, record))
+    if problems:
+        raise InputError(problems)
+    return _frame_from_records(records, list(names))
