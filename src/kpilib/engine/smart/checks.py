@@ -122,12 +122,13 @@ def check_specific(indicator: Indicator) -> CheckOutcome:
 
 
 def _vague(indicator: Indicator, field: str, text: str, language: str) -> LocalText:
-    terms = "、".join(vague_terms(text))
+    terms = vague_terms(text)
+    terms_zh, terms_en = "、".join(terms), ", ".join(terms)
     rewrite = smart_rewrite(indicator, language)
     return LocalText(
-        zh_hans=f"{field}「{text}」用了「{terms}」，却没有可衡量的对象（数字、阈值、单位或计数对象）。"
-        f"请写明衡量什么、要达到哪条线，例如「{rewrite}」{SECTION_2_EXAMPLE.zh_hans}",
-        en=f"{field} '{text}' uses '{terms}' without a measurable object (no number,"
+        zh_hans=f"{field}「{text}」用了「{terms_zh}」，"
+        f"却没有可衡量的对象（数字、阈值、单位或计数对象）。请写明衡量什么、要达到哪条线，例如「{rewrite}」{SECTION_2_EXAMPLE.zh_hans}",
+        en=f"{field} '{text}' uses '{terms_en}' without a measurable object (no number,"
         f" threshold, unit or counted thing). Say what is measured and the line to reach,"
         f" e.g. '{rewrite}'{SECTION_2_EXAMPLE.en}.",
     )
