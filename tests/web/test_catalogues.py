@@ -8,21 +8,25 @@ import kpilib
 
 LOCALE = Path(kpilib.__file__).parent / "locale"
 ENTRY = re.compile(
+    r'^(?:msgctxt ("(?:[^"\\]|\\.)*")\n)?'
     r'^msgid ((?:"(?:[^"\\]|\\.)*"\n)+)(?:msgid_plural .*\n)?msgstr(?:\[0\])? ((?:"(?:[^"\\]|\\.)*"\n?)+)',
     re.M,
 )
 
 
 def po_entries(path: Path) -> dict[str, str]:
+    """msgid (as `context\x04msgid` when it has a context) → msgstr."""
+
     def text(block: str) -> str:
         parts = re.findall(r'"((?:[^"\\]|\\.)*)"', block)
         return "".join(parts).encode().decode("unicode_escape").encode("latin-1").decode("utf-8")
 
     entries = {}
     for match in ENTRY.finditer(path.read_text(encoding="utf-8")):
-        msgid = text(match.group(1))
+        context, msgid = match.group(1), text(match.group(2))
         if msgid:
-            entries[msgid] = text(match.group(2))
+            key = f"{text(context)}\x04{msgid}" if context else msgid
+            entries[key] = text(match.group(3))
     return entries
 
 

@@ -35,6 +35,8 @@ class Action(StrEnum):
     IMPORT_EMPLOYEES = "import_employees"
     VIEW_AUDIT = "view_audit"
     VIEW_ORG_TREE = "view_org_tree"
+    VIEW_LIBRARY = "view_library"  # everyone with an employee record, and HR
+    EDIT_LIBRARY = "edit_library"  # indicators, strategy, packs: HR
     USE_ADMIN = "use_admin"
 
 
@@ -103,6 +105,9 @@ def allowed(user: Any, action: Action) -> bool:
         return False
     if action == Action.VIEW_PEOPLE:
         return bool(roles_of(user) & {Role.HR_ADMIN, Role.MANAGER})
+    if action == Action.VIEW_LIBRARY:
+        # Engineers see what they are measured on; managers run the quarterly review.
+        return bool(roles_of(user) & {Role.HR_ADMIN, Role.EMPLOYEE})
     # Changing the organisation, importing people, reading the trail and the admin are HR's.
     return is_hr_admin(user)
 

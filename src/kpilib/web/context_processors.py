@@ -14,6 +14,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if not user.is_authenticated:
         return {"nav_items": [], "user_roles": set()}
     items = [(reverse("home"), _("Home"))]
+    if allowed(user, Action.VIEW_LIBRARY):
+        items.append((reverse("library"), _("Indicator library")))
+        items.append((reverse("strategy"), _("Strategy")))
     if allowed(user, Action.VIEW_PEOPLE):
         items.append((reverse("people"), _("People")))
     if allowed(user, Action.VIEW_ORG_TREE):

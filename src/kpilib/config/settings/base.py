@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "kpilib.accounts",
     "kpilib.audit",
     "kpilib.org",
+    "kpilib.library",
     "kpilib.web",
 ]
 

@@ -1,0 +1,1 @@
+"""Indicator library (指标库): dimensions, indicators and their immutable versions, strategy."""

@@ -1,0 +1,158 @@
+"""The indicator editing form: metadata as fields, measure and rule as YAML text."""
+
+from typing import Any
+
+import yaml
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kpilib.library.models import Dimension, Indicator, Objective
+
+PERIODS = [("month", _("month")), ("quarter", _("quarter")), ("year", _("year"))]
+DIRECTIONS = [("higher_better", _("higher is better")), ("lower_better", _("lower is better"))]
+TIMINGS = [("leading", _("leading")), ("lagging", _("lagging"))]
+YAML_FIELDS = ("measure", "inputs", "rule", "missing")
+
+
+def yaml_text(value: Any) -> str:
+    if value in (None, {}, []):
+        return ""
+    return yaml.safe_dump(value, allow_unicode=True, sort_keys=False, width=80)
+
+
+class IndicatorForm(forms.Form):
+    """Builds the engine definition of an indicator; the engine then validates it."""
+
+    code = forms.SlugField(label=_("Code"), max_length=64)
+    name_zh_hans = forms.CharField(label=_("Name (Chinese)"), max_length=200)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=200)
+    definition_zh_hans = forms.CharField(
+        label=_("Definition (Chinese)"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    definition_en = forms.CharField(
+        label=_("Definition (English)"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    dimension = forms.ChoiceField(label=_("Dimension"))
+    unit_zh_hans = forms.CharField(label=_("Unit (Chinese)"), max_length=50)
+    unit_en = forms.CharField(label=_("Unit (English)"), max_length=50)
+    period = forms.ChoiceField(label=_("Period"), choices=PERIODS)
+    direction = forms.ChoiceField(label=_("Direction"), choices=DIRECTIONS)
+    data_source = forms.CharField(label=_("Data source"), max_length=64)
+    leading_or_lagging = forms.ChoiceField(label=_("Leading or lagging"), choices=TIMINGS)
+    default_weight = forms.FloatField(
+        label=_("Default weight (points)"), min_value=0.01, max_value=100
+    )
+    tags = forms.CharField(
+        label=_("Tags"), required=False, help_text=_("Comma-separated, e.g. quality, new_customer")
+    )
+    objectives = forms.MultipleChoiceField(
+        label=_("Objectives served"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    measure = forms.CharField(
+        label=_("Measure (YAML)"), widget=forms.Textarea(attrs={"rows": 6, "class": "code"})
+    )
+    inputs = forms.CharField(
+        label=_("Other inputs (YAML)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "code"}),
+    )
+    rule = forms.CharField(
+        label=_("Scoring rule (YAML)"), widget=forms.Textarea(attrs={"rows": 8, "class": "code"})
+    )
+    missing = forms.CharField(
+        label=_("Missing data (YAML)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "code"}),
+    )
+
+    def __init__(self, *args: Any, indicator: Indicator | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["dimension"].choices = [(d.code, str(d)) for d in Dimension.objects.all()]
+        self.fields["objectives"].choices = [(o.code, str(o)) for o in Objective.objects.all()]
+        if indicator is not None:
+            self.fields["code"].disabled = True
+
+    @classmethod
+    def initial_from(cls, document: dict[str, Any]) -> dict[str, Any]:
+        """Form values showing a stored definition."""
+
+        def text(key: str, language: str) -> str:
+            return str((document.get(key) or {}).get(language, ""))
+
+        return {
+            "code": document.get("code", ""),
+            "name_zh_hans": text("name", "zh-Hans"),
+            "name_en": text("name", "en"),
+            "definition_zh_hans": text("definition", "zh-Hans"),
+            "definition_en": text("definition", "en"),
+            "unit_zh_hans": text("unit", "zh-Hans"),
+            "unit_en": text("unit", "en"),
+            "tags": ", ".join(document.get("tags", [])),
+            **{
+                key: document.get(key)
+                for key in (
+                    "dimension",
+                    "period",
+                    "direction",
+                    "data_source",
+                    "leading_or_lagging",
+                    "default_weight",
+                    "objectives",
+                )
+            },
+            **{key: yaml_text(document.get(key)) for key in YAML_FIELDS},
+        }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for key in YAML_FIELDS:
+            raw = cleaned.get(key) or ""
+            try:
+                cleaned[key] = yaml.safe_load(raw) if raw.strip() else None
+            except yaml.YAMLError as error:
+                mark = getattr(error, "problem_mark", None)
+                where = _("line %(line)d: ") % {"line": mark.line + 1} if mark else ""
+                self.add_error(
+                    key, f"{where}{getattr(error, 'problem', '') or _('not valid YAML')}"
+                )
+        return cleaned
+
+    def document(self) -> dict[str, Any]:
+        """The engine definition the form describes (validated by the engine, not here)."""
+        data = self.cleaned_data
+        document: dict[str, Any] = {
+            "code": data["code"],
+            "name": {"zh-Hans": data["name_zh_hans"], "en": data["name_en"]},
+            "definition": {"zh-Hans": data["definition_zh_hans"], "en": data["definition_en"]},
+            "dimension": data["dimension"],
+            "unit": {"zh-Hans": data["unit_zh_hans"], "en": data["unit_en"]},
+            "period": data["period"],
+            "direction": data["direction"],
+            "data_source": data["data_source"],
+            "leading_or_lagging": data["leading_or_lagging"],
+            "tags": [tag.strip() for tag in (data.get("tags") or "").split(",") if tag.strip()],
+            "objectives": list(data.get("objectives") or []),
+            "default_weight": data["default_weight"],
+            "measure": data.get("measure"),
+            "rule": data.get("rule"),
+        }
+        for optional in ("inputs", "missing"):
+            if data.get(optional):
+                document[optional] = data[optional]
+        return document
+
+
+class RetireForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is it retired?"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    replaced_by = forms.ModelChoiceField(
+        label=_("Replaced by"), queryset=Indicator.objects.exclude(status="retired"), required=False
+    )
+
+
+class PackImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Pack or indicator file"),
+        help_text=_("A YAML library pack, or an XLSX sheet of indicators exported from here."),
+    )
