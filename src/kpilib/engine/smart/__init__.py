@@ -3,7 +3,8 @@
 Each indicator gets a verdict per check — specific, measurable, achievable, relevant,
 time_bound — of pass, fail or unknown, and messages in zh-Hans and en saying why and how
 to fix it. The rules of each check are stated in checks.py, the wording rules in
-wording.py and the full-marks line per rule kind in full_marks.py.
+wording.py, the full-marks line per rule kind in full_marks.py, and the history file
+(columns indicator, value) in history.py.
 
 Typical use:
     reports = check_pack(pack, history={"customer_satisfaction": [88.0, 91.5, ...]})
@@ -20,6 +21,7 @@ from kpilib.engine.smart.checks import (
     smart_rewrite,
 )
 from kpilib.engine.smart.full_marks import FullMarksLine, full_marks_line
+from kpilib.engine.smart.history import read_history
 from kpilib.engine.smart.report import (
     CHECK_LABELS,
     Check,
@@ -42,5 +44,6 @@ __all__ = [
     "check_indicator",
     "check_pack",
     "full_marks_line",
+    "read_history",
     "smart_rewrite",
 ]

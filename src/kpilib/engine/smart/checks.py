@@ -111,12 +111,15 @@ def check_specific(indicator: Indicator) -> CheckOutcome:
     for language in LANGUAGES:
         name = indicator.name.text(language)
         definition = indicator.definition.text(language)
-        for field, text in (("name", name), ("definition", definition)):
-            if is_vague(text):
-                reasons.append(_vague(indicator, f"{field}.{language}", text, language))
+        if is_vague(name):
+            reasons.append(_vague(indicator, f"name.{language}", name, language))
         if same_wording(name, definition):
+            # Its wording is the name's: saying it is vague again would repeat that message.
             reasons.append(_repeats_name(indicator, language))
-        elif content_size(definition, language) < minimum_content(language):
+            continue
+        if is_vague(definition):
+            reasons.append(_vague(indicator, f"definition.{language}", definition, language))
+        if content_size(definition, language) < minimum_content(language):
             reasons.append(_too_short(indicator, language))
     return failure(Check.SPECIFIC, reasons) if reasons else PASSED
 
