@@ -18,10 +18,12 @@ header line.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
 import math
+import mmap
 import os
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -32,6 +34,8 @@ import polars as pl
 
 LINE = "__line__"
 UTF8_BOM = b"\xef\xbb\xbf"
+HEAD_SIZE = 65536
+SURVEY_CHUNK = 1 << 24
 SEPARATORS = (",", ";", "\t")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 JSON_SUFFIXES = (".json",)
@@ -72,13 +76,14 @@ def read_table(
     Raises `InputError` when the file cannot be read.
     """
     name = str(path)
+    suffix = Path(name).suffix.lower()
     try:
-        data = Path(path).read_bytes()
+        if suffix in XLSX_SUFFIXES or suffix in JSON_SUFFIXES:
+            return read_table_bytes(Path(path).read_bytes(), name=name, columns=columns)
+        return _read_csv(_csv_text_of_file(Path(path), name), name, columns)
     except OSError as error:
-        raise InputError(
-            [Problem(name, None, None, f"cannot read file: {error.strerror}")]
-        ) from None
-    return read_table_bytes(data, name=name, columns=columns)
+        reason = f"cannot read file: {error.strerror or error}"
+        raise InputError([Problem(name, None, None, reason)]) from None
 
 
 def read_table_bytes(
@@ -90,7 +95,8 @@ def read_table_bytes(
         return _read_xlsx(data, name, columns)
     if suffix in JSON_SUFFIXES:
         return _read_json(data, name, columns)
-    return _read_csv(data, name, columns)
+    utf8 = utf8_bytes(data, name)
+    return _read_csv(_CsvText(utf8, b'"' in utf8, utf8[:HEAD_SIZE]), name, columns)
 
 
 # --- text ---------------------------------------------------------------------------
@@ -138,6 +144,57 @@ def _text_cell(value: object) -> str | None:
 # --- CSV ----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class _CsvText:
+    """A CSV's UTF-8 content for Polars: the file itself when it is UTF-8, else bytes."""
+
+    source: Path | bytes
+    has_quotes: bool
+    head: bytes
+
+    def content(self) -> bytes:
+        """The whole content as UTF-8 bytes without BOM (read only on the rare slow paths)."""
+        if isinstance(self.source, bytes):
+            return self.source
+        data = self.source.read_bytes()
+        return data[len(UTF8_BOM) :] if data.startswith(UTF8_BOM) else data
+
+
+def _csv_text_of_file(path: Path, name: str) -> _CsvText:
+    """Survey a file through a memory map: UTF-8 files are then parsed by Polars in place."""
+    with path.open("rb") as file:
+        if os.fstat(file.fileno()).st_size == 0:
+            raise InputError([Problem(name, None, None, "the file is empty")])
+        with mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+            is_utf8, has_quotes = _survey(mapped)
+            head = mapped[:HEAD_SIZE]
+    if is_utf8:
+        return _CsvText(path, has_quotes, head.removeprefix(UTF8_BOM))
+    data = utf8_bytes(path.read_bytes(), name)
+    return _CsvText(data, b'"' in data, data[:HEAD_SIZE])
+
+
+def _survey(mapped: mmap.mmap) -> tuple[bool, bool]:
+    """(is UTF-8, has a quote character), a chunk at a time so memory stays flat."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    has_quotes = False
+    for start in range(0, len(mapped), SURVEY_CHUNK):
+        chunk = mapped[start : start + SURVEY_CHUNK]
+        has_quotes = has_quotes or b'"' in chunk
+        pending = decoder.getstate()[0]
+        if chunk.isascii() and not pending:
+            continue
+        try:
+            decoder.decode(chunk)
+        except UnicodeDecodeError:
+            return False, has_quotes
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False, has_quotes
+    return True, has_quotes
+
+
 def _separator(text_head: bytes) -> str:
     header_line = text_head.split(b"\n", 1)[0].decode("utf-8", errors="replace")
     counts = {separator: header_line.count(separator) for separator in SEPARATORS}
@@ -145,19 +202,21 @@ def _separator(text_head: bytes) -> str:
     return best if counts[best] else ","
 
 
-def _header(data: bytes, name: str, separator: str) -> list[str | None]:
+def _header(text: _CsvText, name: str, separator: str) -> list[str | None]:
     try:
         first = pl.read_csv(
-            data, has_header=False, n_rows=1, infer_schema=False, separator=separator
+            text.source, has_header=False, n_rows=1, infer_schema=False, separator=separator
         )
+        cells: Sequence[str | None] = first.row(0)
     except pl.exceptions.NoDataError:
         raise InputError([Problem(name, None, None, "the file is empty")]) from None
     except pl.exceptions.PolarsError:
-        rows = _python_csv_records(data.decode("utf-8"), separator)
-        if not rows:
+        records = _python_csv_records(text.content().decode("utf-8"), separator)
+        if not records:
             raise InputError([Problem(name, None, None, "the file is empty")]) from None
-        return [cell.strip() or None for cell in rows[0][1]]
-    return [cell.strip() if cell and cell.strip() else None for cell in first.row(0)]
+        cells = records[0][1]
+    names = [cell.strip().lstrip("\ufeff").strip() if cell else "" for cell in cells]
+    return [cell or None for cell in names]
 
 
 def _checked_names(header: list[str | None], name: str) -> None:
@@ -173,10 +232,9 @@ def _checked_names(header: list[str | None], name: str) -> None:
         raise InputError(problems)
 
 
-def _read_csv(data: bytes, name: str, columns: Collection[str] | None) -> pl.DataFrame:
-    data = utf8_bytes(data, name)
-    separator = _separator(data[:65536])
-    header = _header(data, name, separator)
+def _read_csv(text: _CsvText, name: str, columns: Collection[str] | None) -> pl.DataFrame:
+    separator = _separator(text.head)
+    header = _header(text, name, separator)
     _checked_names(header, name)
     wanted = [
         index
@@ -186,30 +244,34 @@ def _read_csv(data: bytes, name: str, columns: Collection[str] | None) -> pl.Dat
     try:
         # Column 0 stands in when nothing is wanted, so the table still has its rows.
         table = pl.read_csv(
-            data, has_header=True, columns=wanted or [0], infer_schema=False, separator=separator
+            text.source,
+            has_header=True,
+            columns=wanted or [0],
+            infer_schema=False,
+            separator=separator,
+            row_index_name=LINE,
+            row_index_offset=2,
         )
     except pl.exceptions.PolarsError:
-        return _read_csv_in_python(data, name, separator, header, wanted)
+        return _read_csv_in_python(text.content(), name, separator, header, wanted)
     names = [str(header[index]) for index in wanted]
-    table = table.rename(dict(zip(table.columns, names, strict=False)))
-    located = _record_lines(data, table.height)
-    if located is None:
-        return _read_csv_in_python(data, name, separator, header, wanted)
-    table = table.with_columns(located).select(*names, LINE)
-    blank = _blank_records(table, data)
-    return table.filter(~blank) if blank.any() else table
+    table = table.rename(dict(zip(table.columns[1:], names, strict=False)))
+    if text.has_quotes:
+        lines = _quoted_record_lines(text.content(), table.height)
+        if lines is None:
+            return _read_csv_in_python(text.content(), name, separator, header, wanted)
+        table = table.with_columns(lines)
+    table = table.select(*names, pl.col(LINE).cast(pl.Int64))
+    return _without_blank_records(table, text)
 
 
-def _record_lines(data: bytes, height: int) -> pl.Series | None:
-    """Physical line of each record Polars read (None when this cheap reckoning fails).
+def _quoted_record_lines(data: bytes, height: int) -> pl.Series | None:
+    """Physical line of each record when quoted fields may span lines (None if unsure).
 
-    Polars turns a blank line into a row of nulls, so rows and lines stay aligned.
-    Without any quote character every record is one line: record i is on line i + 2.
-    With quotes a field may span lines: a line starts a record when the number of quote
-    characters before it is even.
+    Polars turns a blank line into a row of nulls, so rows and lines stay aligned (and
+    without quotes record i is on line i + 2). With quotes, a line starts a record when
+    the number of quote characters before it is even.
     """
-    if b'"' not in data:
-        return pl.int_range(2, height + 2, dtype=pl.Int64, eager=True).alias(LINE)
     if b"\x00" in data:
         return None
     physical = pl.read_csv(
@@ -227,15 +289,17 @@ def _record_lines(data: bytes, height: int) -> pl.Series | None:
     return starts if starts.len() == height else None
 
 
-def _blank_records(table: pl.DataFrame, data: bytes) -> pl.Series:
-    """Which rows are blank lines of the file (those are not records)."""
+def _without_blank_records(table: pl.DataFrame, text: _CsvText) -> pl.DataFrame:
+    """Drop the rows Polars made of blank lines: they are not records."""
     columns = [column for column in table.columns if column != LINE]
-    all_null = table.select(pl.all_horizontal(pl.col(columns).is_null()) if columns else False)
-    candidates = all_null.to_series()
-    if not candidates.any():
-        return candidates
-    # A row can be all null in the columns read while the line has other fields.
-    return candidates & table.get_column(LINE).is_in(_blank_line_numbers(data))
+    if not columns or any(table.get_column(column).null_count() == 0 for column in columns):
+        return table  # no row is all null: null counts cost nothing
+    all_null = table.select(pl.all_horizontal(pl.col(columns).is_null())).to_series()
+    if not all_null.any():
+        return table
+    # A row can be all null in the columns read while its line has other fields.
+    blank = all_null & table.get_column(LINE).is_in(_blank_line_numbers(text.content()))
+    return table.filter(~blank)
 
 
 def _blank_line_numbers(data: bytes) -> pl.Series:

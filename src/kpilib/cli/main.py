@@ -10,6 +10,7 @@ from kpilib.cli import imports, manage
 from kpilib.cli.ahp import ahp
 from kpilib.cli.demo_data import demo_data
 from kpilib.cli.library import library_app
+from kpilib.cli.score import score
 
 app = typer.Typer(
     name="kpilib",
@@ -33,6 +34,7 @@ app.command(
 )(manage.manage)
 app.command("demo-data")(demo_data)
 app.command("ahp")(ahp)
+app.command("score")(score)
 app.add_typer(imports.import_app, name="import")
 app.add_typer(library_app, name="library")
 

@@ -165,6 +165,18 @@ def display_round_value(number: float | None, digits: int = DISPLAY_DIGITS) -> f
     return math.copysign(math.floor(abs(number) * scale + 0.5), number) / scale
 
 
+def fixed_text(number: pl.Expr, digits: int = DISPLAY_DIGITS) -> pl.Expr:
+    """A number with exactly `digits` decimals for tables (`73.00`), `—` when null."""
+    scale = 10**digits
+    hundredths = (display_round(number.cast(pl.Float64), digits) * scale).round(0).cast(pl.Int64)
+    sign = pl.when(hundredths < 0).then(pl.lit("-")).otherwise(pl.lit(""))
+    whole = (hundredths.abs() // scale).cast(pl.String)
+    if digits == 0:
+        return pl.concat_str(sign, whole).fill_null("—")
+    fraction = (hundredths.abs() % scale).cast(pl.String).str.zfill(digits)
+    return pl.concat_str(sign, whole, pl.lit("."), fraction).fill_null("—")
+
+
 def number_text(number: pl.Expr) -> pl.Expr:
     """A number as shown in explanations: `12`, `8.5`, `83.33`, `−5`."""
     rounded = display_round(number.cast(pl.Float64))

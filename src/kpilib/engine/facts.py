@@ -2,10 +2,11 @@
 
 Columns: `employee_id`, `metric`, `occurred_on` (required); `value` (a number, empty
 means 1); `customer_id`, `project_id`, `source`, `external_id` and any other column are
-kept as text attributes. Dates are `YYYY-MM-DD` or `YYYY/MM/DD`. Cells are trimmed and
-an empty cell is null. Every row is checked at once (vectorised); a bad row is never
-dropped: `InputError` lists every problem by line and column (the first
-`MAX_PROBLEMS`, then how many more).
+kept as text attributes, as written. Dates are `YYYY-MM-DD` or `YYYY/MM/DD`. The cells
+of the required columns and `value` are trimmed, and a blank cell is empty (null).
+Every row is checked at once (vectorised); a bad row is never dropped: `InputError`
+lists every problem by line and column (the first `MAX_PROBLEMS`, then how many more).
+Trimming is costly on millions of rows, so it is done only where some cell needs it.
 Excludes: de-duplication by `external_id` (the database import does that).
 """
 
@@ -47,25 +48,50 @@ def typed_facts(table: pl.DataFrame, *, file: str) -> pl.DataFrame:
         raise InputError(
             [Problem(file, 1, column, "required column is missing") for column in absent]
         )
-    text_columns = [column for column in table.columns if column != LINE]
-    trimmed = pl.col(text_columns).str.strip_chars()
-    checked = (
-        table.lazy()
-        .with_columns(pl.when(trimmed != "").then(trimmed).name.keep())
-        .with_columns(
-            _date(pl.col("occurred_on")).alias("__date__"),
-            _number(pl.col("value")).alias("__value__")
-            if "value" in table.columns
-            else pl.lit(1.0).alias("__value__"),
-        )
-        .collect()
-    )
+    table = _trimmed_keys(table)
+    checked = _parsed(table, trim=False)
+    if _unparsed(checked):
+        checked = _parsed(table, trim=True)
     problems = _problems(checked, file, has_value="value" in table.columns)
     if problems:
         raise InputError(problems)
-    return checked.with_columns(
-        pl.col("__date__").alias("occurred_on"), pl.col("__value__").alias("value")
-    ).drop("__date__", "__value__")
+    return checked.drop("occurred_on", "value", strict=False).rename(
+        {"__date__": "occurred_on", "__value__": "value"}
+    )
+
+
+def _blank_is_null(text: pl.Expr) -> pl.Expr:
+    return pl.when(text != "").then(text)
+
+
+def _trimmed_keys(table: pl.DataFrame) -> pl.DataFrame:
+    """Trim employee_id and metric when some value needs it (seen on their few distinct values)."""
+    untidy = []
+    for key in ("employee_id", "metric"):
+        distinct = table.get_column(key).unique()
+        if (distinct.str.strip_chars() != distinct).any() or (distinct == "").any():
+            untidy.append(key)
+    return table.with_columns(_blank_is_null(pl.col(untidy).str.strip_chars())) if untidy else table
+
+
+def _parsed(table: pl.DataFrame, *, trim: bool) -> pl.DataFrame:
+    """The table with `__date__` and `__value__` parsed from occurred_on and value."""
+
+    def text(column: str) -> pl.Expr:
+        return _blank_is_null(pl.col(column).str.strip_chars()) if trim else pl.col(column)
+
+    number = _number(text("value")) if "value" in table.columns else pl.lit(1.0)
+    return table.with_columns(
+        _date(text("occurred_on")).alias("__date__"), number.alias("__value__")
+    )
+
+
+def _unparsed(checked: pl.DataFrame) -> bool:
+    """Whether some date or value did not parse (it may only need trimming)."""
+    failed = pl.col("occurred_on").is_not_null() & pl.col("__date__").is_null()
+    if "value" in checked.columns:
+        failed = failed | pl.col("__value__").is_null()
+    return bool(checked.select(failed.any()).item())
 
 
 def _date(text: pl.Expr) -> pl.Expr:

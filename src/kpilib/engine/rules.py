@@ -168,12 +168,16 @@ def _linear(rule: Linear, maximum: float, inputs: RuleInputs) -> Scored:
     between_text = render(
         message("linear", language),
         value=described,
-        formula=_linear_formula(rule, maximum, value),
+        formula=_linear_formula(rule, maximum, value, fraction),
         points=number_text(points),
     )
+    missing_text = render(message("no_value", language), value=described)
+    if _is_plain_rate(rule):
+        # `15 × 0.8` reads well at the ends too: `15 × 1 → 15`.
+        return Scored(points, pl.when(value.is_null()).then(missing_text).otherwise(between_text))
     explanation = (
         pl.when(value.is_null())
-        .then(render(message("no_value", language), value=described))
+        .then(missing_text)
         .when(fraction >= 1.0 - TOLERANCE)
         .then(full_text)
         .when(fraction <= TOLERANCE)
@@ -183,8 +187,13 @@ def _linear(rule: Linear, maximum: float, inputs: RuleInputs) -> Scored:
     return Scored(points, explanation)
 
 
-def _linear_formula(rule: Linear, maximum: float, value: pl.Expr) -> pl.Expr:
-    """`15 × (88.5 − 80) / 15`, shortened to `15 × 0.8` for a plain rate."""
+def _is_plain_rate(rule: Linear) -> bool:
+    """0 points at 0 and full points at 1: points = maximum × rate."""
+    return rule.zero_at == 0 and rule.full_at == 1
+
+
+def _linear_formula(rule: Linear, maximum: float, value: pl.Expr, fraction: pl.Expr) -> pl.Expr:
+    """`15 × (88.5 − 80) / 15`, shortened to `15 × 0.8` for a plain rate (kept within 0–1)."""
     span = abs(rule.full_at - rule.zero_at)
     scale, zero = constant_text(maximum), constant_text(rule.zero_at)
     shown = number_text(value)
@@ -196,8 +205,8 @@ def _linear_formula(rule: Linear, maximum: float, value: pl.Expr) -> pl.Expr:
             value=shown,
             span=constant_text(span),
         )
-    if rule.zero_at == 0 and span == 1:
-        return render("{scale} × {value}", scale=scale, value=shown)
+    if _is_plain_rate(rule):
+        return render("{scale} × {value}", scale=scale, value=number_text(fraction))
     if rule.zero_at == 0:
         return render(
             "{scale} × {value} / {span}", scale=scale, value=shown, span=constant_text(span)
