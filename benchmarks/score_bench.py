@@ -249,7 +249,7 @@ def _agreement_problems(measurements: list[Measurement], period: str) -> list[st
     reference = outputs["duckdb"]
     problems = []
     if "engine" in outputs:
-        engine_problems = compare_scorecards(reference, outputs["engine"], compare_ranks=False)
+        engine_problems = compare_scorecards(reference, outputs["engine"])
         problems += [f"{period} engine vs duckdb: {line}" for line in engine_problems]
     subset = {card["employee_id"] for card in outputs["naive"]}
     naive_problems = compare_scorecards(

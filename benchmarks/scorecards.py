@@ -23,6 +23,7 @@ PLAN_INDICATORS: dict[str, float] = {
 }
 GRADE_BANDS: tuple[tuple[float, str], ...] = ((90.0, "S"), (80.0, "A"), (70.0, "B"), (60.0, "C"))
 LOWEST_GRADE = "D"
+RANK_DECIMALS = 9
 
 Scorecard = dict[str, Any]
 
@@ -54,13 +55,18 @@ def grade_for(total: float) -> str:
 
 
 def assign_ranks(scorecards: list[Scorecard]) -> None:
-    """Rank by total, best first; equal totals share a rank (1, 2, 2, 4)."""
-    ordered = sorted(scorecards, key=lambda card: -card["total"])
+    """Rank by total, best first; equal totals share a rank (1, 2, 2, 4).
+
+    Totals are compared at 9 decimals: 78.08928571428571 and 78.08928571428572 are the
+    same total computed in a different order, and must tie.
+    """
+    ordered = sorted(scorecards, key=lambda card: -round(card["total"], RANK_DECIMALS))
     previous_total: float | None = None
     previous_rank = 0
     for position, card in enumerate(ordered, start=1):
-        if card["total"] != previous_total:
-            previous_total, previous_rank = card["total"], position
+        total = round(card["total"], RANK_DECIMALS)
+        if total != previous_total:
+            previous_total, previous_rank = total, position
         card["rank"] = previous_rank
 
 
