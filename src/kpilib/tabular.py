@@ -298,7 +298,7 @@ def _without_blank_records(table: pl.DataFrame, text: _CsvText) -> pl.DataFrame:
     if not all_null.any():
         return table
     # A row can be all null in the columns read while its line has other fields.
-    blank = all_null & table.get_column(LINE).is_in(_blank_line_numbers(text.content()))
+    blank = all_null & table.get_column(LINE).is_in(_blank_line_numbers(text.content()).implode())
     return table.filter(~blank)
 
 

@@ -105,7 +105,10 @@ def score(
         problems.extend(error.problems)
     if problems:
         _fail(problems)
-    assert facts is not None and appraisal_period and chosen_pack and chosen_plan
+    assert facts is not None
+    assert appraisal_period
+    assert chosen_pack
+    assert chosen_plan
     try:
         scorecards = _scorecards(Path(facts), chosen_plan, chosen_pack, appraisal_period, language)
     except InputError as error:

@@ -115,11 +115,15 @@ def _located(document: Any, detail: Any) -> tuple[tuple[PathPart, ...], str]:
     """The error's path in the file (without pydantic's union tags) and a plain reason."""
     path: list[PathPart] = []
     node = document
+    arrived = True
     for part in detail["loc"]:
-        if isinstance(node, dict) and part not in node and node.get("kind") == part:
-            continue  # the discriminator tag pydantic adds for a rule or measure kind
+        # Entering a rule or measure, pydantic first names its kind (the union's tag).
+        if arrived and isinstance(node, dict) and node.get("kind") == part:
+            arrived = False
+            continue
         path.append(part)
         node = node.get(part) if isinstance(node, dict) else _item(node, part)
+        arrived = True
     return tuple(path), _reason(detail)
 
 
