@@ -51,6 +51,7 @@ class Measurement:
     runs: int
     output: str
     extrapolated_from: int | None = None
+    measured_seconds: float | None = None
 
 
 def main() -> None:
@@ -227,6 +228,7 @@ def _measure_naive(
         runs=1,
         output=str(output),
         extrapolated_from=timing["employees_scored"],
+        measured_seconds=wall,
     )
 
 
@@ -306,7 +308,8 @@ def _report(
     ]
     for m in measurements:
         runs = (
-            f"1 run on {m.extrapolated_from} employees, loop extrapolated"
+            f"1 run, {m.measured_seconds:.1f} s for the first {m.extrapolated_from} "
+            "employees; loop extrapolated to all"
             if m.extrapolated_from
             else f"median of {m.runs}"
         )
