@@ -313,7 +313,8 @@ def test_composite_can_take_the_lower_of_its_parts() -> None:
             "≥ 0",
         ),
         ({"kind": "rubric", "levels": [RUBRIC["levels"][0], RUBRIC["levels"][0]]}, "same value"),
-        ({"kind": "target", "target": 0}, "greater than 0"),
+        ({"kind": "target", "target": 0}, "greater than or equal to 0.000000001"),
+        ({"kind": "linear", "zero_at": 0, "full_at": 1e-12}, "must differ"),
     ],
 )
 def test_impossible_rules_are_refused(rule: dict[str, Any], message: str) -> None:
@@ -345,7 +346,8 @@ def tiers_rules(draw: st.DrawFn, maximum: float) -> dict[str, Any]:
 
 @st.composite
 def linear_rules(draw: st.DrawFn, maximum: float) -> dict[str, Any]:
-    zero, full = draw(st.lists(finite, min_size=2, max_size=2, unique=True))
+    ends = st.tuples(finite, finite).filter(lambda pair: abs(pair[0] - pair[1]) >= 1e-9)
+    zero, full = draw(ends)
     return {"kind": "linear", "zero_at": zero, "full_at": full}
 
 

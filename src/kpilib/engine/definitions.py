@@ -38,6 +38,8 @@ LANGUAGES = ("zh-Hans", "en")
 PLAN_TOTAL = 100.0
 WEIGHT_TOLERANCE = 1e-6
 PRIMARY_INPUT = "value"
+# Divisors below this are float noise, not a scale (and some CPUs flush them to 0).
+SMALLEST_STEP = 1e-9
 
 Code = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 PlanCode = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)]
@@ -290,8 +292,8 @@ class Linear(Definition):
 
     @model_validator(mode="after")
     def _distinct_ends(self) -> Linear:
-        if self.zero_at == self.full_at:
-            raise ValueError("zero_at and full_at must differ")
+        if abs(self.full_at - self.zero_at) < SMALLEST_STEP:
+            raise ValueError(f"zero_at and full_at must differ (by {SMALLEST_STEP:g} at least)")
         return self
 
 
@@ -355,7 +357,7 @@ class Target(Definition):
 
     kind: Literal["target"]
     input: Code = PRIMARY_INPUT
-    target: float = Field(gt=0)
+    target: float = Field(ge=SMALLEST_STEP)
 
 
 class RubricLevel(Definition):
