@@ -169,7 +169,7 @@ def score_plan(
         for position, indicator in enumerate(indicators)
     )
     lines = _with_exclusions(lines, exclusions or {}, language).sort(EMPLOYEE, "position")
-    return Scorecards(plan, period, language, lines, _totals(lines, plan.grade_bands))
+    return Scorecards(plan, period, language, lines, totals_of(lines, plan.grade_bands))
 
 
 def _column(indicator: Indicator, input_name: str) -> str:
@@ -268,7 +268,12 @@ def _with_exclusions(
     ).drop("__excluded__")
 
 
-def _totals(lines: pl.DataFrame, bands: Sequence[GradeBand]) -> pl.DataFrame:
+def totals_of(lines: pl.DataFrame, bands: Sequence[GradeBand]) -> pl.DataFrame:
+    """Totals, grades and ranks of scorecard lines (employee_id, points, max_points, status).
+
+    One row per employee in the lines' order: employee_id, total, grade, rank,
+    scored_points, scored_max_points (formulas in the module docstring).
+    """
     scored = pl.col("status") == Status.SCORED.value
     totals = lines.group_by(EMPLOYEE, maintain_order=True).agg(
         pl.col("points").filter(scored).sum().alias("scored_points"),
