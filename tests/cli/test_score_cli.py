@@ -321,3 +321,33 @@ def test_the_installed_command_reports_bad_input_without_a_traceback(tmp_path: P
     # then exit 2 and one plain line
     assert completed.returncode == 2
     assert completed.stderr == f"{path}:1: occurred_on: required column is missing\n"
+
+
+@pytest.mark.parametrize(
+    ("output_format", "expected"), [("json", "[]\n"), ("csv", "employee_id,total")]
+)
+def test_a_file_with_only_a_header_scores_nobody(
+    tmp_path: Path, output_format: str, expected: str
+) -> None:
+    # given a facts file with a header and no rows
+    path = tmp_path / "facts.csv"
+    path.write_text("employee_id,metric,occurred_on\n", encoding="utf-8")
+    # when scored
+    exit_code, stdout, _ = score("--facts", path, "--period", "2026-Q3", "--format", output_format)
+    # then an empty result, not an error
+    assert exit_code == 0
+    assert stdout.startswith(expected)
+
+
+def test_an_empty_table_still_has_its_header(tmp_path: Path) -> None:
+    # given a facts file with a header and no rows
+    path = tmp_path / "facts.csv"
+    path.write_text("employee_id,metric,occurred_on\n", encoding="utf-8")
+    # when scored as a table
+    exit_code, stdout, _ = score("--facts", path, "--period", "2026-Q3")
+    # then the title says 0 employees and the header is there
+    assert exit_code == 0
+    assert (
+        stdout.splitlines()[0] == "presales-engineer · 2026-Q3 · 0 employees (points; — not scored)"
+    )
+    assert stdout.splitlines()[1].startswith("employee_id")

@@ -186,10 +186,9 @@ def _table(scorecards: Scorecards) -> str:
 
     digits = scorecards.plan.precision
     codes = list(scorecards.plan.weights)
-    points = (
-        scorecards.lines.pivot(on="code", index="employee_id", values="points")
-        .select("employee_id", *codes)
-        .with_columns(fixed_text(pl.col(code), digits).alias(code) for code in codes)
+    points = scorecards.lines.group_by("employee_id", maintain_order=True).agg(
+        fixed_text(pl.col("points").filter(pl.col("code") == code).first(), digits).alias(code)
+        for code in codes
     )
     table = (
         scorecards.totals.select(
