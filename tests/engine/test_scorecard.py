@@ -194,3 +194,38 @@ def test_bulk_frames_hold_one_line_per_employee_and_indicator() -> None:
     assert scorecards.lines.get_column("code").to_list()[:6] == list(
         presales().plan("presales-engineer").weights
     )
+
+
+def test_a_ratio_of_derived_measures_is_explained_with_both_parts() -> None:
+    # given (wins × 2) / (visits / calls), the parts being a formula and a ratio
+    measure = {
+        "kind": "ratio",
+        "numerator": {
+            "kind": "formula",
+            "expression": "wins * 2",
+            "inputs": {"wins": {"kind": "count", "metric": "win"}},
+        },
+        "denominator": {
+            "kind": "ratio",
+            "numerator": {"kind": "count", "metric": "visit"},
+            "denominator": {"kind": "count", "metric": "call"},
+        },
+        "label": {"zh-Hans": "效率", "en": "efficiency"},
+    }
+    pack = make_pack(
+        [
+            indicator("a", measure, {"kind": "linear", "zero_at": 0, "full_at": 10}),
+            indicator(
+                "b",
+                {"kind": "count", "metric": "b"},
+                {"kind": "tiers", "tiers": [{"gte": 0, "points": 50}]},
+            ),
+        ],
+        {"a": 50, "b": 50},
+    )
+    rows = [fact("E1", "win"), fact("E1", "visit"), fact("E1", "call"), fact("E1", "call")]
+    # when scored: 2 / 0.5 = 4 → 50 × 4 / 10 = 20
+    first = score_test_pack(pack, rows).records()[0].indicators[0]
+    # then the value, points and both parts in the explanation
+    assert (first.value, first.points) == (4.0, 20.0)
+    assert first.explanation == "efficiency 2 of 0.5: 50 × 4 / 10 → 20"

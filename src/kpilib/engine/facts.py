@@ -20,7 +20,6 @@ import polars as pl
 from kpilib.tabular import LINE, InputError, Problem, read_table
 
 REQUIRED = ("employee_id", "metric", "occurred_on")
-OPTIONAL = ("value", "customer_id", "project_id", "source", "external_id")
 MAX_PROBLEMS = 100
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d")
 

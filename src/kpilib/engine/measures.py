@@ -74,7 +74,7 @@ def compute_measures(
     leaves: list[_Leaf] = []
     finishers: list[pl.Expr] = []
     for name, measure in measures.items():
-        finishers.append(_planned(name, measure, period, leaves).alias(name))
+        finishers.append(_planned(name, measure, period, leaves, finishers).alias(name))
     lazy_facts = facts.lazy()
     aggregated = _aggregated(lazy_facts, leaves)
     roster = _roster(lazy_facts, employees)
@@ -96,21 +96,34 @@ def _roster(facts: pl.LazyFrame, employees: Sequence[str] | None) -> pl.LazyFram
     return facts.select(pl.col(EMPLOYEE).unique()).sort(EMPLOYEE)
 
 
-def _planned(name: str, measure: Measure, period: Period, leaves: list[_Leaf]) -> pl.Expr:
-    """Register the leaves `measure` needs; return the expression that finishes it from them."""
+def _planned(
+    name: str, measure: Measure, period: Period, leaves: list[_Leaf], finishers: list[pl.Expr]
+) -> pl.Expr:
+    """Register the leaves `measure` needs; return the expression that finishes it from them.
+
+    A ratio's numerator and denominator also get columns of their own (`finishers`), so
+    explanations can show both.
+    """
     match measure:
         case Ratio():
-            numerator = _planned(part_column(name, NUMERATOR), measure.numerator, period, leaves)
-            denominator = _planned(
-                part_column(name, DENOMINATOR), measure.denominator, period, leaves
-            )
-            ratio = pl.when(denominator != 0).then(numerator / denominator)
+            parts: dict[str, pl.Expr] = {}
+            for part, part_measure in (
+                (NUMERATOR, measure.numerator),
+                (DENOMINATOR, measure.denominator),
+            ):
+                column = part_column(name, part)
+                parts[part] = _planned(column, part_measure, period, leaves, finishers)
+                if isinstance(part_measure, Ratio | Derived):
+                    finishers.append(parts[part].alias(column))
+            ratio = pl.when(parts[DENOMINATOR] != 0).then(parts[NUMERATOR] / parts[DENOMINATOR])
             if measure.cap is None:
                 return ratio
             return pl.when(ratio > measure.cap).then(pl.lit(measure.cap)).otherwise(ratio)
         case Derived():
             inputs = {
-                input_name: _planned(part_column(name, input_name), input_measure, period, leaves)
+                input_name: _planned(
+                    part_column(name, input_name), input_measure, period, leaves, finishers
+                )
                 for input_name, input_measure in measure.inputs.items()
             }
             formula = parse_formula(measure.expression, known_names=measure.inputs.keys())
