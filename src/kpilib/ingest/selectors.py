@@ -1,0 +1,170 @@
+"""Reading the fact store: the engine's fact frame, drill-down, batches, quarantine, previews."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import polars as pl
+from django.db.models import Count, Q, QuerySet
+
+from kpilib.ingest import store
+from kpilib.ingest.connectors import CONNECTORS, GENERIC, slots_of
+from kpilib.ingest.models import Fact, ImportBatch, OwnerAlias, QuarantinedRow, Source
+from kpilib.ingest.pipeline import BadRow, check, fact_text, mapped, resolve_mapping
+from kpilib.ingest.progress import Progress, progress_read
+from kpilib.org.models import Employee
+from kpilib.tabular import LINE, InputError, Problem, read_table_bytes
+
+PREVIEW_SAMPLE = 10
+
+
+def facts_frame(
+    *,
+    employee_ids: Collection[str] | None,
+    start: date,
+    end: date,
+    attributes: Collection[str] = (),
+) -> pl.DataFrame:
+    """The stored facts with `start <= occurred_on <= end` as the engine's typed fact frame.
+
+    Columns as `engine.facts.typed_facts` gives them: `employee_id` (the employee number),
+    `metric`, `occurred_on` (Date), `value` (Float64), `customer_id`, `project_id`,
+    `source`, `external_id` (String, null when blank), plus one String column per name in
+    `attributes` (read from the facts' other columns). `employee_ids` (numbers) limits
+    the employees; None means everyone. Rows are in date order, then import order.
+    """
+    return store.window(employee_ids=employee_ids, start=start, end=end, attributes=attributes)
+
+
+def facts_for(
+    *, employee: Employee, metric_codes: Collection[str], start: date, end: date
+) -> QuerySet[Fact]:
+    """An employee's facts of some metrics in a window, with provenance, for drill-down."""
+    return (
+        Fact.objects.filter(
+            employee=employee, metric__in=list(metric_codes), occurred_on__range=(start, end)
+        )
+        .select_related("batch", "batch__source")
+        .order_by("occurred_on", "id")
+    )
+
+
+def sources_overview() -> QuerySet[Source]:
+    """Every source with its open quarantine count and owner mappings."""
+    return Source.objects.annotate(
+        open_rows=Count("quarantine", filter=Q(quarantine__status=QuarantinedRow.Status.OPEN)),
+        alias_count=Count("aliases", distinct=True),
+    ).order_by("name")
+
+
+def batches_recent(*, limit: int = 20) -> QuerySet[ImportBatch]:
+    return ImportBatch.objects.select_related("source", "actor").order_by("-created_at", "-id")[
+        :limit
+    ]
+
+
+def quarantine_open(*, source: Source | None = None) -> QuerySet[QuarantinedRow]:
+    rows = QuarantinedRow.objects.filter(status=QuarantinedRow.Status.OPEN)
+    if source is not None:
+        rows = rows.filter(source=source)
+    return rows.select_related("batch", "source").order_by("source__name", "batch_id", "line")
+
+
+def owner_aliases(*, source: Source) -> QuerySet[OwnerAlias]:
+    return source.aliases.select_related("employee").order_by("alias")
+
+
+def batch_table(batch: ImportBatch) -> pl.DataFrame:
+    """The batch's kept original file, read."""
+    with batch.file.open("rb") as file:
+        return read_table_bytes(file.read(), name=batch.file_name)
+
+
+def batch_progress(batch: ImportBatch) -> Progress | None:
+    return progress_read(batch.pk)
+
+
+@dataclass(frozen=True)
+class MappingChoice:
+    """One field of the source and the file column chosen for it."""
+
+    slot: str
+    required: bool
+    column: str | None
+    documented: bool
+
+
+def batch_mapping(batch: ImportBatch) -> tuple[list[str], list[MappingChoice]]:
+    """The file's columns and, for each field of the source, the column that fills it."""
+    headers = [column for column in batch_table(batch).columns if column != LINE]
+    kind = batch.source.kind
+    resolved = resolve_mapping(headers, kind, batch.mapping or batch.source.column_mapping)
+    required, optional = slots_of(kind)
+    documented = set(CONNECTORS[kind].documented) if kind != GENERIC else {*required, *optional}
+    choices = [
+        MappingChoice(slot, slot in required, resolved.get(slot), slot in documented)
+        for slot in (*required, *optional)
+    ]
+    return headers, choices
+
+
+@dataclass
+class Preview:
+    """What committing a file would do, without writing anything."""
+
+    rows: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    bad: list[BadRow] = field(default_factory=list)
+    waiting: list[BadRow] = field(default_factory=list)
+    sample: list[dict[str, Any]] = field(default_factory=list)
+    file_problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[tuple[int, str, str]]:
+        return sorted(
+            (row.line, column, reason)
+            for row in (*self.bad, *self.waiting)
+            for column, reason in row.problems
+        )
+
+    @property
+    def good(self) -> int:
+        return self.new + self.updated + self.unchanged
+
+
+def batch_preview(batch: ImportBatch) -> Preview:
+    """Read, map and check a draft batch, and count what it would add, change and keep."""
+    try:
+        table = batch_table(batch)
+        kind = batch.source.kind
+        slotted = mapped(
+            table,
+            kind=kind,
+            mapping=batch.mapping or batch.source.column_mapping,
+            file=batch.file_name,
+        )
+    except InputError as error:
+        return Preview(file_problems=error.problems)
+    text, skipped = fact_text(slotted, kind=kind)
+    checked = check(text, source=batch.source, file=batch.file_name, rows=table.height)
+    preview = Preview(
+        rows=table.height,
+        skipped=skipped,
+        unchanged=checked.known,
+        bad=checked.bad,
+        waiting=checked.waiting_rows,
+    )
+    for start in range(0, checked.facts.height, 50_000):
+        chunk = store.classified(checked.facts.slice(start, 50_000))
+        counts = dict(chunk.group_by(store.CHANGE).len().iter_rows())
+        preview.new += counts.get(store.NEW, 0)
+        preview.updated += counts.get(store.UPDATED, 0)
+        preview.unchanged += counts.get(store.UNCHANGED, 0)
+    preview.sample = checked.facts.head(PREVIEW_SAMPLE).to_dicts()
+    return preview
