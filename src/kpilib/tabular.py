@@ -232,7 +232,20 @@ def _checked_names(header: list[str | None], name: str) -> None:
         raise InputError(problems)
 
 
-def _read_csv(text: _CsvText, name: str, columns: Collection[str] | None) -> pl.DataFrame:
+@dataclass(frozen=True, slots=True)
+class _CsvLayout:
+    """Where the wanted columns are in a CSV and what they are called."""
+
+    separator: str
+    header: list[str | None]
+    wanted: list[int]
+
+    @property
+    def names(self) -> list[str]:
+        return [str(self.header[index]) for index in self.wanted]
+
+
+def _layout(text: _CsvText, name: str, columns: Collection[str] | None) -> _CsvLayout:
     separator = _separator(text.head)
     header = _header(text, name, separator)
     _checked_names(header, name)
@@ -241,28 +254,70 @@ def _read_csv(text: _CsvText, name: str, columns: Collection[str] | None) -> pl.
         for index, column in enumerate(header)
         if column is not None and (columns is None or column in columns)
     ]
+    return _CsvLayout(separator, header, wanted)
+
+
+def _read_csv(text: _CsvText, name: str, columns: Collection[str] | None) -> pl.DataFrame:
+    layout = _layout(text, name, columns)
     try:
         # Column 0 stands in when nothing is wanted, so the table still has its rows.
         table = pl.read_csv(
             text.source,
             has_header=True,
-            columns=wanted or [0],
+            columns=layout.wanted or [0],
             infer_schema=False,
-            separator=separator,
+            separator=layout.separator,
             row_index_name=LINE,
             row_index_offset=2,
         )
     except pl.exceptions.PolarsError:
-        return _read_csv_in_python(text.content(), name, separator, header, wanted)
-    names = [str(header[index]) for index in wanted]
-    table = table.rename(dict(zip(table.columns[1:], names, strict=False)))
+        return _read_csv_in_python(text.content(), name, layout)
+    table = table.rename(dict(zip(table.columns[1:], layout.names, strict=False)))
     if text.has_quotes:
         lines = _quoted_record_lines(text.content(), table.height)
         if lines is None:
-            return _read_csv_in_python(text.content(), name, separator, header, wanted)
+            return _read_csv_in_python(text.content(), name, layout)
         table = table.with_columns(lines)
-    table = table.select(*names, pl.col(LINE).cast(pl.Int64))
+    table = table.select(*layout.names, pl.col(LINE).cast(pl.Int64))
     return _without_blank_records(table, text)
+
+
+def scan_plain_csv(
+    path: str | os.PathLike[str], *, columns: Collection[str] | None = None
+) -> pl.LazyFrame | None:
+    """A lazy scan of a plain CSV file, for callers that check every row themselves.
+
+    Plain means UTF-8 (with or without BOM) and without any quote character, so every
+    record is one line and record i is on line i + 2. Anything else gives None: use
+    `read_table`, which handles every case. Unlike `read_table`, a blank line comes
+    through as a row of nulls. Parse errors surface when the scan is collected.
+    """
+    name = str(path)
+    if Path(name).suffix.lower() in (*XLSX_SUFFIXES, *JSON_SUFFIXES):
+        return None
+    try:
+        text = _csv_text_of_file(Path(path), name)
+    except OSError:
+        return None
+    if not isinstance(text.source, Path) or text.has_quotes:
+        return None
+    layout = _layout(text, name, columns)
+    scan = pl.scan_csv(
+        text.source,
+        has_header=True,
+        infer_schema=False,
+        separator=layout.separator,
+        row_index_name=LINE,
+        row_index_offset=2,
+    )
+    # By position: Polars' own names keep the header's spaces and rename duplicates.
+    return scan.select(
+        *(
+            pl.nth(index + 1).alias(column)
+            for index, column in zip(layout.wanted, layout.names, strict=True)
+        ),
+        pl.col(LINE).cast(pl.Int64),
+    )
 
 
 def _quoted_record_lines(data: bytes, height: int) -> pl.Series | None:
@@ -327,22 +382,21 @@ def _python_csv_records(text: str, separator: str) -> list[tuple[int, list[str]]
     return records
 
 
-def _read_csv_in_python(
-    data: bytes, name: str, separator: str, header: list[str | None], wanted: list[int]
-) -> pl.DataFrame:
+def _read_csv_in_python(data: bytes, name: str, layout: _CsvLayout) -> pl.DataFrame:
     """The slow, forgiving path for files Polars will not parse; reports ragged records."""
     try:
-        records = _python_csv_records(data.decode("utf-8"), separator)[1:]
+        records = _python_csv_records(data.decode("utf-8"), layout.separator)[1:]
     except csv.Error as error:
         raise InputError([Problem(name, None, None, f"not valid CSV: {error}")]) from None
+    width = len(layout.header)
     problems = [
-        Problem(name, line, None, f"has {len(fields)} fields but the header has {len(header)}")
+        Problem(name, line, None, f"has {len(fields)} fields but the header has {width}")
         for line, fields in records
-        if len(fields) > len(header)
+        if len(fields) > width
     ]
     if problems:
         raise InputError(problems)
-    named = [(index, str(header[index])) for index in wanted]
+    named = list(zip(layout.wanted, layout.names, strict=True))
     return _frame_from_records(
         (
             (
@@ -351,7 +405,7 @@ def _read_csv_in_python(
             )
             for line, fields in records
         ),
-        [column for _, column in named],
+        layout.names,
     )
 
 

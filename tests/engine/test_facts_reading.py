@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 from openpyxl import Workbook
 
-from kpilib.engine.facts import MAX_PROBLEMS, read_facts
+from kpilib.engine.facts import MAX_PROBLEMS, read_facts, typed_facts
 from kpilib.tabular import LINE, InputError, Problem, read_table, read_table_bytes
 
 HEADER = "employee_id,metric,occurred_on,value,customer_id,区域\n"
@@ -248,3 +248,36 @@ def test_problem_text_leaves_out_unknown_parts() -> None:
     # then only the known parts appear
     assert str(Problem("f.csv", 3, "value", "bad")) == "f.csv:3: value: bad"
     assert str(Problem("--period", None, None, "bad")) == "--period: bad"
+
+
+def test_the_one_pass_reading_agrees_with_the_careful_one(tmp_path: Path) -> None:
+    # given a plain, clean UTF-8 file with an attribute column
+    content = HEADER + "".join(
+        f"E{n % 3},complaint,2026-08-{n % 28 + 1:02d},{n},C{n},华东\n" for n in range(50)
+    )
+    path = write(tmp_path, "facts.csv", content.encode())
+    # when read by read_facts (one streaming pass) and by the careful reader
+    fast = read_facts(path)
+    careful = typed_facts(read_table(path), file=str(path))
+    # then both give the same typed table
+    assert fast.equals(careful)
+    assert fast.columns == [
+        "employee_id",
+        "metric",
+        "occurred_on",
+        "value",
+        "customer_id",
+        "区域",
+        LINE,
+    ]
+
+
+def test_a_blank_line_in_a_plain_file_is_not_a_record(tmp_path: Path) -> None:
+    # given a plain file with a blank line between two facts
+    path = write(
+        tmp_path, "facts.csv", (HEADER + "E1,a,2026-08-01,,,\n\nE1,a,2026-08-02,,,\n").encode()
+    )
+    # when read
+    facts = read_facts(path)
+    # then two facts, on lines 2 and 4
+    assert facts.get_column(LINE).to_list() == [2, 4]

@@ -7,6 +7,8 @@ of the required columns and `value` are trimmed, and a blank cell is empty (null
 Every row is checked at once (vectorised); a bad row is never dropped: `InputError`
 lists every problem by line and column (the first `MAX_PROBLEMS`, then how many more).
 Trimming is costly on millions of rows, so it is done only where some cell needs it.
+Result columns: employee_id, metric, occurred_on (Date), value (Float64), the other
+columns in file order (String), `__line__`.
 Excludes: de-duplication by `external_id` (the database import does that).
 """
 
@@ -17,7 +19,7 @@ from collections.abc import Collection
 
 import polars as pl
 
-from kpilib.tabular import LINE, InputError, Problem, read_table
+from kpilib.tabular import LINE, InputError, Problem, read_table, scan_plain_csv
 
 REQUIRED = ("employee_id", "metric", "occurred_on")
 MAX_PROBLEMS = 100
@@ -30,10 +32,40 @@ def read_facts(
     """Read and check a facts file (CSV, XLSX or JSON).
 
     `attributes` limits which columns beyond the required ones and `value` are read
-    (None reads them all); reading fewer columns keeps big files fast.
+    (None reads them all); reading fewer columns keeps big files fast. A plain CSV is
+    first read in one streaming pass that parses as it goes; only when that pass meets
+    anything doubtful (a bad or padded cell, a blank line) is the file read again the
+    careful way, which reports every problem.
     """
     columns = None if attributes is None else {*REQUIRED, "value", *attributes}
+    scan = scan_plain_csv(path, columns=columns)
+    if scan is not None and (clean := _clean_in_one_pass(scan)) is not None:
+        return clean
     return typed_facts(read_table(path, columns=columns), file=str(path))
+
+
+def _clean_in_one_pass(scan: pl.LazyFrame) -> pl.DataFrame | None:
+    """The typed facts when every row is clean as it stands, else None."""
+    if not set(REQUIRED) <= set(scan.collect_schema().names()):
+        return None
+    has_value = "value" in scan.collect_schema().names()
+    date = _date(pl.col("occurred_on"))
+    number = _number(pl.col("value")) if has_value else pl.lit(1.0)
+    doubtful = pl.any_horizontal(
+        pl.col("employee_id").is_null(),
+        pl.col("metric").is_null(),
+        date.is_null(),
+        number.is_null(),
+    )
+    try:
+        typed = scan.with_columns(
+            date.alias("occurred_on"), number.alias("value"), doubtful.alias("__doubtful__")
+        ).collect(engine="streaming")
+    except pl.exceptions.PolarsError:
+        return None
+    if typed.get_column("__doubtful__").any() or _untidy_keys(typed):
+        return None
+    return _in_order(typed.drop("__doubtful__"))
 
 
 def typed_facts(table: pl.DataFrame, *, file: str) -> pl.DataFrame:
@@ -47,30 +79,43 @@ def typed_facts(table: pl.DataFrame, *, file: str) -> pl.DataFrame:
         raise InputError(
             [Problem(file, 1, column, "required column is missing") for column in absent]
         )
-    table = _trimmed_keys(table)
+    untidy = _untidy_keys(table)
+    if untidy:
+        table = table.with_columns(_blank_is_null(pl.col(untidy).str.strip_chars()))
     checked = _parsed(table, trim=False)
     if _unparsed(checked):
         checked = _parsed(table, trim=True)
     problems = _problems(checked, file, has_value="value" in table.columns)
     if problems:
         raise InputError(problems)
-    return checked.drop("occurred_on", "value", strict=False).rename(
-        {"__date__": "occurred_on", "__value__": "value"}
+    typed = checked.with_columns(
+        pl.col("__date__").alias("occurred_on"), pl.col("__value__").alias("value")
     )
+    return _in_order(typed.drop("__date__", "__value__"))
+
+
+def _in_order(typed: pl.DataFrame) -> pl.DataFrame:
+    """employee_id, metric, occurred_on, value, the attributes in file order, __line__."""
+    first = [*REQUIRED, "value"]
+    attributes = [column for column in typed.columns if column not in (*first, LINE)]
+    return typed.select(*first, *attributes, LINE)
 
 
 def _blank_is_null(text: pl.Expr) -> pl.Expr:
     return pl.when(text != "").then(text)
 
 
-def _trimmed_keys(table: pl.DataFrame) -> pl.DataFrame:
-    """Trim employee_id and metric when some value needs it (seen on their few distinct values)."""
+def _untidy_keys(table: pl.DataFrame) -> list[str]:
+    """employee_id and metric if some value has spaces around it or is blank.
+
+    Checked on their few distinct values: trimming millions of cells is costly.
+    """
     untidy = []
     for key in ("employee_id", "metric"):
         distinct = table.get_column(key).unique()
         if (distinct.str.strip_chars() != distinct).any() or (distinct == "").any():
             untidy.append(key)
-    return table.with_columns(_blank_is_null(pl.col(untidy).str.strip_chars())) if untidy else table
+    return untidy
 
 
 def _parsed(table: pl.DataFrame, *, trim: bool) -> pl.DataFrame:
