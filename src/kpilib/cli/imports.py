@@ -41,3 +41,50 @@ def import_employees(
     for note in report.notes:
         typer.echo(note)
     typer.echo(report.summary_line())
+
+
+@import_app.command("facts")
+def import_facts(
+    file: Annotated[Path, typer.Argument(help="CSV, XLSX or JSON facts (product.md §5).")],
+    source: Annotated[
+        str, typer.Option("--source", help="The system the facts come from (a data source).")
+    ],
+    partial: Annotated[
+        bool, typer.Option("--partial", help="Write the good rows and quarantine the bad ones.")
+    ] = False,
+) -> None:
+    """Import facts, idempotent by (source, external_id); all or nothing unless --partial."""
+    django_setup()
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from kpilib.ingest.selectors import quarantined_problems
+    from kpilib.ingest.services import facts_import
+    from kpilib.tabular import InputError
+
+    if not file.is_file():
+        fail([f"{file}: no such file"])
+    data = file.read_bytes()
+    columns = (BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    console = Console(stderr=True)  # the bar shows on a terminal only: piped stderr stays clean
+    with Progress(
+        *columns, console=console, transient=True, disable=not console.is_terminal
+    ) as bar:
+        task = bar.add_task("facts", total=None)
+        try:
+            report = facts_import(
+                actor=None,
+                data=data,
+                file_name=file.name,
+                source=source,
+                partial=partial,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+        except InputError as error:
+            bar.stop()
+            fail(list(error.problems))
+    for problem in quarantined_problems(source=source, data=data, file_name=file.name):
+        typer.echo(f"{problem} (quarantined)", err=True)
+    for note in report.notes:
+        typer.echo(note)
+    typer.echo(report.summary_line())

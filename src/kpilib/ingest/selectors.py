@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
@@ -168,3 +169,19 @@ def batch_preview(batch: ImportBatch) -> Preview:
         preview.unchanged += counts.get(store.UNCHANGED, 0)
     preview.sample = checked.facts.head(PREVIEW_SAMPLE).to_dicts()
     return preview
+
+
+def quarantined_problems(*, source: str, data: bytes, file_name: str) -> list[Problem]:
+    """The problems of the rows the latest import of this file into `source` quarantined."""
+    batch = (
+        ImportBatch.objects.filter(source__name=source, file_hash=hashlib.sha256(data).hexdigest())
+        .order_by("-id")
+        .first()
+    )
+    if batch is None:
+        return []
+    return [
+        Problem(file_name, row.line, column, reason)
+        for row in batch.quarantined_rows.order_by("line", "id")
+        for column, reason in row.problems
+    ]
