@@ -6,7 +6,7 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from kpilib import __version__
-from kpilib.api import org
+from kpilib.api import facts, org
 
 api = NinjaAPI(
     title="kpilib API",
@@ -24,3 +24,4 @@ def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespon
 
 
 api.add_router("/", org.router)
+api.add_router("/", facts.router)

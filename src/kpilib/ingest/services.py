@@ -583,7 +583,7 @@ class Receipt:
 
 
 def _item_errors(checked: Checked | None, problems: Sequence[Problem]) -> list[dict[str, Any]]:
-    rows: list[tuple[int, str, str]] = []
+    rows: list[tuple[int | None, str, str]] = []
     if checked is not None:
         rows = [
             (row.line, column, reason)
@@ -591,10 +591,10 @@ def _item_errors(checked: Checked | None, problems: Sequence[Problem]) -> list[d
             for column, reason in row.problems
         ]
     else:
-        rows = [(problem.line or 0, problem.column or "", problem.reason) for problem in problems]
+        rows = [(problem.line, problem.column or "", problem.reason) for problem in problems]
     return [
-        {"index": line - 1, "field": column, "reason": reason}
-        for line, column, reason in sorted(rows, key=lambda row: row[0])
+        {"index": line - 1 if line else None, "field": column, "reason": reason}
+        for line, column, reason in sorted(rows, key=lambda row: row[0] or 0)
     ]
 
 
