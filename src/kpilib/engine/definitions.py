@@ -59,7 +59,7 @@ Values = Annotated[tuple[float | str, ...], BeforeValidator(_as_tuple), Field(mi
 class Definition(BaseModel):
     """Base of every definition: immutable, unknown fields refused, aliases as in the YAML."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class LocalText(Definition):
