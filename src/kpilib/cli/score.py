@@ -71,14 +71,33 @@ def score(
     ] = "en",
 ) -> None:
     """Score every employee in a facts file on a plan for a period (评分), offline."""
+    from kpilib.tabular import InputError
+
+    problems, appraisal_period = _option_problems(facts, period, output_format, language, output)
+    try:
+        chosen_pack = _pack(pack, library)
+        chosen_plan = _plan(chosen_pack, plan)
+    except InputError as error:
+        problems.extend(error.problems)
+    if problems or facts is None or appraisal_period is None:
+        _fail(problems)
+    try:
+        scorecards = _scorecards(Path(facts), chosen_plan, chosen_pack, appraisal_period, language)
+    except InputError as error:
+        _fail(error.problems)
+    _write(_rendered(scorecards, output_format), output)
+
+
+def _option_problems(
+    facts: str | None, period: str | None, output_format: str, language: str, output: str | None
+) -> tuple[list[Problem], Period | None]:
+    """What is wrong with the options, and the period when it can be read."""
     from kpilib.engine.definitions import LANGUAGES
     from kpilib.engine.periods import PeriodError, parse_period
-    from kpilib.tabular import InputError, Problem
+    from kpilib.tabular import Problem
 
     problems: list[Problem] = []
-    appraisal_period: Period | None = None
-    chosen_pack: Pack | None = None
-    chosen_plan: Plan | None = None
+    appraisal_period = None
     if facts is None:
         problems.append(Problem("--facts", None, None, "required: the facts file to score"))
     elif not Path(facts).is_file():
@@ -98,22 +117,7 @@ def score(
             problems.append(Problem("--period", None, None, str(error)))
     if output_format == "xlsx" and output is None and sys.stdout.isatty():
         problems.append(Problem("--output", None, None, "required for xlsx on a terminal"))
-    try:
-        chosen_pack = _pack(pack, library)
-        chosen_plan = _plan(chosen_pack, plan)
-    except InputError as error:
-        problems.extend(error.problems)
-    if problems:
-        _fail(problems)
-    assert facts is not None
-    assert appraisal_period
-    assert chosen_pack
-    assert chosen_plan
-    try:
-        scorecards = _scorecards(Path(facts), chosen_plan, chosen_pack, appraisal_period, language)
-    except InputError as error:
-        _fail(error.problems)
-    _write(_rendered(scorecards, output_format), output)
+    return problems, appraisal_period
 
 
 def _pack(name: str, library: str | None) -> Pack:
@@ -211,9 +215,8 @@ def _aligned(table: pl.DataFrame) -> str:
     import polars as pl
 
     header = table.columns
-    widths = [
-        max(len(name), int(table.get_column(name).str.len_chars().max() or 0)) for name in header
-    ]
+    longest = table.select(pl.col(header).str.len_chars().max().fill_null(0))
+    widths = [max(len(name), int(longest.item(0, name))) for name in header]
     left_aligned = {"employee_id", "grade"}
     cells = [
         pl.col(name).str.pad_end(width)
