@@ -126,18 +126,25 @@ class Scorecards:
                 self.lines.select(INDICATOR_COLUMNS).iter_rows(), flags, strict=True
             )
         ]
-        per_employee = len(self.plan.weights)
+        # Lines are sorted by employee; employees may have different numbers of lines
+        # (personal goals), so each employee's slice is found from the line counts.
+        counts = dict(self.lines.group_by(EMPLOYEE).len().iter_rows())
+        starts: dict[str, int] = {}
+        offset = 0
+        for employee_id in self.lines.get_column(EMPLOYEE).unique(maintain_order=True).to_list():
+            starts[employee_id] = offset
+            offset += counts[employee_id]
         return [
             EmployeeScorecard(
                 employee_id,
                 total,
                 grade,
                 rank,
-                tuple(lines[index * per_employee : (index + 1) * per_employee]),
+                tuple(lines[starts[employee_id] : starts[employee_id] + counts[employee_id]]),
             )
-            for index, (employee_id, total, grade, rank) in enumerate(
-                self.totals.select(EMPLOYEE, "total", "grade", "rank").iter_rows()
-            )
+            for employee_id, total, grade, rank in self.totals.select(
+                EMPLOYEE, "total", "grade", "rank"
+            ).iter_rows()
         ]
 
 
