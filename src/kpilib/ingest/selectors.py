@@ -135,8 +135,8 @@ class Preview:
         )
 
     @property
-    def good(self) -> int:
-        return self.new + self.updated + self.unchanged
+    def problem_rows(self) -> int:
+        return len(self.bad) + len(self.waiting)
 
 
 def batch_preview(batch: ImportBatch) -> Preview:
