@@ -16,7 +16,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from kpilib.appraisal.models import Cycle, Participant, Scorecard
 from kpilib.org.models import Employee, OrgUnit
+from kpilib.plans.models import Plan
 
 HR_ADMIN_GROUP = "HR admin"
 
@@ -33,8 +35,10 @@ class Action(StrEnum):
     VIEW_PEOPLE = "view_people"  # the people list (scoped to what the user may see)
     EDIT_ORG = "edit_org"  # create/change org units, positions, employees
     IMPORT_EMPLOYEES = "import_employees"
+    IMPORT_FACTS = "import_facts"  # data sources, fact imports, the quarantine: HR
     VIEW_AUDIT = "view_audit"
     VIEW_ORG_TREE = "view_org_tree"
+    CREATE_PLAN = "create_plan"  # from a template, and delegating plans: HR
     VIEW_LIBRARY = "view_library"  # everyone with an employee record, and HR
     EDIT_LIBRARY = "edit_library"  # indicators, strategy, packs: HR
     USE_ADMIN = "use_admin"
@@ -82,6 +86,8 @@ def roles_of(user: Any) -> set[Role]:
     if is_hr_admin(user):
         roles.add(Role.HR_ADMIN)
     employee = employee_of(user)
+    if employee is not None and employee.administered_plans.exists():
+        roles.add(Role.PLAN_ADMIN)
     if employee is not None:
         roles.add(Role.EMPLOYEE)
         if employee.headed_units.exists() or employee.reports.exists():
@@ -124,3 +130,105 @@ def employee_for(user: Any, pk: int) -> Employee:
         return visible_employees(user).select_related("org_unit", "position", "manager").get(pk=pk)
     except Employee.DoesNotExist:
         raise Http404("No such employee") from None
+
+
+# --- plans: HR and the plan's delegated administrators --------------------------------
+
+
+def plans_administered_by(user: Any) -> QuerySet[Plan]:
+    """Plans `user` may edit: all for HR, else those delegated to them (and their variants)."""
+    plans = Plan.objects.filter(is_archived=False)
+    if is_hr_admin(user):
+        return plans
+    employee = employee_of(user)
+    if employee is None:
+        return plans.none()
+    return plans.filter(Q(administrators=employee) | Q(parent__administrators=employee)).distinct()
+
+
+def plan_for(user: Any, pk: int) -> Plan:
+    """The plan with id `pk` if `user` administers it; otherwise 404."""
+    try:
+        return plans_administered_by(user).get(pk=pk)
+    except Plan.DoesNotExist:
+        raise Http404("No such plan") from None
+
+
+def is_plan_administrator(user: Any) -> bool:
+    return plans_administered_by(user).exists()
+
+
+# --- appraisal cycles and scorecards ---------------------------------------------------
+
+
+def can_manage_cycle(user: Any, cycle: Cycle) -> bool:
+    """Run the cycle (advance, recompute, calibrate, answer appeals): HR or the plan's admins."""
+    return plans_administered_by(user).filter(pk=cycle.plan_id).exists()
+
+
+def cycles_visible_to(user: Any) -> QuerySet[Cycle]:
+    """HR and plan admins see their plans' cycles; managers and employees those they are in."""
+    cycles = Cycle.objects.select_related("plan", "revision")
+    if is_hr_admin(user):
+        return cycles
+    managed = Q(plan__in=plans_administered_by(user))
+    visible = Q(participants__employee__in=visible_employees(user))
+    return cycles.filter(managed | visible).distinct()
+
+
+def cycle_for(user: Any, pk: int) -> Cycle:
+    try:
+        return cycles_visible_to(user).get(pk=pk)
+    except Cycle.DoesNotExist:
+        raise Http404("No such cycle") from None
+
+
+def participants_visible(user: Any, cycle: Cycle) -> QuerySet[Participant]:
+    """Whose results in `cycle` the user may see: all for those who run it, else their scope."""
+    participants = cycle.participants.select_related("employee", "employee__org_unit")
+    if can_manage_cycle(user, cycle):
+        return participants
+    return participants.filter(employee__in=visible_employees(user))
+
+
+def scorecard_for(user: Any, pk: int) -> Scorecard:
+    """A scorecard the user may read; otherwise 404.
+
+    The employee sees their own once published; managers see their people's at any time;
+    HR and the plan's administrators see every scorecard of the plan.
+    """
+    try:
+        scorecard = Scorecard.objects.select_related(
+            "participant__employee", "participant__cycle__plan"
+        ).get(pk=pk)
+    except Scorecard.DoesNotExist:
+        raise Http404("No such scorecard") from None
+    participant = scorecard.participant
+    own = employee_of(user) == participant.employee
+    if own and scorecard.published_at is not None:
+        return scorecard
+    if can_manage_cycle(user, participant.cycle):
+        return scorecard
+    if not own and visible_employees(user).filter(pk=participant.employee_id).exists():
+        return scorecard
+    raise Http404("No such scorecard")
+
+
+def participant_role(user: Any, participant: Participant) -> str | None:
+    """ "owner" for the appraised employee, "reviewer" for their managers and those who run
+    the cycle, None for anyone else (who then gets a 404)."""
+    if employee_of(user) == participant.employee:
+        return "owner"
+    if can_manage_cycle(user, participant.cycle):
+        return "reviewer"
+    if visible_employees(user).filter(pk=participant.employee_id).exists():
+        return "reviewer"
+    return None
+
+
+def participant_for(user: Any, pk: int) -> tuple[Participant, str]:
+    participant = Participant.objects.select_related("cycle", "employee").filter(pk=pk).first()
+    role = participant_role(user, participant) if participant else None
+    if participant is None or role is None:
+        raise Http404("No such participant")
+    return participant, role

@@ -56,10 +56,6 @@ MESSAGES = {
 }
 
 
-def empty_goals() -> pl.DataFrame:
-    return pl.DataFrame(schema=GOAL_COLUMNS)
-
-
 def _fraction() -> pl.Expr:
     kind = pl.col("kind")
     rubric = (

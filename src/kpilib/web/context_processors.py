@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from kpilib.accounts.permissions import Action, allowed, roles_of
+from kpilib.accounts.permissions import Action, allowed, is_plan_administrator, roles_of
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -14,6 +14,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if not user.is_authenticated:
         return {"nav_items": [], "user_roles": set()}
     items = [(reverse("home"), _("Home"))]
+    if allowed(user, Action.CREATE_PLAN) or is_plan_administrator(user):
+        items.append((reverse("plans"), _("Plans")))
+    items.append((reverse("cycles"), _("Cycles")))
     if allowed(user, Action.VIEW_LIBRARY):
         items.append((reverse("library"), _("Indicator library")))
         items.append((reverse("strategy"), _("Strategy")))
@@ -23,6 +26,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("org_tree"), _("Organisation")))
     if allowed(user, Action.IMPORT_EMPLOYEES):
         items.append((reverse("employees_import"), _("Import employees")))
+    if allowed(user, Action.IMPORT_FACTS):
+        items.append((reverse("ingest"), _("Data")))
     if allowed(user, Action.VIEW_AUDIT):
         items.append((reverse("audit_log"), _("Audit trail")))
     if allowed(user, Action.USE_ADMIN):

@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "kpilib.audit",
     "kpilib.org",
     "kpilib.library",
+    "kpilib.plans",
+    "kpilib.appraisal",
+    "kpilib.ingest",
     "kpilib.web",
 ]
 

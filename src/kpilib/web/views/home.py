@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from kpilib.accounts.permissions import Role, employee_of, roles_of, visible_employees
+from kpilib.appraisal.selectors import my_cycles
 from kpilib.audit.selectors import audit_events
 from kpilib.org.selectors import org_counts
 
@@ -23,6 +24,8 @@ def home(request: HttpRequest) -> HttpResponse:
     if Role.HR_ADMIN in roles:
         context["counts"] = org_counts()
         context["recent_events"] = audit_events()[:8]
+    if employee is not None:
+        context["my_cycles"] = my_cycles(employee)
     if Role.MANAGER in roles and employee is not None:
         context["team"] = (
             visible_employees(request.user)

@@ -1,0 +1,1 @@
+"""Appraisal cycles (考核周期): phases, scorecards, calibration, publication, appeals."""

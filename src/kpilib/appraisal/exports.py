@@ -1,0 +1,183 @@
+"""Scorecards as files: XLSX for spreadsheets, PDF for filing (Chinese text embedded).
+
+The PDF needs a font with Chinese glyphs. KPILIB_PDF_FONT names one (a .ttf, .otf or
+.ttc, optionally `path#index` for a collection); otherwise the first of the usual
+system fonts that exists is used (Noto CJK, Droid Sans Fallback, WenQuanYi, PingFang,
+Microsoft YaHei).
+"""
+
+import io
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext as _
+
+from kpilib.appraisal.models import Scorecard
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
+
+FONT_CANDIDATES = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc#2",
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc#0",
+    "/System/Library/Fonts/PingFang.ttc#0",
+    "C:/Windows/Fonts/msyh.ttc#0",
+)
+
+
+class ExportError(RuntimeError):
+    """An export that cannot be made on this machine, with what to do about it."""
+
+
+def _status_label(status: str) -> str:
+    return {"scored": _("scored"), "missing": _("missing"), "excluded": _("excluded")}.get(
+        status, status
+    )
+
+
+def _line_rows(scorecard: Scorecard, language: str) -> list[list[object]]:
+    suffix = "zh_hans" if language.startswith("zh") else "en"
+    return [
+        [
+            line[f"name_{suffix}"],
+            line["code"],
+            line["value"],
+            line["points"],
+            line["max_points"],
+            _status_label(line["status"]),
+            line[f"explanation_{suffix}"],
+        ]
+        for line in scorecard.lines
+    ]
+
+
+def _headers() -> list[str]:
+    return [
+        _("Indicator"),
+        _("Code"),
+        _("Measured"),
+        _("Points"),
+        _("Max points"),
+        _("Status"),
+        _("How it was scored"),
+    ]
+
+
+def scorecards_xlsx(scorecards: list[Scorecard], language: str) -> bytes:
+    """One sheet with every scorecard's lines (unrounded numbers), one summary sheet."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    summary = workbook.active
+    summary.title = _("Summary")
+    summary.append(
+        [
+            _("Employee number"),
+            _("Name"),
+            _("Cycle"),
+            _("Total"),
+            _("Grade"),
+            _("Rank"),
+            _("Revision"),
+        ]
+    )
+    lines = workbook.create_sheet(_("Lines"))
+    lines.append([_("Employee number"), *_headers()])
+    for card in scorecards:
+        employee = card.participant.employee
+        summary.append(
+            [
+                employee.employee_id,
+                employee.name,
+                card.participant.cycle.name,
+                card.total,
+                card.final_grade,
+                card.rank,
+                card.revision,
+            ]
+        )
+        for row in _line_rows(card, language):
+            lines.append([employee.employee_id, *row])
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def cjk_font() -> tuple[Path, int]:
+    """The font file (and collection index) used for Chinese text in PDFs."""
+    configured = os.environ.get("KPILIB_PDF_FONT")
+    for candidate in [configured] if configured else FONT_CANDIDATES:
+        path, _sep, index = candidate.partition("#")
+        if Path(path).is_file():
+            return Path(path), int(index or 0)
+    raise ExportError(
+        _(
+            "No font with Chinese characters was found for the PDF. Install one "
+            "(apt-get install fonts-noto-cjk) or set KPILIB_PDF_FONT to a .ttf/.ttc file."
+        )
+    )
+
+
+def scorecards_pdf(scorecards: list[Scorecard], language: str) -> bytes:
+    """A PDF with one section per scorecard (a new page each), every line explained."""
+    from fpdf import FPDF
+
+    font, index = cjk_font()
+    pdf = FPDF(orientation="landscape")
+    pdf.set_auto_page_break(auto=True, margin=12)
+    pdf.add_font("cjk", fname=str(font), collection_font_number=index)
+    for scorecard in scorecards:
+        pdf.add_page()
+        _pdf_scorecard(pdf, scorecard, language)
+    return bytes(pdf.output())
+
+
+def _pdf_scorecard(pdf: "FPDF", scorecard: Scorecard, language: str) -> None:
+    from fpdf.fonts import FontFace
+
+    employee = scorecard.participant.employee
+    cycle = scorecard.participant.cycle
+    pdf.set_font("cjk", size=16)
+    pdf.cell(
+        text=f"{_('Scorecard')} · {employee.name} ({employee.employee_id})",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.set_font("cjk", size=11)
+    total = "—" if scorecard.total is None else f"{scorecard.total:.2f}"
+    summary = (
+        f"{cycle.name} · {cycle.period} · {_('Total')} {total} · "
+        f"{_('Grade')} {scorecard.final_grade or '—'} · {_('Rank')} {scorecard.rank or '—'}"
+    )
+    pdf.cell(text=summary, new_x="LMARGIN", new_y="NEXT")
+    if scorecard.correction_reason:
+        pdf.multi_cell(
+            0,
+            text=f"{_('Corrected')}: {scorecard.correction_reason}",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+    pdf.ln(3)
+    pdf.set_font("cjk", size=9)
+    # The CJK font has one weight: headings are set apart by a fill, not bold.
+    headings = FontFace(emphasis="", fill_color=(238, 242, 247))
+    with pdf.table(
+        col_widths=(42, 34, 18, 18, 18, 16, 122), text_align="LEFT", headings_style=headings
+    ) as table:
+        table.row(_headers())
+        for name, code, value, points, max_points, status, explanation in _line_rows(
+            scorecard, language
+        ):
+            table.row(
+                [
+                    str(name),
+                    str(code),
+                    "—" if value is None else f"{value:.2f}",
+                    "—" if points is None else f"{points:.2f}",
+                    f"{max_points:.2f}",
+                    str(status),
+                    str(explanation),
+                ]
+            )

@@ -1,0 +1,93 @@
+"""Gathering what a scoring run needs — the plan revision as engine definitions, the
+participants' facts for the period — and calling the engine once for the whole group."""
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+import polars as pl
+
+from kpilib.appraisal.models import Participant, PersonalGoal
+from kpilib.engine.definitions import Pack
+from kpilib.engine.measures import EMPLOYEE
+from kpilib.engine.periods import Period
+from kpilib.engine.personal import GOAL_COLUMNS, with_personal_goals
+from kpilib.engine.scorecard import Scorecards, score_plan
+from kpilib.ingest.selectors import facts_frame
+from kpilib.library.selectors import engine_language
+from kpilib.plans.fetch import EffectivePlan, engine_plan_and_pack
+
+
+def _longest_window(node: Any) -> int:
+    """The longest trailing window (months) any measure in a definition asks for."""
+    if isinstance(node, dict):
+        own = node.get("window_months") or 0
+        return max([own, *(_longest_window(value) for value in node.values())])
+    if isinstance(node, list):
+        return max([0, *(_longest_window(item) for item in node)])
+    return 0
+
+
+def facts_window(pack: Pack, period: Period) -> tuple[date, date]:
+    """The dates of facts the pack's measures read for `period` (trailing windows included)."""
+    months = max((_longest_window(i.model_dump(mode="json")) for i in pack.indicators), default=0)
+    if months:
+        return min(period.start, period.trailing_months(months)[0]), period.end
+    return period.start, period.end
+
+
+def goals_frame(participants: Sequence[Participant]) -> pl.DataFrame:
+    """The participants' personal goals as the engine reads them (one query)."""
+    rows = [
+        {
+            EMPLOYEE: goal.participant.employee.employee_id,
+            "goal_id": str(goal.pk),
+            "kind": goal.kind,
+            "weight": goal.weight,
+            "rating": None if goal.manager_rating is None else float(goal.manager_rating),
+            "target": goal.target,
+            "actual": goal.actual,
+            "lower_is_better": goal.lower_is_better,
+            "kr_grades": [
+                float(kr["grade"]) for kr in goal.key_results if kr.get("grade") not in (None, "")
+            ],
+        }
+        for goal in PersonalGoal.objects.filter(participant__in=participants).select_related(
+            "participant__employee"
+        )
+    ]
+    return pl.DataFrame(rows, schema=GOAL_COLUMNS)
+
+
+def score_group(
+    effective: EffectivePlan,
+    employee_ids: Sequence[str],
+    period: Period,
+    *,
+    language: str | None = None,
+    goals: pl.DataFrame | None = None,
+) -> Scorecards:
+    """Scorecards of `employee_ids` on the effective plan for `period`, from stored facts.
+
+    With personal goals in the plan (PBC/MBO/OKR), `goals` carry their share of the points;
+    without `goals` (a what-if), every goal line is missing and the total renormalises.
+    """
+    plan, pack = engine_plan_and_pack(effective)
+    start, end = facts_window(pack, period)
+    facts: pl.DataFrame = facts_frame(employee_ids=employee_ids, start=start, end=end)
+    scorecards = score_plan(
+        facts,
+        plan,
+        pack,
+        period,
+        employees=sorted(employee_ids),
+        language=language or engine_language(),
+    )
+    if effective.personal_mode == "none" or not effective.personal_share:
+        return scorecards
+    return with_personal_goals(
+        scorecards,
+        goals if goals is not None else pl.DataFrame(schema=GOAL_COLUMNS),
+        effective.personal_share,
+        plan.grade_bands,
+    )

@@ -1,0 +1,188 @@
+"""Appraisal cycles, their participants, scorecards (results), personal goals and appeals.
+
+A cycle pins one plan revision and one period and walks through its phases. Scorecards
+are recomputed from facts until publication; a published scorecard never changes — a
+correction is a new scorecard revision with its reason, which the employee sees.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Cycle(models.Model):
+    """One appraisal cycle (考核周期) of one plan revision over one period."""
+
+    class Kind(models.TextChoices):
+        MONTHLY = "monthly", _("monthly")
+        QUARTERLY = "quarterly", _("quarterly")
+        ANNUAL = "annual", _("annual")
+
+    class Phase(models.TextChoices):
+        GOAL_SETTING = "goal_setting", _("goal setting")
+        DATA_COLLECTION = "data_collection", _("data collection")
+        SELF_ASSESSMENT = "self_assessment", _("self-assessment")
+        MANAGER_REVIEW = "manager_review", _("manager review")
+        CALIBRATION = "calibration", _("calibration")
+        PUBLICATION = "publication", _("publication")
+        ACKNOWLEDGEMENT = "acknowledgement", _("acknowledgement or appeal")
+        CLOSED = "closed", _("closed")
+
+    name = models.CharField(_("name"), max_length=200)
+    plan = models.ForeignKey("plans.Plan", on_delete=models.PROTECT, related_name="cycles")
+    revision = models.ForeignKey(
+        "plans.PlanRevision",
+        verbose_name=_("plan revision"),
+        on_delete=models.PROTECT,
+        related_name="cycles",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    period = models.CharField(
+        _("period"), max_length=30, help_text=_("e.g. 2026-Q3, 2026-09 or 2026")
+    )
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    phase = models.CharField(
+        _("phase"), max_length=20, choices=Phase.choices, default=Phase.GOAL_SETTING
+    )
+    phase_deadlines = models.JSONField(_("phase deadlines"), default=dict, blank=True)
+    phase_owners = models.JSONField(_("phase owners"), default=dict, blank=True)
+    grade_targets = models.JSONField(
+        _("grade distribution targets"),
+        default=dict,
+        blank=True,
+        help_text=_('Largest share per grade, e.g. {"S": 0.1, "A": 0.3}.'),
+    )
+    forced_distribution = models.BooleanField(_("forced distribution"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("appraisal cycle")
+        verbose_name_plural = _("appraisal cycles")
+        ordering = ["-start", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Participant(models.Model):
+    """An employee appraised in a cycle, with their reviewer and self-assessment."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="participants")
+    employee = models.ForeignKey(
+        "org.Employee", on_delete=models.PROTECT, related_name="appraisals"
+    )
+    reviewer = models.ForeignKey(
+        "org.Employee", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    self_assessment = models.TextField(_("self-assessment"), blank=True)
+    manager_comment = models.TextField(_("manager's comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "employee"], name="participant_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} · {self.employee}"
+
+
+class PersonalGoal(models.Model):
+    """A PBC commitment, MBO objective or OKR objective of one participant.
+
+    PBC: self and manager ratings on the 1–5 rubric; MBO: target and actual (attainment);
+    OKR: key results graded 0–1. `weight` is its share of the plan's personal points.
+    """
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="goals")
+    kind = models.CharField(
+        _("kind"), max_length=3, choices=[("pbc", "PBC"), ("mbo", "MBO"), ("okr", "OKR")]
+    )
+    title = models.CharField(_("goal"), max_length=300)
+    key_actions = models.TextField(_("key actions"), blank=True)
+    weight = models.FloatField(_("weight"), default=1.0)
+    target = models.FloatField(_("target"), null=True, blank=True)
+    actual = models.FloatField(_("actual"), null=True, blank=True)
+    lower_is_better = models.BooleanField(_("lower is better"), default=False)
+    self_rating = models.PositiveSmallIntegerField(_("self rating"), null=True, blank=True)
+    manager_rating = models.PositiveSmallIntegerField(_("manager rating"), null=True, blank=True)
+    key_results = models.JSONField(_("key results"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("personal goal")
+        verbose_name_plural = _("personal goals")
+        ordering = ["participant", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Scorecard(models.Model):
+    """A participant's scorecard (计分卡): lines as computed, total, grade, rank.
+
+    Drafts are recomputed while data is collected. Once published, a scorecard is never
+    changed; a correction adds the next revision with its reason.
+    """
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="scorecards"
+    )
+    revision = models.PositiveIntegerField(_("revision"), default=1)
+    lines = models.JSONField(_("lines"), default=list)
+    total = models.FloatField(_("total"), null=True, blank=True)
+    grade = models.CharField(_("grade"), max_length=16, blank=True)
+    rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
+    calibrated_grade = models.CharField(_("calibrated grade"), max_length=16, blank=True)
+    calibration_reason = models.TextField(_("calibration reason"), blank=True)
+    computed_at = models.DateTimeField(_("computed at"))
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    correction_reason = models.TextField(_("reason for correction"), blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("scorecard")
+        verbose_name_plural = _("scorecards")
+        ordering = ["participant", "-revision"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "revision"], name="scorecard_revision_unique"
+            )
+        ]
+
+    @property
+    def final_grade(self) -> str:
+        return self.calibrated_grade or self.grade
+
+    def __str__(self) -> str:
+        return f"{self.participant} r{self.revision}"
+
+
+class Appeal(models.Model):
+    """An employee's appeal (申诉) against a published scorecard, and its answer."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        UPHELD = "upheld", _("upheld: scorecard corrected")
+        REJECTED = "rejected", _("rejected")
+
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.PROTECT, related_name="appeals")
+    text = models.TextField(_("appeal"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    response = models.TextField(_("response"), blank=True)
+    filed_at = models.DateTimeField(auto_now_add=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+        ordering = ["-filed_at"]

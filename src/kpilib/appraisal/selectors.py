@@ -1,0 +1,181 @@
+"""Reading appraisal results: what-if comparisons, scorecards, trends, team heatmaps."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from kpilib.appraisal.fetch import score_group
+from kpilib.appraisal.models import Participant, Scorecard
+from kpilib.engine.periods import Period
+from kpilib.org.models import Employee
+from kpilib.plans.fetch import effective_plan, live_revision
+from kpilib.plans.models import PlanRevision
+from kpilib.plans.selectors import plan_members
+
+
+@dataclass(frozen=True)
+class WhatIfRow:
+    """One person's result under the live revision and under the draft."""
+
+    employee: Employee
+    current_total: float | None
+    current_grade: str | None
+    current_rank: int | None
+    new_total: float | None
+    new_grade: str | None
+    new_rank: int | None
+
+    @property
+    def delta(self) -> float | None:
+        if self.current_total is None or self.new_total is None:
+            return None
+        return self.new_total - self.current_total
+
+
+def plan_whatif(draft: PlanRevision, period: Period) -> list[WhatIfRow]:
+    """Every member's total, grade and rank under the live revision and the draft."""
+    members = list(plan_members(draft.plan))
+    ids = [member.employee_id for member in members]
+    if not ids:
+        return []
+    proposed = {c.employee_id: c for c in score_group(effective_plan(draft), ids, period).records()}
+    live = live_revision(draft.plan)
+    current = (
+        {c.employee_id: c for c in score_group(effective_plan(live), ids, period).records()}
+        if live is not None and live.pk != draft.pk
+        else {}
+    )
+    rows = []
+    for member in members:
+        now, new = current.get(member.employee_id), proposed[member.employee_id]
+        rows.append(
+            WhatIfRow(
+                employee=member,
+                current_total=now.total if now else None,
+                current_grade=now.grade if now else None,
+                current_rank=now.rank if now else None,
+                new_total=new.total,
+                new_grade=new.grade,
+                new_rank=new.rank,
+            )
+        )
+    return sorted(rows, key=lambda row: (row.new_rank or 10**9, row.employee.employee_id))
+
+
+def latest_scorecards(participants: list[Participant]) -> dict[int, Scorecard]:
+    """The newest scorecard revision per participant id (one query)."""
+    newest: dict[int, Scorecard] = {}
+    for card in Scorecard.objects.filter(participant__in=participants).order_by(
+        "participant_id", "-revision"
+    ):
+        newest.setdefault(card.participant_id, card)
+    return newest
+
+
+def employee_trend(employee: Employee, *, published_only: bool = True) -> list[dict[str, Any]]:
+    """The employee's totals cycle after cycle (newest revision of each), oldest first."""
+    cards = Scorecard.objects.filter(participant__employee=employee).select_related(
+        "participant__cycle"
+    )
+    if published_only:
+        cards = cards.filter(published_at__isnull=False)
+    newest: dict[int, Scorecard] = {}
+    for card in cards.order_by("participant__cycle__start", "-revision"):
+        newest.setdefault(card.participant.cycle_id, card)
+    return [
+        {
+            "cycle": c.participant.cycle.name,
+            "period": c.participant.cycle.period,
+            "total": c.total,
+            "grade": c.final_grade,
+        }
+        for c in newest.values()
+    ]
+
+
+def heatmap(participants: list[Participant]) -> dict[str, Any]:
+    """People × indicators as shares of max points, shaped for an ECharts heatmap."""
+    cards = latest_scorecards(participants)
+    people = [p for p in participants if p.pk in cards]
+    codes: list[str] = []
+    for participant in people:
+        for line in cards[participant.pk].lines:
+            if line["code"] not in codes:
+                codes.append(line["code"])
+    cells = []
+    for row, participant in enumerate(people):
+        for line in cards[participant.pk].lines:
+            if line["points"] is not None and line["max_points"]:
+                share = round(100 * line["points"] / line["max_points"], 1)
+                cells.append([codes.index(line["code"]), row, share])
+    return {
+        "people": [f"{p.employee.name} #{cards[p.pk].rank or '-'}" for p in people],
+        "indicators": codes,
+        "cells": cells,
+    }
+
+
+def weight_sensitivity(cycle: Any) -> list[Any]:
+    """How far each indicator's weight can move before two people in the cycle swap places.
+
+    Scores per indicator are the share of its points earned (0–1), from the newest
+    scorecards; lines not scored count as 0 for everyone alike.
+    """
+    import numpy as np
+
+    from kpilib.engine.ahp import AhpInputError, ranking_sensitivity
+
+    cards = [c for c in latest_scorecards(list(cycle.participants.all())).values() if c.lines]
+    if len(cards) < 2:
+        return []
+    codes = [line["code"] for line in cards[0].lines]
+    scores = np.array(
+        [
+            [
+                (line["points"] or 0.0) / line["max_points"] if line["max_points"] else 0.0
+                for line in card.lines
+            ]
+            for card in cards
+        ]
+    )
+    weights = [line["max_points"] / 100 for line in cards[0].lines]
+    try:
+        return list(
+            ranking_sensitivity(
+                scores,
+                weights,
+                employees=[card.participant.employee.name for card in cards],
+                criteria=codes,
+            )
+        )
+    except AhpInputError:
+        return []
+
+
+@dataclass(frozen=True)
+class MyCycle:
+    """A cycle the employee takes part in, with their newest published scorecard if any."""
+
+    participant: Participant
+    scorecard: Scorecard | None
+    has_goals: bool
+
+
+def my_cycles(employee: Employee) -> list[MyCycle]:
+    participants = list(
+        Participant.objects.filter(employee=employee)
+        .select_related("cycle", "cycle__plan", "cycle__revision")
+        .order_by("-cycle__start")[:12]
+    )
+    published: dict[int, Scorecard] = {}
+    for card in Scorecard.objects.filter(
+        participant__in=participants, published_at__isnull=False
+    ).order_by("participant_id", "-revision"):
+        published.setdefault(card.participant_id, card)
+    return [
+        MyCycle(
+            participant=p,
+            scorecard=published.get(p.pk),
+            has_goals=effective_plan(p.cycle.revision).personal_mode != "none",
+        )
+        for p in participants
+    ]

@@ -1,0 +1,440 @@
+"""Running appraisal cycles: create, score, advance phases, calibrate, publish, acknowledge,
+appeal and correct. Every write is atomic and audited. Published scorecards are never
+changed: a correction is the next scorecard revision with its reason."""
+
+from collections import Counter
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from kpilib.appraisal.fetch import goals_frame, score_group
+from kpilib.appraisal.models import Appeal, Cycle, Participant, PersonalGoal, Scorecard
+from kpilib.audit.services import audit_record, audit_snapshot
+from kpilib.engine.periods import PeriodError, parse_period
+from kpilib.library.models import Indicator
+from kpilib.plans.fetch import effective_plan, live_revision
+from kpilib.plans.models import Plan
+from kpilib.plans.selectors import plan_members
+
+PHASES = [phase for phase, _label in Cycle.Phase.choices]
+SCORED_PHASES = {
+    Cycle.Phase.DATA_COLLECTION,
+    Cycle.Phase.SELF_ASSESSMENT,
+    Cycle.Phase.MANAGER_REVIEW,
+    Cycle.Phase.CALIBRATION,
+}
+
+
+class CycleError(ValueError):
+    """A cycle action that is refused, with one message per reason."""
+
+    def __init__(self, messages: list[str]) -> None:
+        self.messages = messages
+        super().__init__("; ".join(messages))
+
+
+@transaction.atomic
+def cycle_create(
+    *,
+    actor: Any,
+    plan: Plan,
+    name: str,
+    kind: str,
+    period: str,
+    grade_targets: dict[str, float] | None = None,
+    forced_distribution: bool = False,
+    phase_deadlines: dict[str, str] | None = None,
+) -> Cycle:
+    """A cycle of the plan's live revision over `period`, with everyone the plan covers."""
+    revision = live_revision(plan)
+    if revision is None:
+        raise CycleError([gettext("publish a revision of the plan before starting a cycle")])
+    try:
+        span = parse_period(period)
+    except PeriodError as error:
+        raise CycleError([str(error)]) from None
+    cycle = Cycle.objects.create(
+        name=name,
+        plan=plan,
+        revision=revision,
+        kind=kind,
+        period=span.label,
+        start=span.start,
+        end=span.end,
+        grade_targets=grade_targets or {},
+        forced_distribution=forced_distribution,
+        phase_deadlines=phase_deadlines or {},
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    Participant.objects.bulk_create(
+        Participant(cycle=cycle, employee=member, reviewer=member.manager)
+        for member in plan_members(plan)
+    )
+    audit_record(actor=actor, source="web", instance=cycle, before=None)
+    return cycle
+
+
+def _line_names(cycle: Cycle, codes: list[str]) -> dict[str, tuple[str, str]]:
+    """(zh-Hans, en) names of the indicators and of the cycle's personal goals by line code."""
+    rows = Indicator.objects.filter(code__in=codes).values_list("code", "name_zh_hans", "name_en")
+    names = {code: (zh, en) for code, zh, en in rows}
+    for pk, title in PersonalGoal.objects.filter(participant__cycle=cycle).values_list(
+        "pk", "title"
+    ):
+        names[f"goal:{pk}"] = (title, title)
+    return names
+
+
+def _score(cycle: Cycle, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Every participant's scorecard in both languages, by language then employee number."""
+    effective = effective_plan(cycle.revision)
+    period = parse_period(cycle.period)
+    goals = goals_frame(list(cycle.participants.all()))
+    return {
+        language: {
+            card.employee_id: card
+            for card in score_group(
+                effective, ids, period, language=language, goals=goals
+            ).records()
+        }
+        for language in ("zh-Hans", "en")
+    }
+
+
+def _lines(
+    records_by_language: dict[str, Any],
+    employee_id: str,
+    versions: dict[str, int],
+    names: dict[str, tuple[str, str]],
+) -> list[dict[str, Any]]:
+    """A scorecard's lines as stored: both languages' explanations, pinned version numbers."""
+    zh, en = records_by_language["zh-Hans"][employee_id], records_by_language["en"][employee_id]
+    return [
+        {
+            "code": line.code,
+            "version": versions.get(line.code),
+            "name_zh_hans": names.get(line.code, (line.code, line.code))[0],
+            "name_en": names.get(line.code, (line.code, line.code))[1],
+            "value": line.value,
+            "points": line.points,
+            "max_points": line.max_points,
+            "status": line.status.value,
+            "explanation_zh_hans": line.explanation,
+            "explanation_en": line_en.explanation,
+            "flags": list(line.flags),
+        }
+        for line, line_en in zip(zh.indicators, en.indicators, strict=True)
+    ]
+
+
+@transaction.atomic
+def cycle_score(*, cycle: Cycle) -> int:
+    """(Re)compute every unpublished scorecard of the cycle from the facts stored now.
+
+    One engine call per language for the whole group. Calibrated grades are kept.
+    """
+    participants = list(cycle.participants.select_related("employee"))
+    if not participants:
+        return 0
+    effective = effective_plan(cycle.revision)
+    ids = [p.employee.employee_id for p in participants]
+    by_language = _score(cycle, ids)
+    now = timezone.now()
+    names = _line_names(cycle, list(effective.weights))
+    updated = 0
+    for participant in participants:
+        card = by_language["en"][participant.employee.employee_id]
+        scorecard = participant.scorecards.order_by("-revision").first()
+        if scorecard is not None and scorecard.published_at is not None:
+            continue
+        fields = {
+            "lines": _lines(
+                by_language, participant.employee.employee_id, effective.pinned_versions, names
+            ),
+            "total": card.total,
+            "grade": card.grade or "",
+            "rank": card.rank,
+            "computed_at": now,
+        }
+        if scorecard is None:
+            Scorecard.objects.create(participant=participant, revision=1, **fields)
+        else:
+            Scorecard.objects.filter(pk=scorecard.pk).update(**fields)
+        updated += 1
+    return updated
+
+
+def current_scorecards(cycle: Cycle) -> list[Scorecard]:
+    """The newest scorecard revision of each participant."""
+    newest: dict[int, Scorecard] = {}
+    for card in (
+        Scorecard.objects.filter(participant__cycle=cycle)
+        .select_related("participant__employee")
+        .order_by("participant_id", "-revision")
+    ):
+        newest.setdefault(card.participant_id, card)
+    return list(newest.values())
+
+
+def grade_distribution(cycle: Cycle) -> dict[str, dict[str, float]]:
+    """Per grade: how many people, their share, and the target share if any."""
+    cards = [card for card in current_scorecards(cycle) if card.final_grade]
+    counts = Counter(card.final_grade for card in cards)
+    bands = [band["grade"] for band in effective_plan(cycle.revision).grade_bands]
+    total = len(cards) or 1
+    return {
+        grade: {
+            "count": counts.get(grade, 0),
+            "share": counts.get(grade, 0) / total,
+            "target": cycle.grade_targets.get(grade),
+        }
+        for grade in bands
+    }
+
+
+def distribution_problems(cycle: Cycle) -> list[str]:
+    """Grades whose share is above the cycle's target (only binding with forced distribution)."""
+    problems = []
+    for grade, row in grade_distribution(cycle).items():
+        if row["target"] is not None and row["share"] > row["target"] + 1e-9:
+            problems.append(
+                gettext(
+                    "%(grade)s holds %(share).0f%% of people; the target is at most %(target).0f%%"
+                )
+                % {"grade": grade, "share": row["share"] * 100, "target": row["target"] * 100}
+            )
+    return problems
+
+
+@transaction.atomic
+def scorecard_calibrate(*, actor: Any, scorecard: Scorecard, grade: str, reason: str) -> Scorecard:
+    """Move a person to another grade during calibration; the reason is mandatory."""
+    cycle = scorecard.participant.cycle
+    if cycle.phase != Cycle.Phase.CALIBRATION:
+        raise CycleError([gettext("grades can only be moved during calibration")])
+    if not reason.strip():
+        raise CycleError([gettext("say why the grade is moved")])
+    bands = [band["grade"] for band in effective_plan(cycle.revision).grade_bands]
+    if grade not in bands:
+        raise CycleError([gettext("%(grade)s is not a grade of this plan") % {"grade": grade}])
+    before = audit_snapshot(scorecard)
+    scorecard.calibrated_grade = "" if grade == scorecard.grade else grade
+    scorecard.calibration_reason = reason.strip() if scorecard.calibrated_grade else ""
+    scorecard.save(update_fields=["calibrated_grade", "calibration_reason"])
+    audit_record(actor=actor, source="web", instance=scorecard, before=before)
+    return scorecard
+
+
+@transaction.atomic
+def cycle_advance(*, actor: Any, cycle: Cycle) -> Cycle:
+    """Move the cycle to its next phase, doing what the new phase starts with.
+
+    Entering data collection onwards: scorecards are (re)computed; leaving calibration
+    checks the forced distribution; entering publication publishes every scorecard.
+    """
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    index = PHASES.index(cycle.phase)
+    if index == len(PHASES) - 1:
+        raise CycleError([gettext("the cycle is closed")])
+    target = PHASES[index + 1]
+    if target in SCORED_PHASES:
+        cycle_score(cycle=cycle)
+    if cycle.phase == Cycle.Phase.CALIBRATION and cycle.forced_distribution:
+        problems = distribution_problems(cycle)
+        if problems:
+            raise CycleError(problems)
+    open_appeals = Appeal.objects.filter(
+        scorecard__participant__cycle=cycle, status=Appeal.Status.OPEN
+    )
+    if target == Cycle.Phase.CLOSED and open_appeals.exists():
+        raise CycleError([gettext("answer every open appeal before closing the cycle")])
+    before = audit_snapshot(cycle)
+    cycle.phase = target
+    cycle.save(update_fields=["phase"])
+    if target == Cycle.Phase.PUBLICATION:
+        now = timezone.now()
+        Scorecard.objects.filter(participant__cycle=cycle, published_at__isnull=True).update(
+            published_at=now
+        )
+    audit_record(actor=actor, source="web", instance=cycle, before=before)
+    return cycle
+
+
+@transaction.atomic
+def scorecard_acknowledge(*, actor: Any, scorecard: Scorecard) -> Scorecard:
+    if scorecard.published_at is None:
+        raise CycleError([gettext("only a published scorecard can be acknowledged")])
+    before = audit_snapshot(scorecard)
+    scorecard.acknowledged_at = timezone.now()
+    scorecard.save(update_fields=["acknowledged_at"])
+    audit_record(actor=actor, source="web", instance=scorecard, before=before)
+    return scorecard
+
+
+@transaction.atomic
+def appeal_file(*, actor: Any, scorecard: Scorecard, text: str) -> Appeal:
+    """The employee appeals their published scorecard while the cycle takes appeals."""
+    if scorecard.published_at is None:
+        raise CycleError([gettext("only a published scorecard can be appealed")])
+    if scorecard.participant.cycle.phase not in {
+        Cycle.Phase.PUBLICATION,
+        Cycle.Phase.ACKNOWLEDGEMENT,
+    }:
+        raise CycleError([gettext("this cycle no longer takes appeals")])
+    if not text.strip():
+        raise CycleError([gettext("say what you appeal and why")])
+    appeal = Appeal.objects.create(scorecard=scorecard, text=text.strip())
+    audit_record(actor=actor, source="web", instance=appeal, before=None)
+    return appeal
+
+
+@transaction.atomic
+def scorecard_correct(
+    *, actor: Any, scorecard: Scorecard, reason: str, grade: str | None = None
+) -> Scorecard:
+    """A corrected scorecard: the next revision, published at once, with its reason.
+
+    The new revision is recomputed from the facts stored now; `grade` sets its grade
+    explicitly when the correction is a judgement rather than new data.
+    """
+    if not reason.strip():
+        raise CycleError([gettext("say why the scorecard is corrected")])
+    participant = scorecard.participant
+    cycle = participant.cycle
+    effective = effective_plan(cycle.revision)
+    ids = [p.employee.employee_id for p in cycle.participants.select_related("employee")]
+    by_language = _score(cycle, ids)
+    card = by_language["en"][participant.employee.employee_id]
+    latest = participant.scorecards.order_by("-revision").first()
+    corrected = Scorecard.objects.create(
+        participant=participant,
+        revision=latest.revision + 1,
+        lines=_lines(
+            by_language,
+            participant.employee.employee_id,
+            effective.pinned_versions,
+            _line_names(cycle, list(effective.weights)),
+        ),
+        total=card.total,
+        grade=card.grade or "",
+        rank=card.rank,
+        calibrated_grade=grade or latest.calibrated_grade,
+        calibration_reason=reason.strip() if grade else latest.calibration_reason,
+        computed_at=timezone.now(),
+        published_at=timezone.now(),
+        correction_reason=reason.strip(),
+    )
+    audit_record(actor=actor, source="web", instance=corrected, before=None)
+    return corrected
+
+
+@transaction.atomic
+def appeal_answer(
+    *, actor: Any, appeal: Appeal, uphold: bool, response: str, grade: str | None = None
+) -> Appeal:
+    """Answer an appeal; upholding it publishes a corrected scorecard revision."""
+    if appeal.status != Appeal.Status.OPEN:
+        raise CycleError([gettext("this appeal has been answered")])
+    if not response.strip():
+        raise CycleError([gettext("write the answer the employee will read")])
+    before = audit_snapshot(appeal)
+    if uphold:
+        scorecard_correct(actor=actor, scorecard=appeal.scorecard, reason=response, grade=grade)
+    appeal.status = Appeal.Status.UPHELD if uphold else Appeal.Status.REJECTED
+    appeal.response = response.strip()
+    appeal.answered_by = actor if getattr(actor, "is_authenticated", False) else None
+    appeal.answered_at = timezone.now()
+    appeal.save()
+    audit_record(actor=actor, source="web", instance=appeal, before=before)
+    return appeal
+
+
+@transaction.atomic
+def participant_self_assess(*, actor: Any, participant: Participant, text: str) -> Participant:
+    if Cycle.objects.get(pk=participant.cycle_id).phase != Cycle.Phase.SELF_ASSESSMENT:
+        raise CycleError([gettext("self-assessment is closed for this cycle")])
+    before = audit_snapshot(participant)
+    participant.self_assessment = text.strip()
+    participant.save(update_fields=["self_assessment"])
+    audit_record(actor=actor, source="web", instance=participant, before=before)
+    return participant
+
+
+GOAL_FIELDS_BY_PHASE = {
+    Cycle.Phase.GOAL_SETTING: {
+        "title",
+        "key_actions",
+        "weight",
+        "target",
+        "lower_is_better",
+        "key_results",
+    },
+    Cycle.Phase.SELF_ASSESSMENT: {"self_rating", "actual", "key_results"},
+    Cycle.Phase.MANAGER_REVIEW: {"manager_rating", "actual", "key_results"},
+}
+
+
+def _checked_goal_fields(cycle: Cycle, fields: dict[str, Any], *, as_reviewer: bool) -> None:
+    allowed = set(GOAL_FIELDS_BY_PHASE.get(cycle.phase, set()))
+    # The employee rates themselves; only a reviewer gives the rating that scores.
+    allowed -= {"manager_rating"} if not as_reviewer else {"self_rating"}
+    refused = sorted(set(fields) - allowed)
+    if refused:
+        raise CycleError(
+            [
+                gettext("in %(phase)s these cannot change: %(names)s")
+                % {"phase": cycle.get_phase_display(), "names": ", ".join(refused)}
+            ]
+        )
+    for rating in ("self_rating", "manager_rating"):
+        if fields.get(rating) is not None and not 1 <= fields[rating] <= 5:
+            raise CycleError([gettext("ratings are from 1 to 5")])
+    if fields.get("weight") is not None and fields["weight"] <= 0:
+        raise CycleError([gettext("a goal's weight must be above 0")])
+    for result in fields.get("key_results") or []:
+        grade = result.get("grade")
+        if grade not in (None, "") and not 0 <= float(grade) <= 1:
+            raise CycleError([gettext("key results are graded from 0 to 1")])
+
+
+@transaction.atomic
+def goal_save(
+    *,
+    actor: Any,
+    participant: Participant,
+    as_reviewer: bool,
+    goal: PersonalGoal | None = None,
+    **fields: Any,
+) -> PersonalGoal:
+    """Add or change a personal goal; what may change depends on the cycle's phase.
+
+    Goal setting: the goal itself; self-assessment: self rating, actual, key-result grades;
+    manager review: the manager's rating (the one that scores), actual, grades.
+    """
+    cycle = Cycle.objects.select_related("revision").get(pk=participant.cycle_id)  # phase as of now
+    mode = effective_plan(cycle.revision).personal_mode
+    if mode == Plan.PersonalMode.NONE:
+        raise CycleError([gettext("this plan has no personal goals")])
+    _checked_goal_fields(cycle, fields, as_reviewer=as_reviewer)
+    if goal is None:
+        if cycle.phase != Cycle.Phase.GOAL_SETTING:
+            raise CycleError([gettext("goals are added during goal setting")])
+        goal = PersonalGoal.objects.create(participant=participant, kind=mode, **fields)
+        audit_record(actor=actor, source="web", instance=goal, before=None)
+        return goal
+    before = audit_snapshot(goal)
+    for name, value in fields.items():
+        setattr(goal, name, value)
+    goal.save()
+    audit_record(actor=actor, source="web", instance=goal, before=before)
+    return goal
+
+
+@transaction.atomic
+def goal_delete(*, actor: Any, goal: PersonalGoal) -> None:
+    if Cycle.objects.get(participant__goals=goal).phase != Cycle.Phase.GOAL_SETTING:
+        raise CycleError([gettext("goals are removed only during goal setting")])
+    audit_record(actor=actor, source="web", instance=goal, before=None, deleted=True)
+    goal.delete()

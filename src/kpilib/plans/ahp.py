@@ -1,0 +1,194 @@
+"""Deriving a plan's weights by AHP (层次分析法) from judges' pairwise judgements.
+
+The hierarchy is goal → the plan's dimensions → their indicators. Each level's
+judgements from every judge are aggregated by the geometric mean (AIJ); global weights
+are products down the tree; role/stage profiles adjust them multiplicatively; the result
+becomes points summing exactly to 100 at the plan's precision (largest remainder).
+Applying the result writes the plan's draft revision, which is reviewed (what-if) and
+published like any other change.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import combinations
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext
+
+from kpilib.audit.services import audit_record, audit_snapshot
+from kpilib.engine.ahp import (
+    AdjustedWeight,
+    AhpInputError,
+    JudgementRevision,
+    WeightedIndicator,
+    adjust_weights,
+    ahp_priorities,
+    global_weights,
+    group_priorities,
+    pairwise_matrix_from_judgements,
+    revision_suggestions,
+    weights_to_points,
+)
+from kpilib.plans.fetch import effective_plan, live_revision, pinned_definitions
+from kpilib.plans.models import AhpJudgement, Plan, PlanRevision
+from kpilib.plans.services import revision_draft, revision_update
+
+GOAL = "goal"
+DIMENSIONS = "dimensions"
+
+
+@dataclass(frozen=True)
+class Level:
+    """One set of comparisons: its key, the criteria compared, and their display names."""
+
+    key: str
+    criteria: list[str]
+    names: dict[str, str]
+
+    def pairs(self) -> list[tuple[str, str]]:
+        return list(combinations(self.criteria, 2))
+
+
+@dataclass
+class LevelResult:
+    level: Level
+    weights: dict[str, float]
+    cr: float | None
+    consistent: bool
+    judges: dict[str, float] = field(default_factory=dict)  # judge → CR
+    suggestions: list[JudgementRevision] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # judges' missing pairs, as "A,B"
+
+
+@dataclass
+class AhpOutcome:
+    levels: list[LevelResult]
+    adjusted: list[AdjustedWeight]
+    points: dict[str, Decimal]
+
+    @property
+    def complete(self) -> bool:
+        return all(not result.missing for result in self.levels)
+
+
+def plan_hierarchy(
+    plan: Plan, names: dict[str, str]
+) -> tuple[list[Level], dict[str, dict[str, Any]]]:
+    """The levels to judge for the plan's current indicators, and their definitions."""
+    revision = plan.revisions.filter(status=PlanRevision.Status.DRAFT).first() or live_revision(
+        plan
+    )
+    effective = effective_plan(revision)
+    definitions = pinned_definitions(effective.pinned_versions)
+    by_dimension: dict[str, list[str]] = {}
+    for code in effective.weights:
+        dimension = definitions.get(code, {}).get("dimension", "")
+        by_dimension.setdefault(dimension, []).append(code)
+    levels = [Level(DIMENSIONS, list(by_dimension), names)]
+    levels += [Level(dimension, codes, names) for dimension, codes in by_dimension.items()]
+    return levels, definitions
+
+
+def _level_result(level: Level, stored: dict[str, dict[str, float]]) -> LevelResult:
+    if len(level.criteria) == 1:
+        return LevelResult(level, {level.criteria[0]: 1.0}, None, True)
+    wanted = [f"{a},{b}" for a, b in level.pairs()]
+    missing = (
+        [pair for judge_pairs in stored.values() for pair in wanted if pair not in judge_pairs]
+        if stored
+        else wanted
+    )
+    if missing:
+        equal = 1 / len(level.criteria)
+        return LevelResult(
+            level, dict.fromkeys(level.criteria, equal), None, False, missing=missing
+        )
+    matrices = {
+        judge: pairwise_matrix_from_judgements(
+            level.criteria,
+            {tuple(pair.split(",", 1)): value for pair, value in pairs.items()},  # type: ignore[misc]
+        )
+        for judge, pairs in stored.items()
+    }
+    if len(matrices) == 1:
+        ((judge, matrix),) = matrices.items()
+        result = ahp_priorities(matrix)
+        judges = {judge: result.cr}
+        group_matrix = matrix
+    else:
+        group = group_priorities(matrices)
+        result, group_matrix = group.group, group.group_matrix
+        judges = {judge: judged.cr for judge, judged in group.judges.items()}
+    return LevelResult(
+        level,
+        result.weights_by_criterion(),
+        result.cr,
+        result.consistent,
+        judges=judges,
+        suggestions=list(revision_suggestions(group_matrix, result)),
+    )
+
+
+def plan_ahp(
+    plan: Plan, *, names: dict[str, str], profiles: list[str], precision: int = 2
+) -> AhpOutcome:
+    """Every level's weights and consistency, the global weights adjusted, and the points."""
+    levels, definitions = plan_hierarchy(plan, names)
+    stored: dict[str, dict[str, dict[str, float]]] = {}
+    for row in AhpJudgement.objects.filter(plan=plan).select_related("judge"):
+        stored.setdefault(row.level, {})[row.judge.get_username()] = row.judgements
+    results = [_level_result(level, stored.get(level.key, {})) for level in levels]
+    local = {GOAL: results[0].weights} | {r.level.key: r.weights for r in results[1:]}
+    globals_ = {g.node: g.weight for g in global_weights(GOAL, local)}
+    adjusted = adjust_weights(
+        [
+            WeightedIndicator(
+                code=code,
+                weight=weight,
+                dimension=definitions.get(code, {}).get("dimension", ""),
+                tags=frozenset(definitions.get(code, {}).get("tags", ())),
+            )
+            for code, weight in globals_.items()
+        ],
+        profiles,
+    )
+    points = weights_to_points(
+        {a.code: a.adjusted for a in adjusted}, total=100, decimals=precision
+    )
+    return AhpOutcome(results, list(adjusted), points)
+
+
+@transaction.atomic
+def ahp_judgements_save(
+    *, actor: Any, plan: Plan, level: str, judgements: dict[str, float]
+) -> AhpJudgement:
+    """Keep one judge's judgements for one level (checked by the engine first)."""
+    criteria = sorted({name for pair in judgements for name in pair.split(",", 1)})
+    pairwise = {tuple(pair.split(",", 1)): value for pair, value in judgements.items()}
+    if len(criteria) > 1:
+        try:
+            pairwise_matrix_from_judgements(criteria, pairwise)  # type: ignore[arg-type]
+        except AhpInputError as error:
+            missing_only = all("missing pair" in problem.reason for problem in error.problems)
+            if not missing_only:
+                raise
+    row, created = AhpJudgement.objects.get_or_create(plan=plan, judge=actor, level=level)
+    before = None if created else audit_snapshot(row)
+    row.judgements = judgements
+    row.save()
+    audit_record(actor=actor, source="web", instance=row, before=before)
+    return row
+
+
+@transaction.atomic
+def ahp_apply(*, actor: Any, plan: Plan, points: dict[str, Decimal]) -> PlanRevision:
+    """Write AHP points into the plan's draft revision, for review before publication."""
+    draft = revision_draft(actor=actor, plan=plan)
+    weights = {code: float(value) for code, value in points.items()}
+    return revision_update(
+        actor=actor,
+        revision=draft,
+        weights=weights,
+        note=gettext("weights from AHP judgements"),
+    )

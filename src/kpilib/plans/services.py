@@ -1,0 +1,266 @@
+"""Changing plans: create from a template, clone, regional variants, drafts, publication,
+delegated administrators. Every change is atomic and audited; published revisions are
+never changed — a change is always a new revision."""
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+from pydantic import ValidationError
+
+from kpilib.audit.services import audit_record, audit_snapshot
+from kpilib.engine.packs import pack_problems
+from kpilib.library.fetch import published_definitions
+from kpilib.library.models import Indicator, IndicatorVersion, PlanTemplate
+from kpilib.org.models import Employee, Position
+from kpilib.plans.fetch import effective_plan, engine_plan_and_pack, live_revision
+from kpilib.plans.models import Plan, PlanRevision
+
+EDITABLE_FIELDS = (
+    "weights",
+    "pinned_versions",
+    "rule_overrides",
+    "grade_bands",
+    "precision",
+    "personal_mode",
+    "personal_share",
+    "missing_policies",
+    "note",
+)
+
+
+class PlanError(ValueError):
+    """A plan change that is refused, with one message per reason."""
+
+    def __init__(self, messages: list[str]) -> None:
+        self.messages = messages
+        super().__init__("; ".join(messages))
+
+
+def latest_versions(codes: list[str]) -> dict[str, int]:
+    """The newest published version number of each indicator (retired ones excluded)."""
+    numbers: dict[str, int] = {}
+    for code, number in (
+        IndicatorVersion.objects.filter(indicator__code__in=codes)
+        .exclude(indicator__status=Indicator.Status.RETIRED)
+        .values_list("indicator__code", "number")
+    ):
+        numbers[code] = max(number, numbers.get(code, 0))
+    return numbers
+
+
+def _new_revision(*, actor: Any, plan: Plan, **fields: Any) -> PlanRevision:
+    last = plan.revisions.order_by("-number").first()
+    revision = PlanRevision.objects.create(
+        plan=plan,
+        number=(last.number + 1) if last else 1,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        **fields,
+    )
+    audit_record(actor=actor, source="web", instance=revision, before=None)
+    return revision
+
+
+@transaction.atomic
+def plan_create_from_template(
+    *,
+    actor: Any,
+    template: PlanTemplate,
+    code: str,
+    name_zh_hans: str,
+    name_en: str,
+    positions: list[Position],
+) -> Plan:
+    """A plan whose first draft takes the template's weights, pinned to the newest versions."""
+    if Plan.objects.filter(code=code).exists():
+        raise PlanError([gettext("a plan with code %(code)s exists") % {"code": code}])
+    definition = template.definition
+    plan = Plan.objects.create(
+        code=code, name_zh_hans=name_zh_hans, name_en=name_en, template=template
+    )
+    plan.positions.set(positions)
+    audit_record(actor=actor, source="web", instance=plan, before=None)
+    weights = dict(definition["weights"])
+    _new_revision(
+        actor=actor,
+        plan=plan,
+        weights=weights,
+        pinned_versions=latest_versions(list(weights)),
+        rule_overrides=dict(definition.get("rule_overrides", {})),
+        grade_bands=definition.get("grade_bands"),
+        precision=definition.get("precision", 2),
+        personal_mode=Plan.PersonalMode.NONE,
+        personal_share=0.0,
+        note=gettext("created from template %(code)s") % {"code": template.code},
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_clone(*, actor: Any, plan: Plan, code: str, name_zh_hans: str, name_en: str) -> Plan:
+    """A new plan starting from the source plan's live (or newest) configuration."""
+    source = live_revision(plan) or plan.revisions.order_by("-number").first()
+    if source is None:
+        raise PlanError([gettext("the plan has no revision to clone")])
+    effective = effective_plan(source)
+    clone = Plan.objects.create(
+        code=code, name_zh_hans=name_zh_hans, name_en=name_en, template=plan.template
+    )
+    clone.positions.set(plan.positions.all())
+    clone.org_units.set(plan.org_units.all())
+    clone.regions = list(plan.regions)
+    clone.save()
+    audit_record(actor=actor, source="web", instance=clone, before=None)
+    _new_revision(
+        actor=actor,
+        plan=clone,
+        weights=effective.weights,
+        pinned_versions=effective.pinned_versions,
+        rule_overrides=effective.rule_overrides,
+        missing_policies=effective.missing_policies,
+        grade_bands=effective.grade_bands,
+        precision=effective.precision,
+        personal_mode=effective.personal_mode,
+        personal_share=effective.personal_share,
+        note=gettext("cloned from %(code)s") % {"code": plan.code},
+    )
+    return clone
+
+
+@transaction.atomic
+def plan_variant_create(
+    *, actor: Any, parent: Plan, code: str, name_zh_hans: str, name_en: str, regions: list[str]
+) -> Plan:
+    """A regional variant: same positions, narrower regions, inherits everything at first."""
+    if not regions:
+        raise PlanError([gettext("a regional variant needs at least one region")])
+    variant = Plan.objects.create(
+        code=code,
+        name_zh_hans=name_zh_hans,
+        name_en=name_en,
+        parent=parent,
+        template=parent.template,
+        regions=regions,
+    )
+    variant.positions.set(parent.positions.all())
+    audit_record(actor=actor, source="web", instance=variant, before=None)
+    _new_revision(
+        actor=actor,
+        plan=variant,
+        note=gettext("regional variant of %(code)s") % {"code": parent.code},
+    )
+    return variant
+
+
+@transaction.atomic
+def revision_draft(*, actor: Any, plan: Plan) -> PlanRevision:
+    """The plan's open draft, or a new one copying the live revision's own settings."""
+    draft = plan.revisions.filter(status=PlanRevision.Status.DRAFT).order_by("-number").first()
+    if draft is not None:
+        return draft
+    live = live_revision(plan)
+    fields = (
+        {name: getattr(live, name) for name in EDITABLE_FIELDS if name != "note"} if live else {}
+    )
+    return _new_revision(actor=actor, plan=plan, **fields)
+
+
+@transaction.atomic
+def revision_update(*, actor: Any, revision: PlanRevision, **changes: Any) -> PlanRevision:
+    """Change a draft; a published revision refuses every change."""
+    revision = PlanRevision.objects.select_for_update().get(pk=revision.pk)
+    if revision.status != PlanRevision.Status.DRAFT:
+        raise PlanError([gettext("a published revision cannot change; start a new draft")])
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise PlanError(
+            [gettext("unknown fields: %(names)s") % {"names": ", ".join(sorted(unknown))}]
+        )
+    before = audit_snapshot(revision)
+    for name, value in changes.items():
+        setattr(revision, name, value)
+    revision.save()
+    audit_record(actor=actor, source="web", instance=revision, before=before)
+    return revision
+
+
+def revision_problems(revision: PlanRevision) -> list[str]:
+    """Why a revision cannot be scored or published (empty when it can)."""
+    effective = effective_plan(revision)
+    total = sum(effective.weights.values())
+    problems: list[str] = []
+    if abs(total - 100) > 1e-6:
+        problems.append(
+            gettext("the weights add up to %(total)s, not 100") % {"total": f"{total:g}"}
+        )
+    if effective.personal_mode != Plan.PersonalMode.NONE and not 0 < effective.personal_share < 100:
+        problems.append(gettext("personal goals need a share between 0 and 100 points"))
+    if problems:
+        return problems
+    try:
+        plan, pack = engine_plan_and_pack(effective)
+    except KeyError as error:
+        return [gettext("no published version is pinned for %(codes)s") % {"codes": error.args[0]}]
+    except ValidationError as error:
+        return [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()]
+    full = pack.model_copy(update={"plans": [plan]})
+    return [f"{'.'.join(str(p) for p in path)}: {reason}" for path, reason in pack_problems(full)]
+
+
+@transaction.atomic
+def revision_publish(*, actor: Any, revision: PlanRevision) -> PlanRevision:
+    """Publish a draft; it becomes the live revision. Refused with reasons when invalid."""
+    revision = PlanRevision.objects.select_for_update().get(pk=revision.pk)
+    if revision.status != PlanRevision.Status.DRAFT:
+        raise PlanError([gettext("this revision is already published")])
+    problems = revision_problems(revision)
+    if problems:
+        raise PlanError(problems)
+    before = audit_snapshot(revision)
+    revision.status = PlanRevision.Status.PUBLISHED
+    revision.published_at = timezone.now()
+    revision.published_by = actor if getattr(actor, "is_authenticated", False) else None
+    revision.save()
+    audit_record(actor=actor, source="web", instance=revision, before=before)
+    return revision
+
+
+@transaction.atomic
+def plan_set_administrator(*, actor: Any, plan: Plan, employee: Employee, admin: bool) -> None:
+    """Delegate (or take back) the administration of one plan to any employee."""
+    before = {"administrators": sorted(plan.administrators.values_list("employee_id", flat=True))}
+    if admin:
+        plan.administrators.add(employee)
+    else:
+        plan.administrators.remove(employee)
+    after = {"administrators": sorted(plan.administrators.values_list("employee_id", flat=True))}
+    audit_record(actor=actor, source="web", instance=plan, before=before, after=after)
+
+
+@transaction.atomic
+def plan_update_scope(
+    *,
+    actor: Any,
+    plan: Plan,
+    regions: list[str] | None = None,
+    positions: list[Position] | None = None,
+) -> Plan:
+    before = audit_snapshot(plan) | {
+        "positions": sorted(plan.positions.values_list("code", flat=True))
+    }
+    if regions is not None:
+        plan.regions = regions
+        plan.save(update_fields=["regions"])
+    if positions is not None:
+        plan.positions.set(positions)
+    after = audit_snapshot(plan) | {
+        "positions": sorted(plan.positions.values_list("code", flat=True))
+    }
+    audit_record(actor=actor, source="web", instance=plan, before=before, after=after)
+    return plan
+
+
+def available_indicators() -> dict[str, dict[str, Any]]:
+    """Indicators a plan may add: newest published definitions, retired ones left out."""
+    return published_definitions()

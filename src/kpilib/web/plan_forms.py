@@ -1,0 +1,148 @@
+"""Forms for appraisal plans and cycles (input shape only; rules live in the services)."""
+
+from typing import Any
+
+import yaml
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kpilib.appraisal.models import Cycle
+from kpilib.library.models import PlanTemplate
+from kpilib.org.models import Employee, Position
+from kpilib.plans.models import Plan
+
+
+class PlanCreateForm(forms.Form):
+    template = forms.ModelChoiceField(label=_("Template"), queryset=PlanTemplate.objects.all())
+    code = forms.SlugField(label=_("Code"), max_length=64)
+    name_zh_hans = forms.CharField(label=_("Name (Chinese)"), max_length=200)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=200)
+    positions = forms.ModelMultipleChoiceField(
+        label=_("Positions"), queryset=Position.objects.all(), widget=forms.CheckboxSelectMultiple
+    )
+
+
+class VariantForm(forms.Form):
+    code = forms.SlugField(label=_("Code"), max_length=64)
+    name_zh_hans = forms.CharField(label=_("Name (Chinese)"), max_length=200)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=200)
+    regions = forms.CharField(label=_("Regions"), help_text=_("Comma-separated, e.g. 华南, 西南"))
+
+    def region_list(self) -> list[str]:
+        return [
+            r.strip()
+            for r in self.cleaned_data["regions"].replace("，", ",").split(",")
+            if r.strip()
+        ]
+
+
+class AdministratorForm(forms.Form):
+    employee = forms.ModelChoiceField(
+        label=_("Employee"), queryset=Employee.objects.filter(left_on__isnull=True)
+    )
+
+
+class RevisionForm(forms.Form):
+    """Weights per indicator (points), grade bands and rule overrides as YAML, personal goals."""
+
+    grade_bands = forms.CharField(
+        label=_("Grade bands (YAML)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "class": "code"}),
+    )
+    rule_overrides = forms.CharField(
+        label=_("Rule overrides (YAML, by indicator code)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "class": "code"}),
+    )
+    personal_mode = forms.ChoiceField(
+        label=_("Personal goals"), choices=Plan.PersonalMode.choices, required=False
+    )
+    personal_share = forms.FloatField(
+        label=_("Points for personal goals"), required=False, min_value=0, max_value=99
+    )
+    add_indicator = forms.ChoiceField(label=_("Add an indicator"), required=False)
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+    def __init__(
+        self, *args: Any, weights: dict[str, float], choices: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.weight_codes = list(weights)
+        for code, weight in weights.items():
+            self.fields[f"weight__{code}"] = forms.FloatField(
+                label=code, min_value=0, max_value=100, initial=weight, required=False
+            )
+        self.fields["add_indicator"].choices = [
+            ("", "—"),
+            *[(c, n) for c, n in choices if c not in weights],
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for key in ("grade_bands", "rule_overrides"):
+            raw = cleaned.get(key) or ""
+            try:
+                cleaned[key] = yaml.safe_load(raw) if raw.strip() else None
+            except yaml.YAMLError as error:
+                self.add_error(key, str(getattr(error, "problem", "") or _("not valid YAML")))
+        return cleaned
+
+    def weights(self) -> dict[str, float]:
+        weights = {
+            code: self.cleaned_data.get(f"weight__{code}") or 0.0 for code in self.weight_codes
+        }
+        if self.cleaned_data.get("add_indicator"):
+            weights[self.cleaned_data["add_indicator"]] = 0.0
+        return weights
+
+
+class WhatIfForm(forms.Form):
+    period = forms.CharField(
+        label=_("Period"),
+        initial="",
+        help_text=_("2026-Q3, 2026-09, 2026 or 2026-07-01..2026-09-30"),
+    )
+
+
+class CycleCreateForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Cycle.Kind.choices)
+    period = forms.CharField(label=_("Period"), help_text=_("2026-Q3, 2026-09 or 2026"))
+    grade_targets = forms.CharField(
+        label=_("Grade targets"),
+        required=False,
+        help_text=_("Largest share per grade, e.g. S=10%, A=30%"),
+    )
+    forced_distribution = forms.BooleanField(label=_("Forced distribution"), required=False)
+
+    def clean_grade_targets(self) -> dict[str, float]:
+        targets: dict[str, float] = {}
+        raw = self.cleaned_data.get("grade_targets") or ""
+        for part in raw.replace("，", ",").split(","):
+            if not part.strip():
+                continue
+            grade, _sep, share = part.partition("=")
+            try:
+                value = float(share.strip().rstrip("%")) / 100
+            except ValueError:
+                raise forms.ValidationError(_("write targets like S=10%, A=30%")) from None
+            targets[grade.strip()] = value
+        return targets
+
+
+class CalibrationForm(forms.Form):
+    grade = forms.CharField(max_length=16)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AppealForm(forms.Form):
+    text = forms.CharField(
+        label=_("What do you appeal, and why?"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class AppealAnswerForm(forms.Form):
+    response = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}))
+    uphold = forms.BooleanField(label=_("Uphold: publish a corrected scorecard"), required=False)
+    grade = forms.CharField(label=_("Corrected grade (optional)"), required=False, max_length=16)

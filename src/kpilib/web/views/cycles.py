@@ -1,0 +1,310 @@
+"""Cycle pages: list, start, run through phases, calibrate, scorecards with explanations,
+drill-down to facts, acknowledgement and appeals."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kpilib.accounts.permissions import (
+    can_manage_cycle,
+    cycle_for,
+    cycles_visible_to,
+    employee_of,
+    participants_visible,
+    plan_for,
+    scorecard_for,
+)
+from kpilib.appraisal import exports, selectors, services
+from kpilib.appraisal.models import Appeal, Cycle, Scorecard
+from kpilib.ingest.selectors import facts_for
+from kpilib.library.selectors import engine_language
+from kpilib.plans.fetch import effective_plan, pinned_definitions
+from kpilib.web.plan_forms import AppealAnswerForm, AppealForm, CalibrationForm, CycleCreateForm
+
+
+@login_required
+def cycles(request: HttpRequest) -> HttpResponse:
+    return render(request, "cycles/index.html", {"cycles": cycles_visible_to(request.user)})
+
+
+@login_required
+def cycle_new(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    plan = plan_for(request.user, plan_pk)
+    form = CycleCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cycle = services.cycle_create(actor=request.user, plan=plan, **form.cleaned_data)
+        except services.CycleError as error:
+            form.add_error(None, "; ".join(error.messages))
+        else:
+            messages.success(request, _("Cycle started in goal setting."))
+            return redirect("cycle_detail", pk=cycle.pk)
+    return render(request, "cycles/new.html", {"form": form, "plan": plan})
+
+
+@login_required
+def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = cycle_for(request.user, pk)
+    participants = list(participants_visible(request.user, cycle))
+    cards = selectors.latest_scorecards(participants)
+    manage = can_manage_cycle(request.user, cycle)
+    rows = sorted(
+        ((p, cards.get(p.pk)) for p in participants),
+        key=lambda pair: (
+            pair[1].rank if pair[1] and pair[1].rank else 10**9,
+            pair[0].employee.employee_id,
+        ),
+    )
+    bands = [band["grade"] for band in effective_plan(cycle.revision).grade_bands]
+    context = {
+        "cycle": cycle,
+        "rows": rows,
+        "manage": manage,
+        "phases": Cycle.Phase.choices,
+        "phase_index": [p for p, _l in Cycle.Phase.choices].index(cycle.phase),
+        "distribution": services.grade_distribution(cycle) if manage else {},
+        "distribution_problems": services.distribution_problems(cycle) if manage else [],
+        "bands": bands,
+        "personal": effective_plan(cycle.revision).personal_mode != "none",
+        "heatmap": selectors.heatmap(participants),
+        "open_appeals": Appeal.objects.filter(
+            scorecard__participant__in=participants, status=Appeal.Status.OPEN
+        ).select_related("scorecard__participant__employee")
+        if manage
+        else [],
+        "answer_form": AppealAnswerForm(),
+    }
+    return render(request, "cycles/detail.html", context)
+
+
+def _managed_cycle(request: HttpRequest, pk: int) -> Cycle:
+    cycle = cycle_for(request.user, pk)
+    if not can_manage_cycle(request.user, cycle):
+        raise Http404("No such cycle")
+    return cycle
+
+
+@login_required
+@require_POST
+def cycle_advance(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = _managed_cycle(request, pk)
+    try:
+        cycle = services.cycle_advance(actor=request.user, cycle=cycle)
+    except services.CycleError as error:
+        for reason in error.messages:
+            messages.error(request, reason)
+    else:
+        messages.success(
+            request, _("The cycle is now in %(phase)s.") % {"phase": cycle.get_phase_display()}
+        )
+    return redirect("cycle_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def cycle_recompute(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = _managed_cycle(request, pk)
+    count = services.cycle_score(cycle=cycle)
+    messages.success(
+        request, _("%(count)d scorecards recomputed from the current facts.") % {"count": count}
+    )
+    return redirect("cycle_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def scorecard_calibrate(request: HttpRequest, pk: int) -> HttpResponse:
+    scorecard = scorecard_for(request.user, pk)
+    cycle = scorecard.participant.cycle
+    if not can_manage_cycle(request.user, cycle):
+        raise Http404("No such scorecard")
+    form = CalibrationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the new grade and the reason for the move."))
+    else:
+        try:
+            services.scorecard_calibrate(
+                actor=request.user, scorecard=scorecard, **form.cleaned_data
+            )
+        except services.CycleError as error:
+            for reason in error.messages:
+                messages.error(request, reason)
+        else:
+            messages.success(
+                request,
+                _("%(name)s moved to %(grade)s.")
+                % {
+                    "name": scorecard.participant.employee.name,
+                    "grade": form.cleaned_data["grade"],
+                },
+            )
+    return redirect("cycle_detail", pk=cycle.pk)
+
+
+@login_required
+def scorecard_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scorecard = scorecard_for(request.user, pk)
+    participant = scorecard.participant
+    own = employee_of(request.user) == participant.employee
+    language = "zh_hans" if engine_language() == "zh-Hans" else "en"
+    lines = [
+        {**line, "name": line[f"name_{language}"], "explanation": line[f"explanation_{language}"]}
+        for line in scorecard.lines
+    ]
+    context = {
+        "scorecard": scorecard,
+        "participant": participant,
+        "cycle": participant.cycle,
+        "lines": lines,
+        "own": own,
+        "revisions": participant.scorecards.filter(published_at__isnull=False).order_by("revision")
+        if own
+        else participant.scorecards.order_by("revision"),
+        "appeals": Appeal.objects.filter(scorecard__participant=participant),
+        "trend": selectors.employee_trend(participant.employee, published_only=own),
+        "appeal_form": AppealForm(),
+        "latest": participant.scorecards.order_by("-revision").first() == scorecard,
+    }
+    return render(request, "cycles/scorecard.html", context)
+
+
+@login_required
+def scorecard_facts(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """The facts behind one line: every activity the measure counted in the period."""
+    scorecard = scorecard_for(request.user, pk)
+    line = next((line for line in scorecard.lines if line["code"] == code), None)
+    if line is None:
+        raise Http404("No such line")
+    cycle = scorecard.participant.cycle
+    definition = pinned_definitions({code: line["version"]}).get(code, {})
+    facts = facts_for(
+        employee=scorecard.participant.employee,
+        metric_codes=_metrics(definition),
+        start=cycle.start,
+        end=cycle.end,
+    )
+    return render(
+        request,
+        "cycles/facts.html",
+        {"scorecard": scorecard, "line": line, "facts": facts, "definition": definition},
+    )
+
+
+def _metrics(node: object) -> list[str]:
+    """Every metric a definition's measures read."""
+    found: list[str] = []
+    if isinstance(node, dict):
+        metric = node.get("metric")
+        if isinstance(metric, str):
+            found.append(metric)
+        elif isinstance(metric, list):
+            found.extend(metric)
+        for value in node.values():
+            found.extend(_metrics(value))
+    elif isinstance(node, list):
+        for item in node:
+            found.extend(_metrics(item))
+    return sorted(set(found))
+
+
+@login_required
+@require_POST
+def scorecard_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    scorecard = scorecard_for(request.user, pk)
+    if employee_of(request.user) != scorecard.participant.employee:
+        raise Http404("No such scorecard")
+    services.scorecard_acknowledge(actor=request.user, scorecard=scorecard)
+    messages.success(request, _("Thank you: your acknowledgement is recorded."))
+    return redirect("scorecard_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def appeal_file(request: HttpRequest, pk: int) -> HttpResponse:
+    scorecard = scorecard_for(request.user, pk)
+    if employee_of(request.user) != scorecard.participant.employee:
+        raise Http404("No such scorecard")
+    form = AppealForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise services.CycleError([_("Say what you appeal and why.")])
+        services.appeal_file(
+            actor=request.user, scorecard=scorecard, text=form.cleaned_data["text"]
+        )
+    except services.CycleError as error:
+        for reason in error.messages:
+            messages.error(request, reason)
+    else:
+        messages.success(request, _("Your appeal is filed; you will see the answer here."))
+    return redirect("scorecard_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def appeal_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    appeal = get_object_or_404(
+        Appeal.objects.select_related("scorecard__participant__cycle"), pk=pk
+    )
+    cycle = appeal.scorecard.participant.cycle
+    if not can_manage_cycle(request.user, cycle):
+        raise Http404("No such appeal")
+    form = AppealAnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.appeal_answer(
+                actor=request.user,
+                appeal=appeal,
+                uphold=form.cleaned_data["uphold"],
+                response=form.cleaned_data["response"],
+                grade=form.cleaned_data["grade"] or None,
+            )
+        except services.CycleError as error:
+            for reason in error.messages:
+                messages.error(request, reason)
+        else:
+            messages.success(request, _("The appeal is answered."))
+    return redirect("cycle_detail", pk=cycle.pk)
+
+
+def _file_response(content: bytes, fmt: str, name: str) -> HttpResponse:
+    types = {
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "pdf": "application/pdf",
+    }
+    response = HttpResponse(content, content_type=types[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def _export(request: HttpRequest, cards: list[Scorecard], fmt: str, name: str) -> HttpResponse:
+    if fmt not in {"xlsx", "pdf"}:
+        raise Http404("No such format")
+    if fmt == "xlsx":
+        return _file_response(exports.scorecards_xlsx(cards, engine_language()), fmt, name)
+    try:
+        content = exports.scorecards_pdf(cards, engine_language())
+    except exports.ExportError as error:
+        messages.error(request, str(error))
+        return redirect(request.headers.get("Referer") or "cycles")
+    return _file_response(content, fmt, name)
+
+
+@login_required
+def scorecard_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    scorecard = scorecard_for(request.user, pk)
+    employee = scorecard.participant.employee
+    return _export(
+        request, [scorecard], fmt, f"scorecard-{employee.employee_id}-r{scorecard.revision}"
+    )
+
+
+@login_required
+def cycle_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The team's scorecards as the user may see them (newest revision each)."""
+    cycle = cycle_for(request.user, pk)
+    participants = list(participants_visible(request.user, cycle))
+    cards = list(selectors.latest_scorecards(participants).values())
+    return _export(request, cards, fmt, f"cycle-{cycle.pk}-scorecards")

@@ -1,0 +1,259 @@
+"""Plan pages: list, create from a template, detail, edit the draft, what-if, publish,
+delegate administration, regional variants."""
+
+import yaml
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kpilib.accounts.permissions import (
+    Action,
+    allowed,
+    plan_for,
+    plans_administered_by,
+    require,
+)
+from kpilib.appraisal.selectors import plan_whatif
+from kpilib.engine.periods import PeriodError, parse_period
+from kpilib.library.selectors import local_text_of
+from kpilib.plans import services
+from kpilib.plans.fetch import effective_plan, live_revision
+from kpilib.plans.models import PlanRevision
+from kpilib.plans.selectors import plan_members
+from kpilib.web.plan_forms import (
+    AdministratorForm,
+    PlanCreateForm,
+    RevisionForm,
+    VariantForm,
+    WhatIfForm,
+)
+
+
+def _require_plan_access(request: HttpRequest) -> None:
+    if not (
+        allowed(request.user, Action.CREATE_PLAN) or plans_administered_by(request.user).exists()
+    ):
+        require(request.user, Action.CREATE_PLAN)
+
+
+@login_required
+def plans(request: HttpRequest) -> HttpResponse:
+    _require_plan_access(request)
+    listed = plans_administered_by(request.user).prefetch_related("positions", "administrators")
+    return render(
+        request,
+        "plans/index.html",
+        {"plans": listed, "can_create": allowed(request.user, Action.CREATE_PLAN)},
+    )
+
+
+@login_required
+def plan_new(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.CREATE_PLAN)
+    form = PlanCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.plan_create_from_template(actor=request.user, **form.cleaned_data)
+        except services.PlanError as error:
+            form.add_error(None, "; ".join(error.messages))
+        else:
+            messages.success(request, _("Plan created as a draft: adjust it, then publish it."))
+            return redirect("plan_detail", pk=plan.pk)
+    return render(request, "plans/new.html", {"form": form})
+
+
+def _indicator_rows(
+    effective_weights: dict[str, float], pins: dict[str, int]
+) -> list[dict[str, object]]:
+    names = services.available_indicators()
+    return [
+        {
+            "code": code,
+            "name": local_text_of(names.get(code, {}).get("name")) or code,
+            "weight": weight,
+            "version": pins.get(code),
+        }
+        for code, weight in effective_weights.items()
+    ]
+
+
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = plan_for(request.user, pk)
+    live = live_revision(plan)
+    draft = plan.revisions.filter(status=PlanRevision.Status.DRAFT).first()
+    shown = effective_plan(live or draft) if (live or draft) else None
+    context = {
+        "plan": plan,
+        "live": live,
+        "draft": draft,
+        "rows": _indicator_rows(shown.weights, shown.pinned_versions) if shown else [],
+        "effective": shown,
+        "members": plan_members(plan)[:200],
+        "member_count": plan_members(plan).count(),
+        "revisions": plan.revisions.all(),
+        "variants": plan.variants.all(),
+        "cycles": plan.cycles.all(),
+        "can_delegate": allowed(request.user, Action.CREATE_PLAN),
+        "admin_form": AdministratorForm(),
+        "variant_form": VariantForm(),
+    }
+    return render(request, "plans/detail.html", context)
+
+
+@login_required
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = plan_for(request.user, pk)
+    draft = services.revision_draft(actor=request.user, plan=plan)
+    effective = effective_plan(draft)
+    choices = [
+        (code, local_text_of(d.get("name")) or code)
+        for code, d in services.available_indicators().items()
+    ]
+    form = RevisionForm(
+        request.POST or None,
+        weights=effective.weights,
+        choices=choices,
+        initial={
+            "grade_bands": yaml.safe_dump(draft.grade_bands, allow_unicode=True, sort_keys=False)
+            if draft.grade_bands
+            else "",
+            "rule_overrides": yaml.safe_dump(
+                draft.rule_overrides, allow_unicode=True, sort_keys=False
+            )
+            if draft.rule_overrides
+            else "",
+            "personal_mode": draft.personal_mode or "",
+            "personal_share": draft.personal_share,
+            "note": draft.note,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        weights = form.weights()
+        pins = dict(draft.pinned_versions or {})
+        new_codes = [code for code in weights if code not in effective.pinned_versions]
+        pins.update(services.latest_versions(new_codes))
+        own_weights = (
+            weights
+            if plan.parent is None
+            else {
+                code: weight
+                for code, weight in weights.items()
+                if effective.inherited.get("weights", {}).get(code) != weight
+            }
+        )
+        services.revision_update(
+            actor=request.user,
+            revision=draft,
+            weights=own_weights,
+            pinned_versions=pins
+            if plan.parent is None
+            else {c: v for c, v in pins.items() if c in new_codes},
+            grade_bands=form.cleaned_data["grade_bands"],
+            rule_overrides=form.cleaned_data["rule_overrides"] or {},
+            personal_mode=form.cleaned_data["personal_mode"] or None,
+            personal_share=form.cleaned_data["personal_share"],
+            note=form.cleaned_data["note"],
+        )
+        messages.success(request, _("Draft saved."))
+        return redirect("plan_edit", pk=plan.pk)
+    context = {
+        "plan": plan,
+        "draft": draft,
+        "form": form,
+        "rows": _indicator_rows(effective.weights, effective.pinned_versions),
+        "effective": effective,
+        "total": sum(effective.weights.values()),
+        "problems": services.revision_problems(draft),
+        "whatif_form": WhatIfForm(),
+    }
+    return render(request, "plans/edit.html", context)
+
+
+@login_required
+def plan_whatif_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """HTMX fragment: everyone's total, grade and rank now and under the draft."""
+    plan = plan_for(request.user, pk)
+    draft = plan.revisions.filter(status=PlanRevision.Status.DRAFT).first()
+    form = WhatIfForm(request.GET or None)
+    context: dict[str, object] = {"plan": plan}
+    if draft is None:
+        context["error"] = _("There is no draft to compare.")
+    elif form.is_valid():
+        problems = services.revision_problems(draft)
+        if problems:
+            context["error"] = "; ".join(problems)
+        else:
+            try:
+                period = parse_period(form.cleaned_data["period"])
+            except PeriodError as error:
+                context["error"] = str(error)
+            else:
+                context["rows"] = plan_whatif(draft, period)
+                context["period"] = period.label
+    return render(request, "plans/_whatif.html", context)
+
+
+@login_required
+@require_POST
+def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = plan_for(request.user, pk)
+    draft = plan.revisions.filter(status=PlanRevision.Status.DRAFT).first()
+    if draft is None:
+        messages.error(request, _("There is no draft to publish."))
+        return redirect("plan_detail", pk=pk)
+    try:
+        revision = services.revision_publish(actor=request.user, revision=draft)
+    except services.PlanError as error:
+        for reason in error.messages:
+            messages.error(request, reason)
+        return redirect("plan_edit", pk=pk)
+    messages.success(request, _("Revision %(number)d is now live.") % {"number": revision.number})
+    return redirect("plan_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def plan_administrators(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Action.CREATE_PLAN)
+    plan = plan_for(request.user, pk)
+    form = AdministratorForm(request.POST)
+    if form.is_valid():
+        services.plan_set_administrator(
+            actor=request.user,
+            plan=plan,
+            employee=form.cleaned_data["employee"],
+            admin=request.POST.get("remove") != "1",
+        )
+        messages.success(request, _("Plan administrators updated."))
+    return redirect("plan_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def plan_variant_new(request: HttpRequest, pk: int) -> HttpResponse:
+    parent = plan_for(request.user, pk)
+    form = VariantForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Fill in code, names and regions for the variant."))
+        return redirect("plan_detail", pk=pk)
+    try:
+        variant = services.plan_variant_create(
+            actor=request.user,
+            parent=parent,
+            code=form.cleaned_data["code"],
+            name_zh_hans=form.cleaned_data["name_zh_hans"],
+            name_en=form.cleaned_data["name_en"],
+            regions=form.region_list(),
+        )
+    except services.PlanError as error:
+        for reason in error.messages:
+            messages.error(request, reason)
+        return redirect("plan_detail", pk=pk)
+    messages.success(
+        request, _("Regional variant created: change only what differs, then publish.")
+    )
+    return redirect("plan_edit", pk=variant.pk)

@@ -1,0 +1,157 @@
+"""Cycle and plan pages end to end through the test client, with the access rules."""
+
+import os
+
+import pytest
+from django.test import Client
+
+from kpilib.appraisal import services
+from kpilib.appraisal.models import Cycle, Scorecard
+from kpilib.plans import services as plan_services
+from tests.appraisal_fixtures import QUARTER, World, make_world
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return make_world()
+
+
+def client_for(user: object, language: str = "en") -> Client:
+    client = Client(headers={"Accept-Language": language})
+    client.force_login(user)
+    return client
+
+
+def published_cycle(world: World) -> Cycle:
+    cycle = services.cycle_create(
+        actor=world.org.hr, plan=world.plan, name="2026 Q3", kind="quarterly", period=QUARTER
+    )
+    while cycle.phase != Cycle.Phase.PUBLICATION:
+        cycle = services.cycle_advance(actor=world.org.hr, cycle=cycle)
+    return cycle
+
+
+def card(cycle: Cycle, employee: object) -> Scorecard:
+    return Scorecard.objects.get(participant__cycle=cycle, participant__employee=employee)
+
+
+def test_engineer_reads_their_explained_scorecard_in_chinese(world: World) -> None:
+    # given published results
+    cycle = published_cycle(world)
+    mine = card(cycle, world.org.peer)
+    # when 李四 opens it in Chinese
+    page = (
+        client_for(world.org.peer.user, "zh-hans").get(f"/scorecards/{mine.pk}/").content.decode()
+    )
+    # then each line shows its Chinese explanation and the facts link
+    assert "客户投诉次数" in page
+    assert "投诉" in page
+    assert f"/scorecards/{mine.pk}/facts/complaints/" in page
+
+
+def test_scorecards_are_private(world: World) -> None:
+    # given published results
+    cycle = published_cycle(world)
+    theirs = card(cycle, world.org.engineer)
+    # when a peer, a manager and HR open 张三's scorecard
+    peer = client_for(world.org.peer.user).get(f"/scorecards/{theirs.pk}/")
+    manager = client_for(world.org.manager.user).get(f"/scorecards/{theirs.pk}/")
+    hr = client_for(world.org.hr).get(f"/scorecards/{theirs.pk}/")
+    # then only the peer is turned away, as if it did not exist
+    assert (peer.status_code, manager.status_code, hr.status_code) == (404, 200, 200)
+
+
+def test_unpublished_scorecard_is_hidden_from_its_owner(world: World) -> None:
+    # given a cycle in data collection
+    cycle = services.cycle_create(
+        actor=world.org.hr, plan=world.plan, name="Q3", kind="quarterly", period=QUARTER
+    )
+    cycle = services.cycle_advance(actor=world.org.hr, cycle=cycle)
+    draft = card(cycle, world.org.peer)
+    # when the employee opens their draft
+    response = client_for(world.org.peer.user).get(f"/scorecards/{draft.pk}/")
+    # then it is not theirs to see yet
+    assert response.status_code == 404
+
+
+def test_drill_down_lists_the_facts_behind_a_line(world: World) -> None:
+    # given published results
+    cycle = published_cycle(world)
+    mine = card(cycle, world.org.peer)
+    # when 李四 opens the facts behind complaints
+    page = (
+        client_for(world.org.peer.user)
+        .get(f"/scorecards/{mine.pk}/facts/complaints/")
+        .content.decode()
+    )
+    # then both complaints are listed
+    assert page.count("<code>complaint</code>") == 2
+
+
+def test_plan_admin_edits_only_their_plan(world: World) -> None:
+    # given the manager delegated as administrator of another plan only
+    other = plan_services.plan_clone(
+        actor=world.org.hr, plan=world.plan, code="pe-copy", name_zh_hans="副本", name_en="Copy"
+    )
+    plan_services.plan_set_administrator(
+        actor=world.org.hr, plan=other, employee=world.org.manager, admin=True
+    )
+    client = client_for(world.org.manager.user)
+    # when they open both plans
+    theirs = client.get(f"/plans/{other.pk}/edit/")
+    not_theirs = client.get(f"/plans/{world.plan.pk}/edit/")
+    # then only their own plan opens
+    assert theirs.status_code == 200
+    assert not_theirs.status_code == 404
+
+
+def test_appeal_flow_through_the_pages(world: World) -> None:
+    # given published results
+    cycle = published_cycle(world)
+    mine = card(cycle, world.org.peer)
+    # when 李四 appeals and HR upholds it with a corrected grade
+    client_for(world.org.peer.user).post(
+        f"/scorecards/{mine.pk}/appeal/", {"text": "请复核投诉记录"}
+    )
+    appeal = mine.appeals.get()
+    client_for(world.org.hr).post(
+        f"/appeals/{appeal.pk}/answer/",
+        {"response": "一次投诉已撤销", "uphold": "on", "grade": "B"},
+    )
+    # then the employee sees revision 2 with the reason
+    corrected = Scorecard.objects.get(participant=mine.participant, revision=2)
+    page = client_for(world.org.peer.user).get(f"/scorecards/{corrected.pk}/").content.decode()
+    assert "一次投诉已撤销" in page
+    assert corrected.final_grade == "B"
+
+
+def test_exports(world: World) -> None:
+    # given published results
+    cycle = published_cycle(world)
+    mine = card(cycle, world.org.peer)
+    client = client_for(world.org.hr)
+    # when the scorecard and the team are exported to XLSX
+    single = client.get(f"/scorecards/{mine.pk}/export.xlsx")
+    team = client.get(f"/cycles/{cycle.pk}/export.xlsx")
+    # then both are spreadsheets
+    assert single.content[:2] == b"PK"
+    assert team.content[:2] == b"PK"
+
+
+def test_pdf_export_embeds_a_chinese_font(world: World) -> None:
+    # given published results and a machine with a CJK font
+    from kpilib.appraisal.exports import ExportError, cjk_font
+
+    try:
+        cjk_font()
+    except ExportError:
+        if os.environ.get("CI") == "true":
+            raise  # .ci/run installs fonts-noto-cjk: a missing font there is a real failure
+        pytest.skip("no CJK font on this machine (apt-get install fonts-noto-cjk)")
+    cycle = published_cycle(world)
+    mine = card(cycle, world.org.peer)
+    # when it is exported as PDF in Chinese
+    response = client_for(world.org.peer.user, "zh-hans").get(f"/scorecards/{mine.pk}/export.pdf")
+    # then it is a PDF with an embedded font
+    assert response.content[:4] == b"%PDF"
+    assert b"/FontFile" in response.content

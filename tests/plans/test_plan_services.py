@@ -1,0 +1,105 @@
+"""Plans: created from a template, revised, published (immutably), varied by region, what-if."""
+
+import pytest
+
+from kpilib.appraisal.selectors import plan_whatif
+from kpilib.engine.periods import parse_period
+from kpilib.plans import services
+from kpilib.plans.fetch import effective_plan, live_revision
+from kpilib.plans.models import PlanRevision
+from kpilib.plans.selectors import plan_members
+from tests.appraisal_fixtures import QUARTER, World, make_world
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return make_world()
+
+
+def test_plan_from_template_pins_the_newest_versions_and_weights(world: World) -> None:
+    # given the plan created from the presales-engineer template
+    live = live_revision(world.plan)
+    # then its weights are the template's and each indicator is pinned to version 1
+    assert live.weights == world.plan.template.definition["weights"]
+    assert live.weights["tech_resolution"] == 35
+    assert live.pinned_versions == dict.fromkeys(live.weights, 1)
+
+
+def test_publishing_refuses_weights_that_do_not_add_up(world: World) -> None:
+    # given a draft whose weights add up to 95
+    draft = services.revision_draft(actor=world.org.hr, plan=world.plan)
+    weights = dict(draft.weights)
+    weights["complaints"] = 10
+    draft = services.revision_update(actor=world.org.hr, revision=draft, weights=weights)
+    # when it is published
+    with pytest.raises(services.PlanError) as caught:
+        services.revision_publish(actor=world.org.hr, revision=draft)
+    # then the reason names the total
+    assert caught.value.messages == ["the weights add up to 95, not 100"]
+
+
+def test_a_published_revision_cannot_change(world: World) -> None:
+    # given the live revision
+    live = live_revision(world.plan)
+    # when someone tries to change it
+    with pytest.raises(services.PlanError):
+        services.revision_update(actor=world.org.hr, revision=live, weights={"complaints": 100})
+    # then it is as it was
+    live.refresh_from_db()
+    assert live.weights["complaints"] == 15
+
+
+def test_regional_variant_inherits_and_overrides_only_what_differs(world: World) -> None:
+    # given a variant for 华北 that moves 5 points from tech resolution to complaints
+    variant = services.plan_variant_create(
+        actor=world.org.hr,
+        parent=world.plan,
+        code="pe-north",
+        name_zh_hans="华北",
+        name_en="North",
+        regions=["华北"],
+    )
+    draft = variant.revisions.get()
+    draft = services.revision_update(
+        actor=world.org.hr, revision=draft, weights={"tech_resolution": 30, "complaints": 20}
+    )
+    # when its effective plan is resolved
+    effective = effective_plan(draft)
+    # then it carries the override and inherits the rest, and it publishes
+    assert effective.weights["tech_resolution"] == 30
+    assert effective.weights["customer_satisfaction"] == 15
+    assert "customer_satisfaction" in effective.inherited["weights"]
+    services.revision_publish(actor=world.org.hr, revision=draft)
+    # and the north engineer moves from the parent plan to the variant
+    assert world.org.other_team_engineer in plan_members(variant)
+    assert world.org.other_team_engineer not in plan_members(world.plan)
+
+
+def test_whatif_shows_each_persons_new_total_beside_the_current(world: World) -> None:
+    # given a draft that puts all complaint weight into tech resolution
+    draft = services.revision_draft(actor=world.org.hr, plan=world.plan)
+    weights = dict(draft.weights)
+    weights["tech_resolution"] += weights.pop("complaints")
+    weights["complaints"] = 0
+    draft = services.revision_update(actor=world.org.hr, revision=draft, weights=weights)
+    # when the what-if is computed for the quarter
+    rows = {row.employee.employee_id: row for row in plan_whatif(draft, parse_period(QUARTER))}
+    # then 李四 (two complaints) gains and 张三 (none) keeps the same total
+    peer = rows[world.org.peer.employee_id]
+    engineer = rows[world.org.engineer.employee_id]
+    assert peer.new_total > peer.current_total
+    assert engineer.new_total == pytest.approx(engineer.current_total)
+    assert draft.status == PlanRevision.Status.DRAFT
+
+
+def test_delegated_admin_is_recorded_in_the_trail(world: World) -> None:
+    # when HR delegates the plan to the team manager
+    services.plan_set_administrator(
+        actor=world.org.hr, plan=world.plan, employee=world.org.manager, admin=True
+    )
+    # then the manager administers it and the trail shows the change
+    from kpilib.audit.models import AuditEvent
+
+    assert list(world.plan.administrators.all()) == [world.org.manager]
+    event = AuditEvent.objects.filter(object_type="plans.plan").first()
+    assert event.changes["administrators"]["after"] == [world.org.manager.employee_id]
