@@ -6,7 +6,7 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from kpilib import __version__
-from kpilib.api import facts, org
+from kpilib.api import ahp, appraisal, facts, library, org
 
 api = NinjaAPI(
     title="kpilib API",
@@ -25,3 +25,6 @@ def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespon
 
 api.add_router("/", org.router)
 api.add_router("/", facts.router)
+api.add_router("/", library.router)
+api.add_router("/", appraisal.router)
+api.add_router("/", ahp.router)

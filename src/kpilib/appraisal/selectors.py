@@ -64,8 +64,10 @@ def plan_whatif(draft: PlanRevision, period: Period) -> list[WhatIfRow]:
 def latest_scorecards(participants: list[Participant]) -> dict[int, Scorecard]:
     """The newest scorecard revision per participant id (one query)."""
     newest: dict[int, Scorecard] = {}
-    for card in Scorecard.objects.filter(participant__in=participants).order_by(
-        "participant_id", "-revision"
+    for card in (
+        Scorecard.objects.filter(participant__in=participants)
+        .select_related("participant__employee")
+        .order_by("participant_id", "-revision")
     ):
         newest.setdefault(card.participant_id, card)
     return newest

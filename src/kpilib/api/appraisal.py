@@ -1,0 +1,95 @@
+"""API for appraisal results: cycles the caller may see and explained scorecards."""
+
+import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from kpilib.accounts.permissions import (
+    cycle_for,
+    cycles_visible_to,
+    participants_visible,
+    scorecard_for,
+)
+from kpilib.appraisal.models import Scorecard
+from kpilib.appraisal.selectors import latest_scorecards
+
+router = Router(tags=["appraisal"])
+
+
+class CycleOut(Schema):
+    id: int
+    name: str
+    plan: str
+    revision: int
+    period: str
+    phase: str
+    start: datetime.date
+    end: datetime.date
+
+    @staticmethod
+    def resolve_plan(cycle: Any) -> str:
+        return cycle.plan.code
+
+    @staticmethod
+    def resolve_revision(cycle: Any) -> int:
+        return cycle.revision.number
+
+
+class LineOut(Schema):
+    code: str
+    version: int | None
+    name_zh_hans: str
+    name_en: str
+    value: float | None
+    points: float | None
+    max_points: float
+    status: str
+    explanation_zh_hans: str
+    explanation_en: str
+    flags: list[str]
+
+
+class ScorecardOut(Schema):
+    id: int
+    employee_id: str
+    revision: int
+    total: float | None
+    grade: str
+    calibrated_grade: str
+    rank: int | None
+    published: bool
+    correction_reason: str
+    lines: list[LineOut]
+
+    @staticmethod
+    def resolve_employee_id(card: Scorecard) -> str:
+        return card.participant.employee.employee_id
+
+    @staticmethod
+    def resolve_published(card: Scorecard) -> bool:
+        return card.published_at is not None
+
+
+@router.get("/cycles", response=list[CycleOut])
+def list_cycles(request: HttpRequest) -> Any:
+    return cycles_visible_to(request.user)
+
+
+@router.get("/cycles/{pk}/scorecards", response=list[ScorecardOut])
+def cycle_scorecards(request: HttpRequest, pk: int) -> Any:
+    """The newest scorecard of every participant the caller may see (points unrounded)."""
+    cycle = cycle_for(request.user, pk)
+    cards = latest_scorecards(list(participants_visible(request.user, cycle)))
+    # People see their own scorecard only once it is published.
+    return [
+        card
+        for card in cards.values()
+        if card.published_at is not None or card.participant.employee.user_id != request.user.pk
+    ]
+
+
+@router.get("/scorecards/{pk}", response=ScorecardOut)
+def get_scorecard(request: HttpRequest, pk: int) -> Scorecard:
+    return scorecard_for(request.user, pk)
