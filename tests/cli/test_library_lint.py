@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
 from typer.testing import CliRunner
 
 from kpilib.cli.main import app
@@ -213,10 +212,6 @@ def test_unknown_builtin_pack_exits_2() -> None:
     assert stderr.startswith("--pack: no built-in pack 'finance' (built-in: presales")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="presales.yaml: learning_growth and daily_report serve no objective (Relevant)",
-)
 def test_builtin_presales_pack_passes() -> None:
     # given the built-in presales pack
     # when linted
