@@ -177,7 +177,7 @@ def test_builtin_presales_pack_holds_the_seed_library() -> None:
     # given the built-in packs
     # when presales is loaded
     pack = builtin_pack("presales")
-    # then it has §4's six indicators in four dimensions and the presales-engineer plan
+    # then it opens with §4's six indicators, in four dimensions, with the three plans
     assert "presales" in builtin_pack_names()
     assert [dimension.code for dimension in pack.dimensions] == [
         "customer_value",
@@ -191,7 +191,7 @@ def test_builtin_presales_pack_holds_the_seed_library() -> None:
         "能力发展",
         "协作行为",
     ]
-    assert [indicator.code for indicator in pack.indicators] == [
+    assert [indicator.code for indicator in pack.indicators][:6] == [
         "tech_resolution",
         "customer_satisfaction",
         "revisit_completion",
@@ -200,7 +200,11 @@ def test_builtin_presales_pack_holds_the_seed_library() -> None:
         "daily_report",
     ]
     assert pack.indicator("tech_resolution").name.zh_hans == "项目技术解决率"
-    assert [plan.code for plan in pack.plans] == ["presales-engineer"]
+    assert {plan.code for plan in pack.plans} == {
+        "presales-engineer",
+        "solution-architect",
+        "presales-manager",
+    }
 
 
 def test_a_negative_tier_points_is_reported_with_its_path_and_line() -> None:
