@@ -268,9 +268,12 @@ def _matched(typed: pl.DataFrame, owners: _Owners) -> pl.DataFrame:
         if OWNER_EMAIL in typed.columns
         else pl.lit(None, dtype=pl.String)
     )
-    return typed.with_columns(
+    matched = typed.with_columns(_lookup(owner, owners.numbers).alias(EMPLOYEE_PK))
+    if not matched.get_column(EMPLOYEE_PK).null_count():
+        return matched  # everyone by number: the other look-ups are not needed
+    return matched.with_columns(
         pl.coalesce(
-            _lookup(owner, owners.numbers),
+            pl.col(EMPLOYEE_PK),
             _lookup(owner_key, owners.emails),
             _lookup(email_key, owners.emails),
             _lookup(owner_key, owners.aliases),
@@ -346,8 +349,13 @@ def _length_problems(facts: pl.DataFrame) -> list[tuple[int, str, str]]:
 
 def _duplicate_problems(facts: pl.DataFrame) -> list[tuple[int, str, str]]:
     keys = ["source", "external_id"]
-    repeated = facts.with_columns(pl.col(FILE_LINE).first().over(keys).alias("__first__")).filter(
-        ~pl.struct(keys).is_first_distinct()
+    again = ~pl.struct(keys).is_first_distinct()
+    if not facts.select(again.any()).item():
+        return []
+    repeated = (
+        facts.filter(pl.struct(keys).is_duplicated())
+        .with_columns(pl.col(FILE_LINE).first().over(keys).alias("__first__"))
+        .filter(again)
     )
     return [
         (

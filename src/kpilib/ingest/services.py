@@ -273,8 +273,9 @@ def _write(
     total = checked.facts.height
     if progress:
         progress(0, total)
+    stored = store.sources_with_facts(checked.facts.get_column("source").unique().to_list())
     for start in range(0, total, CHUNK):
-        chunk = store.classified(checked.facts.slice(start, CHUNK))
+        chunk = store.classified(checked.facts.slice(start, CHUNK), stored_sources=stored)
         change = pl.col(store.CHANGE)
         new = chunk.filter(change == store.NEW)
         changed = chunk.filter(change == store.UPDATED)

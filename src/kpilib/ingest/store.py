@@ -91,11 +91,27 @@ def _existing_rows(source: str, external_ids: list[str]) -> list[tuple[object, .
         return cursor.fetchall()
 
 
-def classified(facts: pl.DataFrame) -> pl.DataFrame:
-    """The chunk with `fact_id` (stored twin, if any) and `change`: new/updated/unchanged."""
+def sources_with_facts(sources: Collection[str]) -> set[str]:
+    """Which of these sources have stored facts (the others need no look-up at all)."""
+    return set(
+        Fact.objects.filter(source__in=list(sources)).values_list("source", flat=True).distinct()
+    )
+
+
+def classified(
+    facts: pl.DataFrame, *, stored_sources: Collection[str] | None = None
+) -> pl.DataFrame:
+    """The chunk with `fact_id` (stored twin, if any) and `change`: new/updated/unchanged.
+
+    `stored_sources`, when given, lists the only sources that may have stored twins: rows
+    of other sources are new without a query (a first import of a source).
+    """
     parts = []
     for (source,), group in facts.group_by("source", maintain_order=True):
-        rows = _existing_rows(str(source), group.get_column("external_id").to_list())
+        if stored_sources is not None and source not in stored_sources:
+            rows: list[tuple[object, ...]] = []
+        else:
+            rows = _existing_rows(str(source), group.get_column("external_id").to_list())
         old = pl.DataFrame(rows, schema=_OLD, orient="row")
         parts.append(group.join(old, on="external_id", how="left", maintain_order="left"))
     joined = (

@@ -50,6 +50,9 @@ def demo_load(*, folder: Path, engineers: int, months: int, seed: int) -> Import
     )
     _appoint_heads()
     _create_logins()
+    from kpilib.ingest.demo import demo_facts_load
+
+    demo_facts_load(folder=folder, facts=files["facts"], last_month=dataset.last_month, seed=seed)
     return report
 
 
