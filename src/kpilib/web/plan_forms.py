@@ -8,12 +8,21 @@ from django.utils.translation import gettext_lazy as _
 
 from kpilib.appraisal.models import Cycle
 from kpilib.library.models import PlanTemplate
+from kpilib.library.selectors import local_text_of
 from kpilib.org.models import Employee, Position
 from kpilib.plans.models import Plan
 
 
+class TemplateChoiceField(forms.ModelChoiceField):
+    """Templates by their name in the active language and their code."""
+
+    def label_from_instance(self, obj: PlanTemplate) -> str:
+        name = local_text_of(obj.definition.get("name"))
+        return f"{name} ({obj.code})" if name else obj.code
+
+
 class PlanCreateForm(forms.Form):
-    template = forms.ModelChoiceField(label=_("Template"), queryset=PlanTemplate.objects.all())
+    template = TemplateChoiceField(label=_("Template"), queryset=PlanTemplate.objects.all())
     code = forms.SlugField(label=_("Code"), max_length=64)
     name_zh_hans = forms.CharField(label=_("Name (Chinese)"), max_length=200)
     name_en = forms.CharField(label=_("Name (English)"), max_length=200)
