@@ -32,7 +32,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import polars as pl
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from kpilib.engine.facts import typed_facts
 from kpilib.ingest.connectors import (
@@ -65,12 +65,15 @@ STORED = (
 LIMITS = {"metric": 64, "source": 64, "external_id": 200, "customer_id": 200, "project_id": 200}
 _SYSTEM = {LINE, FILE_LINE, OWNER_EMAIL, *FACT_COLUMNS}
 _ENGINE_REASONS = (
-    (re.compile(r"^required value is empty$"), "required value is empty"),
+    (re.compile(r"^required value is empty$"), gettext_noop("required value is empty")),
     (
         re.compile(r"^not a date YYYY-MM-DD or YYYY/MM/DD: '(?P<text>.*)'$", re.S),
-        "not a date YYYY-MM-DD or YYYY/MM/DD: '%(text)s'",
+        gettext_noop("not a date YYYY-MM-DD or YYYY/MM/DD: '%(text)s'"),
     ),
-    (re.compile(r"^not a number: '(?P<text>.*)'$", re.S), "not a number: '%(text)s'"),
+    (
+        re.compile(r"^not a number: '(?P<text>.*)'$", re.S),
+        gettext_noop("not a number: '%(text)s'"),
+    ),
 )
 
 
