@@ -2,20 +2,20 @@
 
 import pytest
 
-from kpilib.appraisal.demo import quarters_to_show
+from kpilib.appraisal.demo import demo_quarters
 
 
 @pytest.mark.parametrize(
-    ("last_month", "expected"),
+    ("first_month", "last_month", "expected"),
     [
-        ("2026-09", ("2026-Q3", None)),
-        ("2026-10", ("2026-Q3", "2026-Q4")),
-        ("2026-02", ("2025-Q4", "2026-Q1")),
+        ("2025-10", "2026-09", (["2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3"], None)),
+        ("2025-11", "2026-10", (["2026-Q1", "2026-Q2", "2026-Q3"], "2026-Q4")),
+        ("2025-03", "2026-02", (["2025-Q2", "2025-Q3", "2025-Q4"], "2026-Q1")),
     ],
 )
-def test_the_last_full_quarter_is_published_and_the_open_one_collects(
-    last_month: str, expected: tuple[str, str | None]
+def test_complete_quarters_are_appraised_and_the_open_one_collects(
+    first_month: str, last_month: str, expected: tuple[list[str], str | None]
 ) -> None:
-    # when the demo's data ends in `last_month`
-    # then the quarters shown are the last complete one and the one still open
-    assert quarters_to_show(last_month) == expected
+    # when the demo's data runs from `first_month` to `last_month`
+    # then every quarter wholly inside it is appraised, and the one cut short stays open
+    assert demo_quarters(first_month, last_month) == expected

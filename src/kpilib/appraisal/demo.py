@@ -1,6 +1,6 @@
 """The demo's appraisal side: the presales pack in the library, published plans for
-engineers and architects delegated to a manager, the last full quarter's cycle published
-and the current quarter's cycle collecting data."""
+engineers and architects delegated to a manager, a published cycle for every complete
+quarter of the demo year (so scorecards have a trend) and the open quarter collecting."""
 
 from importlib import resources
 
@@ -25,18 +25,25 @@ PLANS = (
 )
 
 
-def quarters_to_show(last_month: str) -> tuple[str, str | None]:
-    """The last complete quarter up to `last_month` (YYYY-MM), and the open one after it."""
-    year, month = (int(part) for part in last_month.split("-"))
-    quarter = (month - 1) // 3 + 1
-    if month % 3 == 0:
-        return f"{year}-Q{quarter}", None
-    done_year, done_quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
-    return f"{done_year}-Q{done_quarter}", f"{year}-Q{quarter}"
+def _month_index(month: str) -> int:
+    year, number = (int(part) for part in month.split("-"))
+    return year * 12 + number - 1
+
+
+def demo_quarters(first_month: str, last_month: str) -> tuple[list[str], str | None]:
+    """Quarters wholly inside the data (oldest first), and the quarter still open at its end."""
+    first, last = _month_index(first_month), _month_index(last_month)
+    complete = [
+        f"{start // 12}-Q{start % 12 // 3 + 1}"
+        for start in range(first, last + 1)
+        if start % 3 == 0 and start + 2 <= last
+    ]
+    open_quarter = None if last % 3 == 2 else f"{last // 12}-Q{last % 12 // 3 + 1}"
+    return complete, open_quarter
 
 
 @transaction.atomic
-def demo_appraisal_load(*, last_month: str, plan_admin: Employee | None) -> None:
+def demo_appraisal_load(*, first_month: str, last_month: str, plan_admin: Employee | None) -> None:
     text = (resources.files("kpilib") / "packs" / "presales.yaml").read_text(encoding="utf-8")
     pack_import(actor=None, text=text, file_name="presales.yaml")
     plans: dict[str, Plan] = {}
@@ -55,18 +62,21 @@ def demo_appraisal_load(*, last_month: str, plan_admin: Employee | None) -> None
                 actor=None, plan=plan, employee=plan_admin, admin=True
             )
         plans[template_code] = plan
-    done, current = quarters_to_show(last_month)
+    complete, current = demo_quarters(first_month, last_month)
     engineers = plans["presales-engineer"]
-    cycle = services.cycle_create(
-        actor=None,
-        plan=engineers,
-        name=f"{done} 季度考核",
-        kind=Cycle.Kind.QUARTERLY,
-        period=done,
-        grade_targets={"S": 0.15, "A": 0.35},
-    )
-    while cycle.phase != Cycle.Phase.PUBLICATION:
-        cycle = services.cycle_advance(actor=None, cycle=cycle)
+    for quarter in complete:
+        cycle = services.cycle_create(
+            actor=None,
+            plan=engineers,
+            name=f"{quarter} 季度考核",
+            kind=Cycle.Kind.QUARTERLY,
+            period=quarter,
+            grade_targets={"S": 0.15, "A": 0.35},
+        )
+        # Earlier quarters are closed; the newest stays open for acknowledgement and appeals.
+        final = Cycle.Phase.PUBLICATION if quarter == complete[-1] else Cycle.Phase.CLOSED
+        while cycle.phase != final:
+            cycle = services.cycle_advance(actor=None, cycle=cycle)
     if current:
         open_cycle = services.cycle_create(
             actor=None,

@@ -35,7 +35,9 @@ def demo_load(*, folder: Path, engineers: int, months: int, seed: int) -> Import
     """Generate the demo files, import them as HR would, and create one login per role."""
     from django.utils import timezone
 
+    from kpilib.appraisal.demo import demo_appraisal_load
     from kpilib.demo.generator import default_start_month, generate_demo, write_demo
+    from kpilib.ingest.demo import demo_facts_load
 
     dataset = generate_demo(
         engineers=engineers,
@@ -50,9 +52,11 @@ def demo_load(*, folder: Path, engineers: int, months: int, seed: int) -> Import
     )
     _appoint_heads()
     _create_logins()
-    from kpilib.ingest.demo import demo_facts_load
-
     demo_facts_load(folder=folder, facts=files["facts"], last_month=dataset.last_month, seed=seed)
+    manager = Employee.objects.filter(user__username="manager").first()
+    demo_appraisal_load(
+        first_month=dataset.first_month, last_month=dataset.last_month, plan_admin=manager
+    )
     return report
 
 
