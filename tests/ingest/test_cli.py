@@ -83,3 +83,16 @@ def test_missing_file_exits_2(team: Team, runner: CliRunner, tmp_path: Path) -> 
     # then one line says so
     assert result.exit_code == 2
     assert result.stderr.strip() == f"{tmp_path / 'nope.csv'}: no such file"
+
+
+def test_a_source_name_that_is_not_a_slug_exits_2(
+    team: Team, runner: CliRunner, tmp_path: Path
+) -> None:
+    # given a good file
+    path = _facts_file(tmp_path, GOOD)
+    # when the source is named with a space
+    result = runner.invoke(app, ["import", "facts", str(path), "--source", "Zoho CRM"])
+    # then the name is refused in one line and nothing is written
+    assert result.exit_code == 2
+    assert result.stderr.startswith("--source: Zoho CRM: ")
+    assert not Fact.objects.exists()

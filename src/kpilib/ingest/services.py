@@ -20,12 +20,13 @@ import hmac
 import json
 import secrets
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import polars as pl
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -114,11 +115,18 @@ def source_update(*, actor: Any, audit_source: str, source: Source, **changes: A
 
 
 def source_named(*, actor: Any, audit_source: str, name: str) -> Source:
-    """The source called `name`; a new name makes a plain facts source."""
+    """The source called `name`; a new name makes a plain facts source.
+
+    Raises InputError when `name` cannot name a source (letters, digits, `-` and `_`).
+    """
     existing = Source.objects.filter(name=name).first()
     if existing is not None:
         return existing
-    return source_create(actor=actor, audit_source=audit_source, name=name)
+    try:
+        return source_create(actor=actor, audit_source=audit_source, name=name)
+    except ValidationError as error:
+        reasons = [message for messages in error.message_dict.values() for message in messages]
+        raise InputError([Problem("--source", None, name, reason) for reason in reasons]) from None
 
 
 @transaction.atomic
@@ -659,7 +667,7 @@ def facts_receive(
                     "errors": _item_errors(checked, ()),
                 },
             )
-            ImportBatch.objects.filter(pk=batch.pk).update(response=receipt.__dict__)
+            ImportBatch.objects.filter(pk=batch.pk).update(response=asdict(receipt))
     except InputError as error:
         receipt = Receipt(
             422,
@@ -670,7 +678,7 @@ def facts_receive(
             },
         )
         _fail(batch.pk, error=receipt.body["detail"], problems=error.problems)
-        ImportBatch.objects.filter(pk=batch.pk).update(response=receipt.__dict__)
+        ImportBatch.objects.filter(pk=batch.pk).update(response=asdict(receipt))
     return receipt
 
 
