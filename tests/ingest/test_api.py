@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from kpilib.ingest.models import Fact, ImportBatch, QuarantinedRow, Source
+from kpilib.audit.models import AuditEvent
+from kpilib.ingest.models import ApiToken, Fact, ImportBatch, QuarantinedRow, Source
 from kpilib.ingest.services import api_token_create, webhook_signature
 from tests.ingest.conftest import Team
 
@@ -224,3 +225,25 @@ def test_openapi_schema_documents_the_intake_endpoints(db: None) -> None:
         "Bearer" in json.dumps(scheme) or "bearer" in json.dumps(scheme)
         for scheme in schema["components"]["securitySchemes"].values()
     )
+
+
+def test_hr_creates_a_token_in_the_admin_and_sees_it_once(team: Team) -> None:
+    # given HR in the administration and a data source
+    source = Source.objects.create(name="crm")
+    client = Client()
+    client.force_login(team.hr)
+    # when HR adds a token for the source
+    response = client.post(
+        "/admin/ingest/apitoken/add/",
+        {"name": "CRM sync", "user": team.hr.pk, "source": source.pk},
+        follow=True,
+    )
+    # then the raw token is shown once, works, and only its hash is kept (not in the trail)
+    shown = [str(message) for message in response.context["messages"]]
+    raw = next(text.rsplit(" ", 1)[-1] for text in shown if "kpi_" in text)
+    assert _post(raw, [FACT]).status_code == 200
+    token = ApiToken.objects.get()
+    assert raw not in json.dumps(list(ApiToken.objects.values()), default=str)
+    event = AuditEvent.objects.get(object_type="ingest.apitoken")
+    assert "token_hash" not in event.changes
+    assert token.last_used_at is not None

@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from kpilib.audit.models import AuditEvent
 from kpilib.ingest.models import Fact, ImportBatch, OwnerAlias, QuarantinedRow, Source
 from kpilib.ingest.services import batches_fail_stale
 from tests.factories import make_user
@@ -154,3 +155,29 @@ def test_source_page_lists_connector_columns_and_webhook(hr: Client, team: Team)
     # then it shows the vendor columns and the webhook address
     assert "IsWon" in page
     assert "/api/webhooks/sf" in page
+
+
+@pytest.mark.parametrize(
+    "route",
+    [
+        "/admin/ingest/source/add/",
+        "/admin/ingest/owneralias/",
+        "/admin/ingest/apitoken/",
+        "/admin/ingest/importbatch/",
+        "/admin/ingest/fact/",
+        "/admin/ingest/quarantinedrow/",
+    ],
+)
+def test_hr_reads_the_ingestion_admin_pages(hr: Client, route: str) -> None:
+    # when HR opens an administration page of the ingestion
+    response = hr.get(route)
+    # then it answers
+    assert response.status_code == 200
+
+
+def test_a_source_created_in_the_admin_is_audited(hr: Client) -> None:
+    # when HR adds a Jira source in the administration
+    hr.post("/admin/ingest/source/add/", {"name": "jira", "kind": "jira", "column_mapping": "{}"})
+    # then it exists with its connector, and the creation is in the trail
+    assert Source.objects.get(name="jira").kind == "jira"
+    assert AuditEvent.objects.filter(object_type="ingest.source", action="create").exists()
