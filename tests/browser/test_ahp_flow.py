@@ -52,6 +52,7 @@ def test_plan_administrator_derives_weights_by_ahp_and_applies_them_to_the_draft
     # when the manager opens the AHP page from the plan
     page.goto(f"/plans/{plan.pk}/")
     page.click(f"a[href='/plans/{plan.pk}/ahp/']")
+    page.wait_for_load_state("load")  # HTMX is ready
     # then nothing is answered yet and the chart shows equal shares within each dimension
     assert page.locator("select.saaty").count() == len(ANSWERS)
     assert "CR =" not in page.locator("#ahp-levels").inner_text()

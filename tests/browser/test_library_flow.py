@@ -35,6 +35,7 @@ def test_hr_fixes_a_vague_indicator_with_the_live_smart_check_and_reads_strategy
     sign_in(page, "hr")
     # when HR opens the library and filters it to the customer-value dimension
     page.click("nav a[href='/library/']")
+    page.wait_for_load_state("load")  # HTMX is ready
     everything = page.locator("#library-rows tbody tr").count()
     with page.expect_response(lambda response: "dimension=customer_value" in response.url):
         page.select_option("select[name=dimension]", "customer_value")
