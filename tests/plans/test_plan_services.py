@@ -103,3 +103,24 @@ def test_delegated_admin_is_recorded_in_the_trail(world: World) -> None:
     assert list(world.plan.administrators.all()) == [world.org.manager]
     event = AuditEvent.objects.filter(object_type="plans.plan").first()
     assert event.changes["administrators"]["after"] == [world.org.manager.employee_id]
+
+
+def test_a_draft_can_move_to_the_newest_indicator_versions(world: World) -> None:
+    # given a new version of customer satisfaction published after the plan
+    from kpilib.library import services as library_services
+    from kpilib.library.models import Indicator
+
+    indicator = Indicator.objects.get(code="customer_satisfaction")
+    document = dict(indicator.latest_version().definition)
+    document["rule"] = {**document["rule"], "full_at": 96}
+    library_services.indicator_save_draft(
+        actor=world.org.hr, indicator=indicator, document=document
+    )
+    library_services.indicator_publish(actor=world.org.hr, indicator=indicator)
+    draft = services.revision_draft(actor=world.org.hr, plan=world.plan)
+    # when the draft is moved to the newest versions
+    assert services.outdated_pins(draft) == {"customer_satisfaction": (1, 2)}
+    draft = services.revision_repin(actor=world.org.hr, revision=draft)
+    # then it pins version 2 and the live revision still pins version 1
+    assert draft.pinned_versions["customer_satisfaction"] == 2
+    assert live_revision(world.plan).pinned_versions["customer_satisfaction"] == 1

@@ -6,6 +6,7 @@ from typing import Any
 from kpilib.appraisal.fetch import score_group
 from kpilib.appraisal.models import Participant, Scorecard
 from kpilib.engine.periods import Period
+from kpilib.library.selectors import engine_language
 from kpilib.org.models import Employee
 from kpilib.plans.fetch import effective_plan, live_revision
 from kpilib.plans.models import PlanRevision
@@ -98,11 +99,14 @@ def heatmap(participants: list[Participant]) -> dict[str, Any]:
     """People × indicators as shares of max points, shaped for an ECharts heatmap."""
     cards = latest_scorecards(participants)
     people = [p for p in participants if p.pk in cards]
+    name_key = "name_zh_hans" if engine_language() == "zh-Hans" else "name_en"
     codes: list[str] = []
+    names: list[str] = []
     for participant in people:
         for line in cards[participant.pk].lines:
             if line["code"] not in codes:
                 codes.append(line["code"])
+                names.append(line.get(name_key) or line["code"])
     cells = []
     for row, participant in enumerate(people):
         for line in cards[participant.pk].lines:
@@ -111,7 +115,7 @@ def heatmap(participants: list[Participant]) -> dict[str, Any]:
                 cells.append([codes.index(line["code"]), row, share])
     return {
         "people": [f"{p.employee.name} #{cards[p.pk].rank or '-'}" for p in people],
-        "indicators": codes,
+        "indicators": names,
         "cells": cells,
     }
 

@@ -264,3 +264,23 @@ def plan_update_scope(
 def available_indicators() -> dict[str, dict[str, Any]]:
     """Indicators a plan may add: newest published definitions, retired ones left out."""
     return published_definitions()
+
+
+def outdated_pins(revision: PlanRevision) -> dict[str, tuple[int, int]]:
+    """Indicators whose pinned version is older than their newest: code → (pinned, newest)."""
+    pins = effective_plan(revision).pinned_versions
+    newest = latest_versions(list(pins))
+    return {
+        code: (pinned, newest[code])
+        for code, pinned in pins.items()
+        if code in newest and newest[code] > pinned
+    }
+
+
+@transaction.atomic
+def revision_repin(*, actor: Any, revision: PlanRevision) -> PlanRevision:
+    """Pin the draft to the newest published version of each of its indicators."""
+    newer = outdated_pins(revision)
+    pins = dict(revision.pinned_versions or {})
+    pins.update({code: newest for code, (_pinned, newest) in newer.items()})
+    return revision_update(actor=actor, revision=revision, pinned_versions=pins)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("plans/<int:pk>/edit/", plans.plan_edit, name="plan_edit"),
     path("plans/<int:pk>/whatif/", plans.plan_whatif_view, name="plan_whatif"),
     path("plans/<int:pk>/publish/", plans.plan_publish, name="plan_publish"),
+    path("plans/<int:pk>/repin/", plans.plan_repin, name="plan_repin"),
     path("plans/<int:pk>/ahp/", ahp.ahp_page, name="plan_ahp"),
     path("plans/<int:pk>/ahp/judgements/", ahp.ahp_save, name="plan_ahp_save"),
     path("plans/<int:pk>/ahp/apply/", ahp.ahp_apply_view, name="plan_ahp_apply"),

@@ -186,11 +186,15 @@ def scorecard_facts(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         start=cycle.start,
         end=cycle.end,
     )
-    return render(
-        request,
-        "cycles/facts.html",
-        {"scorecard": scorecard, "line": line, "facts": facts, "definition": definition},
-    )
+    suffix = "zh_hans" if engine_language() == "zh-Hans" else "en"
+    context = {
+        "scorecard": scorecard,
+        "line": line,
+        "line_name": line[f"name_{suffix}"],
+        "line_explanation": line[f"explanation_{suffix}"],
+        "facts": facts,
+    }
+    return render(request, "cycles/facts.html", context)
 
 
 def _metrics(node: object) -> list[str]:

@@ -168,6 +168,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "effective": effective,
         "total": sum(effective.weights.values()),
         "problems": services.revision_problems(draft),
+        "outdated": services.outdated_pins(draft),
         "whatif_form": WhatIfForm(),
     }
     return render(request, "plans/edit.html", context)
@@ -257,3 +258,14 @@ def plan_variant_new(request: HttpRequest, pk: int) -> HttpResponse:
         request, _("Regional variant created: change only what differs, then publish.")
     )
     return redirect("plan_edit", pk=variant.pk)
+
+
+@login_required
+@require_POST
+def plan_repin(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move the draft to the newest versions of its indicators (reviewed before publishing)."""
+    plan = plan_for(request.user, pk)
+    draft = services.revision_draft(actor=request.user, plan=plan)
+    services.revision_repin(actor=request.user, revision=draft)
+    messages.success(request, _("The draft now uses the newest indicator versions."))
+    return redirect("plan_edit", pk=pk)
