@@ -1,0 +1,88 @@
+"""Appraisal benchmark (issue 7): scoring a whole organisation through the web app's path.
+
+Builds a throw-away SQLite database (or uses DATABASE_URL), loads the demo organisation
+at N engineers with M months of facts through the same import path as `make demo`, then
+times, in this one process and after a warm-up:
+- `plan_whatif`: every member's total, grade and rank under the live revision and a draft
+  (two engine runs over the quarter's facts read from the database);
+- `cycle_score`: recomputing every draft scorecard of a cycle (two languages, stored).
+It reports the median of `--repeats` runs. Usage:
+
+    .venv/bin/python benchmarks/appraisal_bench.py --engineers 60 --months 12
+    .venv/bin/python benchmarks/appraisal_bench.py --engineers 5000 --months 3
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--engineers", type=int, default=60)
+    parser.add_argument("--months", type=int, default=12)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=42)
+    options = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="kpilib-appraisal-bench-"))
+    os.environ.setdefault("KPILIB_DATA_DIR", str(folder))
+    os.environ.setdefault("DEBUG", "true")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kpilib.config.settings.base")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from kpilib.appraisal import services
+    from kpilib.appraisal.models import Cycle, Scorecard
+    from kpilib.appraisal.selectors import plan_whatif
+    from kpilib.engine.periods import parse_period
+    from kpilib.ingest.models import Fact
+    from kpilib.plans import services as plan_services
+    from kpilib.plans.models import Plan
+
+    started = time.perf_counter()
+    call_command(
+        "demo_setup",
+        engineers=options.engineers,
+        months=options.months,
+        seed=options.seed,
+        stdout=open(os.devnull, "w"),  # noqa: SIM115
+    )
+    load_seconds = time.perf_counter() - started
+    plan = Plan.objects.get(code="presales-engineer")
+    cycle = Cycle.objects.filter(plan=plan, phase=Cycle.Phase.PUBLICATION).get()
+    period = parse_period(cycle.period)
+    draft = plan_services.revision_draft(actor=None, plan=plan)
+    weights = dict(draft.weights)
+    weights["tech_resolution"] -= 5
+    weights["complaints"] += 5
+    draft = plan_services.revision_update(actor=None, revision=draft, weights=weights)
+    members = cycle.participants.count()
+
+    def timed(action: object) -> float:
+        times = []
+        action()  # type: ignore[operator]
+        for _ in range(options.repeats):
+            begin = time.perf_counter()
+            action()  # type: ignore[operator]
+            times.append(time.perf_counter() - begin)
+        return statistics.median(times)
+
+    whatif = timed(lambda: plan_whatif(draft, period))
+    # Re-open the cycle's scorecards (a throw-away database) so that re-scoring writes them.
+    Scorecard.objects.filter(participant__cycle=cycle).update(published_at=None)
+    rescore = timed(lambda: services.cycle_score(cycle=cycle))
+    print(f"engineers {options.engineers}, months {options.months}, "
+          f"facts {Fact.objects.count():,}, cycle {cycle.period} with {members} participants")
+    print(f"demo load (migrate, people, facts import, plans, cycles): {load_seconds:.1f} s")
+    print(f"what-if (live vs draft, {members} people): {whatif * 1000:.0f} ms (median of {options.repeats})")
+    print(f"cycle re-score (2 languages, stored): {rescore * 1000:.0f} ms (median of {options.repeats})")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
