@@ -28,6 +28,7 @@ def facts_frame(
     start: date,
     end: date,
     attributes: Collection[str] = (),
+    metrics: Collection[str] | None = None,
 ) -> pl.DataFrame:
     """The stored facts with `start <= occurred_on <= end` as the engine's typed fact frame.
 
@@ -35,9 +36,12 @@ def facts_frame(
     `metric`, `occurred_on` (Date), `value` (Float64), `customer_id`, `project_id`,
     `source`, `external_id` (String, null when blank), plus one String column per name in
     `attributes` (read from the facts' other columns). `employee_ids` (numbers) limits
-    the employees; None means everyone. Rows are in date order, then import order.
+    the employees and `metrics` the metrics; None means all. Rows are in date order, then
+    import order.
     """
-    return store.window(employee_ids=employee_ids, start=start, end=end, attributes=attributes)
+    return store.window(
+        employee_ids=employee_ids, start=start, end=end, attributes=attributes, metrics=metrics
+    )
 
 
 def facts_for(

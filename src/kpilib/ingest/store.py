@@ -226,9 +226,11 @@ def window(
     start: date,
     end: date,
     attributes: Collection[str] = (),
+    metrics: Collection[str] | None = None,
 ) -> pl.DataFrame:
-    """Facts with `start <= occurred_on <= end` (of the listed employee numbers, or all),
-    in the columns of `engine.facts.typed_facts`; blank ids are null as in a file."""
+    """Facts with `start <= occurred_on <= end` (of the listed employee numbers, or all;
+    of the listed metrics, or all), in the columns of `engine.facts.typed_facts`; blank
+    ids are null as in a file."""
     postgres = _is_postgres()
     extra = [
         "f.attributes ->> %s" if postgres else "json_extract(f.attributes, %s)" for _ in attributes
@@ -249,6 +251,13 @@ def window(
         else:
             sql += " AND e.employee_id IN (SELECT value FROM json_each(%s))"
             params.append(json.dumps(numbers))
+    if metrics is not None:
+        if postgres:
+            sql += " AND f.metric = ANY(%s)"
+            params.append(sorted(set(metrics)))
+        else:
+            sql += " AND f.metric IN (SELECT value FROM json_each(%s))"
+            params.append(json.dumps(sorted(set(metrics))))
     sql += " ORDER BY f.occurred_on, f.id"
     schema = {**FRAME_SCHEMA, **dict.fromkeys(attributes, pl.String)}
     with connection.cursor() as cursor:

@@ -1,5 +1,6 @@
 """Reading the library: browsing, version comparison, strategy coverage and proposals."""
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -7,17 +8,22 @@ from typing import Any
 
 import yaml
 from django.db.models import Q, QuerySet
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from kpilib.engine.ahp.hierarchy import weights_to_points
 from kpilib.engine.ahp.profiles import ADJUSTMENT_PROFILES, WeightedIndicator, adjust_weights
+from kpilib.engine.definitions import PRIMARY_INPUT, Plan
 from kpilib.engine.definitions import Indicator as IndicatorDefinition
-from kpilib.engine.definitions import Plan
+from kpilib.engine.measures import compute_measures
+from kpilib.engine.periods import Period, parse_period
 from kpilib.engine.smart import check_indicator
 from kpilib.engine.smart.report import CHECK_LABELS, SmartReport
+from kpilib.ingest.selectors import facts_frame
 from kpilib.library.fetch import published_definitions
 from kpilib.library.models import Indicator, Objective, PlanTemplate, Theme
+
+HISTORY_PERIODS = 4
 
 
 def indicators_search(
@@ -197,11 +203,74 @@ def engine_language() -> str:
     return "zh-Hans" if (translation.get_language() or "").startswith("zh") else "en"
 
 
+def metrics_of(document: Any) -> list[str]:
+    """Every metric a definition's measures read."""
+    found: list[str] = []
+    if isinstance(document, dict):
+        metric = document.get("metric")
+        if isinstance(metric, str):
+            found.append(metric)
+        elif isinstance(metric, list):
+            found.extend(metric)
+        for value in document.values():
+            found.extend(metrics_of(value))
+    elif isinstance(document, list):
+        for item in document:
+            found.extend(metrics_of(item))
+    return sorted(set(found))
+
+
+def past_periods(cycle: str, count: int, today: datetime.date) -> list[Period]:
+    """The last `count` complete months, quarters or years before `today`, oldest first."""
+    labels: list[str] = []
+    month = today.year * 12 + today.month - 1
+    if cycle == "month":
+        labels = [f"{m // 12}-{m % 12 + 1:02d}" for m in range(month - count, month)]
+    elif cycle == "quarter":
+        quarter = month // 3
+        labels = [f"{q // 4}-Q{q % 4 + 1}" for q in range(quarter - count, quarter)]
+    else:
+        labels = [str(year) for year in range(today.year - count, today.year)]
+    return [parse_period(label) for label in labels]
+
+
+def indicator_history(document: dict[str, Any], *, periods: int = HISTORY_PERIODS) -> list[float]:
+    """Everyone's measured values of the indicator in its last complete periods, from the
+    stored facts: the history the SMART check's Achievable test compares the rule with."""
+    definition = IndicatorDefinition.model_validate(document)
+    metrics = metrics_of(document.get("measure"))
+    if not metrics:
+        return []
+    windows = past_periods(definition.period.value, periods, timezone.localdate())
+    longest = max((m for m in _window_months(document.get("measure"))), default=0)
+    start = windows[0].trailing_months(longest)[0] if longest else windows[0].start
+    facts = facts_frame(employee_ids=None, start=start, end=windows[-1].end, metrics=metrics)
+    if facts.is_empty():
+        return []
+    values: list[float] = []
+    for period in windows:
+        measured = compute_measures(facts, {PRIMARY_INPUT: definition.measure}, period)
+        values.extend(measured.get_column(PRIMARY_INPUT).drop_nulls().to_list())
+    return values
+
+
+def _window_months(node: Any) -> list[int]:
+    if isinstance(node, dict):
+        own = [node["window_months"]] if node.get("window_months") else []
+        return own + [m for value in node.values() for m in _window_months(value)]
+    if isinstance(node, list):
+        return [m for item in node for m in _window_months(item)]
+    return []
+
+
 def smart_report(document: dict[str, Any]) -> SmartReport:
-    """The SMART check of a definition against the library's objectives."""
+    """The SMART check of a definition against the library's objectives and, for the
+    Achievable test, everyone's results in its last complete periods."""
     definition = IndicatorDefinition.model_validate(document)
     objectives = set(Objective.objects.values_list("code", flat=True))
-    return check_indicator(definition, objectives=objectives)
+    return check_indicator(
+        definition, objectives=objectives, history=indicator_history(document) or None
+    )
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from kpilib.accounts.permissions import (
 from kpilib.appraisal import exports, selectors, services
 from kpilib.appraisal.models import Appeal, Cycle, Scorecard
 from kpilib.ingest.selectors import facts_for
-from kpilib.library.selectors import engine_language
+from kpilib.library.selectors import engine_language, metrics_of
 from kpilib.plans.fetch import effective_plan, pinned_definitions
 from kpilib.web.plan_forms import AppealAnswerForm, AppealForm, CalibrationForm, CycleCreateForm
 
@@ -182,7 +182,7 @@ def scorecard_facts(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     definition = pinned_definitions({code: line["version"]}).get(code, {})
     facts = facts_for(
         employee=scorecard.participant.employee,
-        metric_codes=_metrics(definition),
+        metric_codes=metrics_of(definition),
         start=cycle.start,
         end=cycle.end,
     )
@@ -195,23 +195,6 @@ def scorecard_facts(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         "facts": facts,
     }
     return render(request, "cycles/facts.html", context)
-
-
-def _metrics(node: object) -> list[str]:
-    """Every metric a definition's measures read."""
-    found: list[str] = []
-    if isinstance(node, dict):
-        metric = node.get("metric")
-        if isinstance(metric, str):
-            found.append(metric)
-        elif isinstance(metric, list):
-            found.extend(metric)
-        for value in node.values():
-            found.extend(_metrics(value))
-    elif isinstance(node, list):
-        for item in node:
-            found.extend(_metrics(item))
-    return sorted(set(found))
 
 
 @login_required
