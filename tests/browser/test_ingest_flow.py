@@ -40,7 +40,7 @@ def test_hr_imports_a_zoho_export_quarantines_broken_rows_and_resubmits_them(
     page.click("#mapping-form button.primary")
     # then the preview explains every broken row by line, column and reason
     problems = page.locator("#import-problems").inner_text()
-    assert "unknown owner 张三 (zhangsan@example.com)" in problems
+    assert "未知负责人 张三（zhangsan@example.com）" in problems
     assert "2025/13/01" in problems
     assert "occurred_on" in problems
     assert not Fact.objects.exists()
