@@ -2,14 +2,12 @@
 participants' facts for the period — and calling the engine once for the whole group."""
 
 from collections.abc import Sequence
-from datetime import date
-from typing import Any
 
 import polars as pl
 
 from kpilib.appraisal.models import Participant, PersonalGoal
 from kpilib.engine.definitions import Pack
-from kpilib.engine.measures import EMPLOYEE
+from kpilib.engine.measures import EMPLOYEE, longest_window, metrics_read
 from kpilib.engine.periods import Period
 from kpilib.engine.personal import GOAL_COLUMNS, with_personal_goals
 from kpilib.engine.scorecard import Scorecards, score_plan
@@ -18,22 +16,20 @@ from kpilib.library.selectors import engine_language
 from kpilib.plans.fetch import EffectivePlan, engine_plan_and_pack
 
 
-def _longest_window(node: Any) -> int:
-    """The longest trailing window (months) any measure in a definition asks for."""
-    if isinstance(node, dict):
-        own = node.get("window_months") or 0
-        return max([own, *(_longest_window(value) for value in node.values())])
-    if isinstance(node, list):
-        return max([0, *(_longest_window(item) for item in node)])
-    return 0
-
-
-def facts_window(pack: Pack, period: Period) -> tuple[date, date]:
-    """The dates of facts the pack's measures read for `period` (trailing windows included)."""
-    months = max((_longest_window(i.model_dump(mode="json")) for i in pack.indicators), default=0)
-    if months:
-        return min(period.start, period.trailing_months(months)[0]), period.end
-    return period.start, period.end
+def group_facts(packs: Sequence[Pack], employee_ids: Sequence[str], period: Period) -> pl.DataFrame:
+    """One read of the stored facts that every pack's measures need for `period`: only the
+    metrics they read, from the start of their longest trailing window."""
+    measures = {
+        f"{index}.{indicator.code}.{name}": measure
+        for index, pack in enumerate(packs)
+        for indicator in pack.indicators
+        for name, measure in indicator.measures().items()
+    }
+    months = longest_window(measures)
+    start = min(period.start, period.trailing_months(months)[0]) if months else period.start
+    return facts_frame(
+        employee_ids=employee_ids, start=start, end=period.end, metrics=metrics_read(measures)
+    )
 
 
 def goals_frame(participants: Sequence[Participant]) -> pl.DataFrame:
@@ -66,15 +62,17 @@ def score_group(
     *,
     language: str | None = None,
     goals: pl.DataFrame | None = None,
+    facts: pl.DataFrame | None = None,
 ) -> Scorecards:
-    """Scorecards of `employee_ids` on the effective plan for `period`, from stored facts.
+    """Scorecards of `employee_ids` on the effective plan for `period`, from stored facts
+    (read here unless `facts` from `group_facts` are given, to share one read).
 
     With personal goals in the plan (PBC/MBO/OKR), `goals` carry their share of the points;
     without `goals` (a what-if), every goal line is missing and the total renormalises.
     """
     plan, pack = engine_plan_and_pack(effective)
-    start, end = facts_window(pack, period)
-    facts: pl.DataFrame = facts_frame(employee_ids=employee_ids, start=start, end=end)
+    if facts is None:
+        facts = group_facts([pack], employee_ids, period)
     scorecards = score_plan(
         facts,
         plan,

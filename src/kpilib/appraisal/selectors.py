@@ -3,12 +3,12 @@
 from dataclasses import dataclass
 from typing import Any
 
-from kpilib.appraisal.fetch import score_group
+from kpilib.appraisal.fetch import group_facts, score_group
 from kpilib.appraisal.models import Participant, Scorecard
 from kpilib.engine.periods import Period
 from kpilib.library.selectors import engine_language
 from kpilib.org.models import Employee
-from kpilib.plans.fetch import effective_plan, live_revision
+from kpilib.plans.fetch import effective_plan, engine_plan_and_pack, live_revision
 from kpilib.plans.models import PlanRevision
 from kpilib.plans.selectors import plan_members
 
@@ -38,13 +38,15 @@ def plan_whatif(draft: PlanRevision, period: Period) -> list[WhatIfRow]:
     ids = [member.employee_id for member in members]
     if not ids:
         return []
-    proposed = {c.employee_id: c for c in score_group(effective_plan(draft), ids, period).records()}
     live = live_revision(draft.plan)
-    current = (
-        {c.employee_id: c for c in score_group(effective_plan(live), ids, period).records()}
-        if live is not None and live.pk != draft.pk
-        else {}
-    )
+    revisions = [draft] + ([live] if live is not None and live.pk != draft.pk else [])
+    effectives = [effective_plan(revision) for revision in revisions]
+    facts = group_facts([engine_plan_and_pack(e)[1] for e in effectives], ids, period)
+    results = [
+        {c.employee_id: c for c in score_group(e, ids, period, facts=facts).records()}
+        for e in effectives
+    ]
+    proposed, current = results[0], (results[1] if len(results) > 1 else {})
     rows = []
     for member in members:
         now, new = current.get(member.employee_id), proposed[member.employee_id]

@@ -9,12 +9,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from kpilib.appraisal.fetch import goals_frame, score_group
+from kpilib.appraisal.fetch import goals_frame, group_facts, score_group
 from kpilib.appraisal.models import Appeal, Cycle, Participant, PersonalGoal, Scorecard
+from kpilib.appraisal.selectors import latest_scorecards
 from kpilib.audit.services import audit_record, audit_snapshot
 from kpilib.engine.periods import PeriodError, parse_period
 from kpilib.library.models import Indicator
-from kpilib.plans.fetch import effective_plan, live_revision
+from kpilib.plans.fetch import effective_plan, engine_plan_and_pack, live_revision
 from kpilib.plans.models import Plan
 from kpilib.plans.selectors import plan_members
 
@@ -92,11 +93,12 @@ def _score(cycle: Cycle, ids: list[str]) -> dict[str, dict[str, Any]]:
     effective = effective_plan(cycle.revision)
     period = parse_period(cycle.period)
     goals = goals_frame(list(cycle.participants.all()))
+    facts = group_facts([engine_plan_and_pack(effective)[1]], ids, period)
     return {
         language: {
             card.employee_id: card
             for card in score_group(
-                effective, ids, period, language=language, goals=goals
+                effective, ids, period, language=language, goals=goals, facts=facts
             ).records()
         }
         for language in ("zh-Hans", "en")
@@ -133,7 +135,8 @@ def _lines(
 def cycle_score(*, cycle: Cycle) -> int:
     """(Re)compute every unpublished scorecard of the cycle from the facts stored now.
 
-    One engine call per language for the whole group. Calibrated grades are kept.
+    One read of the facts and one engine call per language for the whole group, written
+    back in bulk. Calibrated grades are kept.
     """
     participants = list(cycle.participants.select_related("employee"))
     if not participants:
@@ -143,44 +146,36 @@ def cycle_score(*, cycle: Cycle) -> int:
     by_language = _score(cycle, ids)
     now = timezone.now()
     names = _line_names(cycle, list(effective.weights))
-    updated = 0
+    latest = latest_scorecards(participants)
+    created: list[Scorecard] = []
+    changed: list[Scorecard] = []
     for participant in participants:
-        card = by_language["en"][participant.employee.employee_id]
-        scorecard = participant.scorecards.order_by("-revision").first()
+        number = participant.employee.employee_id
+        card = by_language["en"][number]
+        scorecard = latest.get(participant.pk)
         if scorecard is not None and scorecard.published_at is not None:
             continue
-        fields = {
-            "lines": _lines(
-                by_language, participant.employee.employee_id, effective.pinned_versions, names
-            ),
-            "total": card.total,
-            "grade": card.grade or "",
-            "rank": card.rank,
-            "computed_at": now,
-        }
         if scorecard is None:
-            Scorecard.objects.create(participant=participant, revision=1, **fields)
+            scorecard = Scorecard(participant=participant, revision=1)
+            created.append(scorecard)
         else:
-            Scorecard.objects.filter(pk=scorecard.pk).update(**fields)
-        updated += 1
-    return updated
-
-
-def current_scorecards(cycle: Cycle) -> list[Scorecard]:
-    """The newest scorecard revision of each participant."""
-    newest: dict[int, Scorecard] = {}
-    for card in (
-        Scorecard.objects.filter(participant__cycle=cycle)
-        .select_related("participant__employee")
-        .order_by("participant_id", "-revision")
-    ):
-        newest.setdefault(card.participant_id, card)
-    return list(newest.values())
+            changed.append(scorecard)
+        scorecard.lines = _lines(by_language, number, effective.pinned_versions, names)
+        scorecard.total = card.total
+        scorecard.grade = card.grade or ""
+        scorecard.rank = card.rank
+        scorecard.computed_at = now
+    Scorecard.objects.bulk_create(created, batch_size=500)
+    Scorecard.objects.bulk_update(
+        changed, ["lines", "total", "grade", "rank", "computed_at"], batch_size=500
+    )
+    return len(created) + len(changed)
 
 
 def grade_distribution(cycle: Cycle) -> dict[str, dict[str, float]]:
     """Per grade: how many people, their share, and the target share if any."""
-    cards = [card for card in current_scorecards(cycle) if card.final_grade]
+    newest = latest_scorecards(list(cycle.participants.all()))
+    cards = [card for card in newest.values() if card.final_grade]
     counts = Counter(card.final_grade for card in cards)
     bands = [band["grade"] for band in effective_plan(cycle.revision).grade_bands]
     total = len(cards) or 1

@@ -217,3 +217,27 @@ def measures_needed_columns(measures: Mapping[str, Measure]) -> set[str]:
             case _:
                 needed |= set(measure.where)
     return needed
+
+
+def leaf_measures(measures: Mapping[str, Measure]) -> list[LeafMeasure]:
+    """The measures read straight from facts, found inside ratios and formulas."""
+    leaves: list[LeafMeasure] = []
+    for measure in measures.values():
+        match measure:
+            case Ratio():
+                leaves += leaf_measures({"n": measure.numerator, "d": measure.denominator})
+            case Derived():
+                leaves += leaf_measures(measure.inputs)
+            case _:
+                leaves.append(measure)
+    return leaves
+
+
+def metrics_read(measures: Mapping[str, Measure]) -> set[str]:
+    """Every fact metric these measures read (so a store can fetch only those)."""
+    return {metric for leaf in leaf_measures(measures) for metric in leaf.metric}
+
+
+def longest_window(measures: Mapping[str, Measure]) -> int:
+    """The longest trailing window (months) among these measures; 0 when none has one."""
+    return max((leaf.window_months or 0 for leaf in leaf_measures(measures)), default=0)

@@ -249,14 +249,14 @@ def window(
             sql += " AND e.employee_id = ANY(%s)"
             params.append(numbers)
         else:
-            sql += " AND e.employee_id IN (SELECT value FROM json_each(%s))"
+            sql += " AND e.employee_id IN (SELECT j.value FROM json_each(%s) AS j)"
             params.append(json.dumps(numbers))
     if metrics is not None:
         if postgres:
             sql += " AND f.metric = ANY(%s)"
             params.append(sorted(set(metrics)))
         else:
-            sql += " AND f.metric IN (SELECT value FROM json_each(%s))"
+            sql += " AND f.metric IN (SELECT m.value FROM json_each(%s) AS m)"
             params.append(json.dumps(sorted(set(metrics))))
     sql += " ORDER BY f.occurred_on, f.id"
     schema = {**FRAME_SCHEMA, **dict.fromkeys(attributes, pl.String)}

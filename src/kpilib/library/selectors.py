@@ -15,7 +15,7 @@ from kpilib.engine.ahp.hierarchy import weights_to_points
 from kpilib.engine.ahp.profiles import ADJUSTMENT_PROFILES, WeightedIndicator, adjust_weights
 from kpilib.engine.definitions import PRIMARY_INPUT, Plan
 from kpilib.engine.definitions import Indicator as IndicatorDefinition
-from kpilib.engine.measures import compute_measures
+from kpilib.engine.measures import compute_measures, longest_window, metrics_read
 from kpilib.engine.periods import Period, parse_period
 from kpilib.engine.smart import check_indicator
 from kpilib.engine.smart.report import CHECK_LABELS, SmartReport
@@ -203,23 +203,6 @@ def engine_language() -> str:
     return "zh-Hans" if (translation.get_language() or "").startswith("zh") else "en"
 
 
-def metrics_of(document: Any) -> list[str]:
-    """Every metric a definition's measures read."""
-    found: list[str] = []
-    if isinstance(document, dict):
-        metric = document.get("metric")
-        if isinstance(metric, str):
-            found.append(metric)
-        elif isinstance(metric, list):
-            found.extend(metric)
-        for value in document.values():
-            found.extend(metrics_of(value))
-    elif isinstance(document, list):
-        for item in document:
-            found.extend(metrics_of(item))
-    return sorted(set(found))
-
-
 def past_periods(cycle: str, count: int, today: datetime.date) -> list[Period]:
     """The last `count` complete months, quarters or years before `today`, oldest first."""
     labels: list[str] = []
@@ -238,29 +221,20 @@ def indicator_history(document: dict[str, Any], *, periods: int = HISTORY_PERIOD
     """Everyone's measured values of the indicator in its last complete periods, from the
     stored facts: the history the SMART check's Achievable test compares the rule with."""
     definition = IndicatorDefinition.model_validate(document)
-    metrics = metrics_of(document.get("measure"))
-    if not metrics:
-        return []
+    measures = {PRIMARY_INPUT: definition.measure}
     windows = past_periods(definition.period.value, periods, timezone.localdate())
-    longest = max((m for m in _window_months(document.get("measure"))), default=0)
+    longest = longest_window(measures)
     start = windows[0].trailing_months(longest)[0] if longest else windows[0].start
-    facts = facts_frame(employee_ids=None, start=start, end=windows[-1].end, metrics=metrics)
+    facts = facts_frame(
+        employee_ids=None, start=start, end=windows[-1].end, metrics=metrics_read(measures)
+    )
     if facts.is_empty():
         return []
     values: list[float] = []
     for period in windows:
-        measured = compute_measures(facts, {PRIMARY_INPUT: definition.measure}, period)
+        measured = compute_measures(facts, measures, period)
         values.extend(measured.get_column(PRIMARY_INPUT).drop_nulls().to_list())
     return values
-
-
-def _window_months(node: Any) -> list[int]:
-    if isinstance(node, dict):
-        own = [node["window_months"]] if node.get("window_months") else []
-        return own + [m for value in node.values() for m in _window_months(value)]
-    if isinstance(node, list):
-        return [m for item in node for m in _window_months(item)]
-    return []
 
 
 def smart_report(document: dict[str, Any]) -> SmartReport:

@@ -19,8 +19,10 @@ from kpilib.accounts.permissions import (
 )
 from kpilib.appraisal import exports, selectors, services
 from kpilib.appraisal.models import Appeal, Cycle, Scorecard
+from kpilib.engine.definitions import Indicator as IndicatorDefinition
+from kpilib.engine.measures import metrics_read
 from kpilib.ingest.selectors import facts_for
-from kpilib.library.selectors import engine_language, metrics_of
+from kpilib.library.selectors import engine_language
 from kpilib.plans.fetch import effective_plan, pinned_definitions
 from kpilib.web.plan_forms import AppealAnswerForm, AppealForm, CalibrationForm, CycleCreateForm
 
@@ -179,10 +181,15 @@ def scorecard_facts(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     if line is None:
         raise Http404("No such line")
     cycle = scorecard.participant.cycle
-    definition = pinned_definitions({code: line["version"]}).get(code, {})
+    definition = pinned_definitions({code: line["version"]}).get(code)
+    metrics = (
+        metrics_read(IndicatorDefinition.model_validate(definition).measures())
+        if definition
+        else set()
+    )
     facts = facts_for(
         employee=scorecard.participant.employee,
-        metric_codes=metrics_of(definition),
+        metric_codes=metrics,
         start=cycle.start,
         end=cycle.end,
     )
