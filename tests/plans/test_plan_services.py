@@ -124,3 +124,24 @@ def test_a_draft_can_move_to_the_newest_indicator_versions(world: World) -> None
     # then it pins version 2 and the live revision still pins version 1
     assert draft.pinned_versions["customer_satisfaction"] == 2
     assert live_revision(world.plan).pinned_versions["customer_satisfaction"] == 1
+
+
+def test_setting_a_variants_weights_stores_only_what_differs(world: World) -> None:
+    # given a regional variant and the full table of weights with two of them changed
+    variant = services.plan_variant_create(
+        actor=world.org.hr,
+        parent=world.plan,
+        code="pe-south",
+        name_zh_hans="华南",
+        name_en="South",
+        regions=["华南"],
+    )
+    weights = dict(live_revision(world.plan).weights)
+    weights["tech_resolution"], weights["complaints"] = 30, 20
+    # when the weights are set on the variant's draft
+    draft = services.revision_set_weights(
+        actor=world.org.hr, revision=variant.revisions.get(), weights=weights
+    )
+    # then the variant keeps only the two overrides and inherits the rest
+    assert draft.weights == {"tech_resolution": 30, "complaints": 20}
+    assert effective_plan(draft).weights == weights

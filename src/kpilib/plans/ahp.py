@@ -32,7 +32,7 @@ from kpilib.engine.ahp import (
 )
 from kpilib.plans.fetch import effective_plan, live_revision, pinned_definitions
 from kpilib.plans.models import AhpJudgement, Plan, PlanRevision
-from kpilib.plans.services import revision_draft, revision_update
+from kpilib.plans.services import revision_draft, revision_set_weights
 
 GOAL = "goal"
 DIMENSIONS = "dimensions"
@@ -186,7 +186,7 @@ def ahp_apply(*, actor: Any, plan: Plan, points: dict[str, Decimal]) -> PlanRevi
     """Write AHP points into the plan's draft revision, for review before publication."""
     draft = revision_draft(actor=actor, plan=plan)
     weights = {code: float(value) for code, value in points.items()}
-    return revision_update(
+    return revision_set_weights(
         actor=actor,
         revision=draft,
         weights=weights,

@@ -185,6 +185,32 @@ def revision_update(*, actor: Any, revision: PlanRevision, **changes: Any) -> Pl
     return revision
 
 
+@transaction.atomic
+def revision_set_weights(
+    *, actor: Any, revision: PlanRevision, weights: dict[str, float], **changes: Any
+) -> PlanRevision:
+    """Give a draft these effective weights (0 takes an indicator out) and other changes.
+
+    An indicator new to the plan is pinned to its newest version. A regional variant
+    stores only the weights that differ from what it inherits, and pins only the
+    indicators it adds.
+    """
+    effective = effective_plan(revision)
+    new_codes = [code for code in weights if code not in effective.pinned_versions]
+    added_pins = latest_versions(new_codes)
+    if revision.plan.parent is None:
+        own_weights = weights
+        pins = {**(revision.pinned_versions or {}), **added_pins}
+    else:
+        inherited = effective.inherited.get("weights", {})
+        own_weights = {code: w for code, w in weights.items() if inherited.get(code) != w}
+        pins = {**(revision.pinned_versions or {}), **added_pins}
+        pins = {code: version for code, version in pins.items() if code in own_weights}
+    return revision_update(
+        actor=actor, revision=revision, weights=own_weights, pinned_versions=pins, **changes
+    )
+
+
 def revision_problems(revision: PlanRevision) -> list[str]:
     """Why a revision cannot be scored or published (empty when it can)."""
     effective = effective_plan(revision)

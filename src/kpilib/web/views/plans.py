@@ -132,26 +132,10 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
-        weights = form.weights()
-        pins = dict(draft.pinned_versions or {})
-        new_codes = [code for code in weights if code not in effective.pinned_versions]
-        pins.update(services.latest_versions(new_codes))
-        own_weights = (
-            weights
-            if plan.parent is None
-            else {
-                code: weight
-                for code, weight in weights.items()
-                if effective.inherited.get("weights", {}).get(code) != weight
-            }
-        )
-        services.revision_update(
+        services.revision_set_weights(
             actor=request.user,
             revision=draft,
-            weights=own_weights,
-            pinned_versions=pins
-            if plan.parent is None
-            else {c: v for c, v in pins.items() if c in new_codes},
+            weights=form.weights(),
             grade_bands=form.cleaned_data["grade_bands"],
             rule_overrides=form.cleaned_data["rule_overrides"] or {},
             personal_mode=form.cleaned_data["personal_mode"] or None,
