@@ -525,9 +525,8 @@ def _xlsx_documents(data: bytes, file_name: str) -> list[tuple[int, dict[str, An
                 try:
                     document[column] = json.loads(record[column])
                 except json.JSONDecodeError as error:
-                    problems.append(
-                        Problem(file_name, line, column, f"not valid JSON: {error.msg}")
-                    )
+                    reason = gettext("not valid JSON: %(reason)s") % {"reason": error.msg}
+                    problems.append(Problem(file_name, line, column, reason))
         documents.append((line, document))
     if problems:
         raise InputError(problems)

@@ -16,7 +16,7 @@ from kpilib.engine.ahp import ADJUSTMENT_PROFILES, AhpInputError
 from kpilib.library.models import Dimension
 from kpilib.library.selectors import engine_language, local_text_of
 from kpilib.plans.ahp import DIMENSIONS, ahp_apply, ahp_judgements_save, plan_ahp, plan_hierarchy
-from kpilib.plans.fetch import effective_plan, live_revision
+from kpilib.plans.fetch import effective_plan, live_revision, pinned_definitions
 from kpilib.plans.models import AhpJudgement, Plan
 
 SCALE = [9, 7, 5, 3, 2, 1, 1 / 2, 1 / 3, 1 / 5, 1 / 7, 1 / 9]
@@ -47,8 +47,6 @@ def _names(plan: Plan) -> dict[str, str]:
     names = {d.code: d.name for d in Dimension.objects.all()}
     revision = plan.revisions.filter(status="draft").first() or live_revision(plan)
     if revision is not None:
-        from kpilib.plans.fetch import pinned_definitions
-
         for code, definition in pinned_definitions(
             effective_plan(revision).pinned_versions
         ).items():
