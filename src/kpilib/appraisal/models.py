@@ -54,6 +54,12 @@ class Cycle(models.Model):
         help_text=_('Largest share per grade, e.g. {"S": 0.1, "A": 0.3}.'),
     )
     forced_distribution = models.BooleanField(_("forced distribution"), default=False)
+    reminders_sent = models.JSONField(
+        _("reminders sent"),
+        default=dict,
+        blank=True,
+        help_text=_("Phase → the day its reminder went out."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

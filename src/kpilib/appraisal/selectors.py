@@ -187,3 +187,26 @@ def my_cycles(employee: Employee) -> list[MyCycle]:
         )
         for p in participants
     ]
+
+
+@dataclass(frozen=True)
+class DuePhase:
+    """A phase of an open cycle that waits for the user, with its deadline if set."""
+
+    cycle: Any
+    phase_label: str
+    deadline: str | None
+
+
+def phases_due_for(user: Any) -> list[DuePhase]:
+    """Open cycles whose current phase the user owes (see reminders.PHASE_OWNERS)."""
+    from kpilib.appraisal.models import Cycle
+    from kpilib.appraisal.reminders import phase_owners
+
+    due = []
+    for cycle in Cycle.objects.exclude(phase=Cycle.Phase.CLOSED).select_related("plan"):
+        if any(owner.pk == user.pk for owner in phase_owners(cycle, cycle.phase)):
+            due.append(
+                DuePhase(cycle, cycle.get_phase_display(), cycle.phase_deadlines.get(cycle.phase))
+            )
+    return due

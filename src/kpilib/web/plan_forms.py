@@ -125,6 +125,27 @@ class CycleCreateForm(forms.Form):
     )
     forced_distribution = forms.BooleanField(label=_("Forced distribution"), required=False)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for phase, label in Cycle.Phase.choices[:-1]:
+            self.fields[f"deadline__{phase}"] = forms.DateField(
+                label=_("Deadline: %(phase)s") % {"phase": label},
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}),
+            )
+
+    def service_arguments(self) -> dict[str, Any]:
+        """The cleaned values as `cycle_create` takes them (deadlines gathered by phase)."""
+        data = dict(self.cleaned_data)
+        deadlines = {
+            name.removeprefix("deadline__"): data.pop(name).isoformat()
+            for name in list(data)
+            if name.startswith("deadline__") and data[name]
+        }
+        for name in [n for n in data if n.startswith("deadline__")]:
+            data.pop(name)
+        return {**data, "phase_deadlines": deadlines}
+
     def clean_grade_targets(self) -> dict[str, float]:
         targets: dict[str, float] = {}
         raw = self.cleaned_data.get("grade_targets") or ""

@@ -19,6 +19,7 @@ from kpilib.accounts.permissions import (
 )
 from kpilib.appraisal import exports, selectors, services
 from kpilib.appraisal.models import Appeal, Cycle, Scorecard
+from kpilib.appraisal.reminders import PHASE_OWNERS
 from kpilib.engine.definitions import Indicator as IndicatorDefinition
 from kpilib.engine.measures import metrics_read
 from kpilib.ingest.selectors import facts_for
@@ -38,7 +39,7 @@ def cycle_new(request: HttpRequest, plan_pk: int) -> HttpResponse:
     form = CycleCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            cycle = services.cycle_create(actor=request.user, plan=plan, **form.cleaned_data)
+            cycle = services.cycle_create(actor=request.user, plan=plan, **form.service_arguments())
         except services.CycleError as error:
             form.add_error(None, "; ".join(error.messages))
         else:
@@ -65,7 +66,10 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "cycle": cycle,
         "rows": rows,
         "manage": manage,
-        "phases": Cycle.Phase.choices,
+        "phases": [
+            (value, label, cycle.phase_deadlines.get(value), PHASE_OWNERS.get(value))
+            for value, label in Cycle.Phase.choices
+        ],
         "phase_index": [p for p, _l in Cycle.Phase.choices].index(cycle.phase),
         "distribution": services.grade_distribution(cycle) if manage else {},
         "distribution_problems": services.distribution_problems(cycle) if manage else [],

@@ -1,0 +1,67 @@
+"""Phase deadlines, their owners and the reminders sent before them."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from kpilib.appraisal import services
+from kpilib.appraisal.reminders import due_reminders, reminders_send
+from tests.appraisal_fixtures import QUARTER, World, make_world
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    world = make_world()
+    for employee in (world.org.engineer, world.org.peer, world.org.manager):
+        employee.user.email = f"{employee.employee_id.lower()}@example.com"
+        employee.user.save()
+    return world
+
+
+def test_employees_are_reminded_once_before_self_assessment_closes(world: World) -> None:
+    # given a cycle in self-assessment due on 2026-10-10
+    cycle = services.cycle_create(
+        actor=world.org.hr,
+        plan=world.plan,
+        name="Q3",
+        kind="quarterly",
+        period=QUARTER,
+        phase_deadlines={"self_assessment": "2026-10-10"},
+    )
+    cycle = services.cycle_advance(actor=world.org.hr, cycle=cycle)
+    cycle = services.cycle_advance(actor=world.org.hr, cycle=cycle)
+    # when reminders run two weeks before, then two days before, then again
+    early = reminders_send(today=datetime.date(2026, 9, 26))
+    on_time = reminders_send(today=datetime.date(2026, 10, 8))
+    again = reminders_send(today=datetime.date(2026, 10, 9))
+    # then only the run inside the window sends, to the employees with an address
+    assert (early, again) == (0, 0)
+    assert on_time == 2
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        f"{world.org.engineer.employee_id.lower()}@example.com",
+        f"{world.org.peer.employee_id.lower()}@example.com",
+    ]
+    assert "self-assessment" in mail.outbox[0].subject
+
+
+def test_managers_owe_the_manager_review(world: World) -> None:
+    # given a cycle in manager review due tomorrow
+    cycle = services.cycle_create(
+        actor=world.org.hr,
+        plan=world.plan,
+        name="Q3",
+        kind="quarterly",
+        period=QUARTER,
+        phase_deadlines={"manager_review": "2026-10-20"},
+    )
+    for _ in range(3):
+        cycle = services.cycle_advance(actor=world.org.hr, cycle=cycle)
+    # when the due reminders are listed
+    (reminder,) = due_reminders(datetime.date(2026, 10, 19))
+    # then the reviewer is the one reminded, and their home page says it waits for them
+    assert [user.username for user in reminder.recipients] == ["manager"]
+    client = Client(headers={"Accept-Language": "en"})
+    client.force_login(world.org.manager.user)
+    assert "Waiting for you" in client.get("/").content.decode()
