@@ -10,6 +10,7 @@ from kpilib.audit.services import audit_record, audit_snapshot
 from kpilib.importing import ImportReport
 from kpilib.org.employee_import import EmployeeRow, read_employee_rows
 from kpilib.org.models import Employee, OrgUnit, Position
+from kpilib.org.positions import STANDARD_POSITIONS
 from kpilib.tabular import InputError, Problem
 
 
@@ -247,3 +248,14 @@ def position_delete(*, actor: Any, source: str, position: Position) -> None:
         raise OrgError(f"{position}: employees still hold this position")
     audit_record(actor=actor, source=source, instance=position, before=None, deleted=True)
     position.delete()
+
+
+@transaction.atomic
+def positions_ensure_standard(*, actor: Any, source: str) -> None:
+    """Create any of the standard presales positions that is missing."""
+    existing = set(Position.objects.values_list("code", flat=True))
+    for code, name_zh_hans, name_en in STANDARD_POSITIONS:
+        if code not in existing:
+            position_create(
+                actor=actor, source=source, code=code, name_zh_hans=name_zh_hans, name_en=name_en
+            )

@@ -8,7 +8,13 @@ from kpilib.accounts.models import User
 from kpilib.accounts.services import user_create, user_set_hr_admin
 from kpilib.importing import ImportReport
 from kpilib.org.models import Employee, OrgUnit
-from kpilib.org.services import employee_update, employees_import, org_unit_create, org_unit_update
+from kpilib.org.services import (
+    employee_update,
+    employees_import,
+    org_unit_create,
+    org_unit_update,
+    positions_ensure_standard,
+)
 
 DEMO_PASSWORD = "kpilib-demo"
 MANAGER_POSITION = "售前经理"
@@ -46,6 +52,7 @@ def demo_load(*, folder: Path, engineers: int, months: int, seed: int) -> Import
         start=default_start_month(months, timezone.localdate()),
     )
     files = write_demo(dataset, folder)
+    positions_ensure_standard(actor=None, source="system")
     _create_units(dataset.org_units.iter_rows(named=True))
     report = employees_import(
         actor=None, data=files["employees"].read_bytes(), file_name=files["employees"].name

@@ -2,12 +2,7 @@
 
 from django.db import migrations
 
-STANDARD_POSITIONS = [
-    ("presales-engineer", "售前工程师", "Presales engineer"),
-    ("solution-architect", "解决方案架构师", "Solution architect"),
-    ("presales-manager", "售前经理", "Presales manager"),
-    ("presales-director", "售前总监", "Presales director"),
-]
+from kpilib.org.positions import STANDARD_POSITIONS
 
 
 def add_positions(apps, schema_editor):
