@@ -127,3 +127,18 @@ def test_import_page_reports_problems_with_location(org: Org, presales: str) -> 
     page = response.content.decode()
     assert response.status_code == 400
     assert "no dimension &#x27;nowhere&#x27; in this pack" in page
+
+
+def test_owner_and_purpose_are_kept_beside_the_definition(org: Org, presales: str) -> None:
+    # given HR editing an indicator
+    client = signed_in(org.hr)
+    form = client.get("/library/i/complaints/edit/").context["form"]
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data["owner"] = org.manager.pk
+    data["purpose_en"] = "Keep customers' trust: every complaint costs points."
+    # when they save
+    client.post("/library/i/complaints/edit/", data)
+    # then the owner and purpose show on the indicator's page
+    page = client.get("/library/i/complaints/").content.decode()
+    assert "Keep customers&#x27; trust" in page
+    assert org.manager.name in page

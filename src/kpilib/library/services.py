@@ -328,6 +328,20 @@ def indicator_save_draft(
     return indicator
 
 
+@transaction.atomic
+def indicator_set_details(
+    *, actor: Any, indicator: Indicator, owner: Any, purpose_zh_hans: str, purpose_en: str
+) -> Indicator:
+    """Set who owns the indicator and why it exists (kept beside its versions)."""
+    before = audit_snapshot(indicator)
+    indicator.owner = owner
+    indicator.purpose_zh_hans = purpose_zh_hans.strip()
+    indicator.purpose_en = purpose_en.strip()
+    indicator.save(update_fields=["owner", "purpose_zh_hans", "purpose_en"])
+    audit_record(actor=actor, source="web", instance=indicator, before=before)
+    return indicator
+
+
 def smart_failures(document: dict[str, Any]) -> list[str]:
     """The SMART check's failure messages for a definition, in the active language."""
     report = smart_report(document)

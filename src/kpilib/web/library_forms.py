@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kpilib.library.models import Dimension, Indicator, Objective
+from kpilib.org.models import Employee
 
 PERIODS = [("month", _("month")), ("quarter", _("quarter")), ("year", _("year"))]
 DIRECTIONS = [("higher_better", _("higher is better")), ("lower_better", _("lower is better"))]
@@ -64,6 +65,23 @@ class IndicatorForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "class": "code"}),
     )
+    owner = forms.ModelChoiceField(
+        label=_("Owner"), queryset=Employee.objects.filter(left_on__isnull=True), required=False
+    )
+    purpose_zh_hans = forms.CharField(
+        label=_("Purpose (Chinese)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    purpose_en = forms.CharField(
+        label=_("Purpose (English)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def details(self) -> dict[str, Any]:
+        """What the library keeps beside the definition: owner and purpose."""
+        return {
+            "owner": self.cleaned_data.get("owner"),
+            "purpose_zh_hans": self.cleaned_data.get("purpose_zh_hans", ""),
+            "purpose_en": self.cleaned_data.get("purpose_en", ""),
+        }
 
     def __init__(self, *args: Any, indicator: Indicator | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

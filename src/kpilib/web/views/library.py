@@ -60,6 +60,9 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         "smart_lines": selectors.smart_lines(selectors.smart_report(shown)) if shown else [],
         "definition_text": selectors.local_text_of(shown.get("definition")),
         "unit_text": selectors.local_text_of(shown.get("unit")),
+        "purpose_text": selectors.local_text_of(
+            {"zh-Hans": indicator.purpose_zh_hans, "en": indicator.purpose_en}
+        ),
         "contributions": {
             c.objective.code: c for c in indicator.contributions.select_related("objective")
         },
@@ -103,6 +106,9 @@ def indicator_edit(request: HttpRequest, code: str | None = None) -> HttpRespons
                     {"form": form, "indicator": indicator, "refusals": error.messages},
                     status=400,
                 )
+            services.indicator_set_details(
+                actor=request.user, indicator=indicator, **form.details()
+            )
             messages.success(
                 request, _("Draft saved. Publish it to make it a version plans can use.")
             )
@@ -112,7 +118,14 @@ def indicator_edit(request: HttpRequest, code: str | None = None) -> HttpRespons
         if indicator is not None:
             latest = indicator.latest_version()
             document = indicator.draft or (latest.definition if latest else {})
-        form = IndicatorForm(initial=IndicatorForm.initial_from(document), indicator=indicator)
+        initial = IndicatorForm.initial_from(document)
+        if indicator is not None:
+            initial |= {
+                "owner": indicator.owner,
+                "purpose_zh_hans": indicator.purpose_zh_hans,
+                "purpose_en": indicator.purpose_en,
+            }
+        form = IndicatorForm(initial=initial, indicator=indicator)
     return render(request, "library/edit.html", {"form": form, "indicator": indicator})
 
 
