@@ -2,12 +2,14 @@
 engineers and architects delegated to a manager, a published cycle for every complete
 quarter of the demo year (so scorecards have a trend) and the open quarter collecting."""
 
+import datetime
 from importlib import resources
 
 from django.db import transaction
 
 from kpilib.appraisal import services
 from kpilib.appraisal.models import Cycle
+from kpilib.engine.periods import parse_period
 from kpilib.library.models import PlanTemplate
 from kpilib.library.services import pack_import
 from kpilib.org.models import Employee, Position
@@ -23,6 +25,24 @@ PLANS = (
         "Solution architect plan",
     ),
 )
+
+
+PHASE_DAYS_AFTER_PERIOD = {
+    Cycle.Phase.DATA_COLLECTION: 5,
+    Cycle.Phase.SELF_ASSESSMENT: 10,
+    Cycle.Phase.MANAGER_REVIEW: 15,
+    Cycle.Phase.CALIBRATION: 20,
+    Cycle.Phase.PUBLICATION: 22,
+    Cycle.Phase.ACKNOWLEDGEMENT: 30,
+}
+
+
+def phase_deadlines_after(period_end: datetime.date) -> dict[str, str]:
+    """A usual timetable: each phase due some days after the period ends."""
+    return {
+        phase: (period_end + datetime.timedelta(days=days)).isoformat()
+        for phase, days in PHASE_DAYS_AFTER_PERIOD.items()
+    }
 
 
 def _month_index(month: str) -> int:
@@ -84,5 +104,6 @@ def demo_appraisal_load(*, first_month: str, last_month: str, plan_admin: Employ
             name=f"{current} 季度考核",
             kind=Cycle.Kind.QUARTERLY,
             period=current,
+            phase_deadlines=phase_deadlines_after(parse_period(current).end),
         )
         services.cycle_advance(actor=None, cycle=open_cycle)
