@@ -17,6 +17,9 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {
         "roles": roles,
         "employee": employee,
+        "display_name": employee.name
+        if employee
+        else request.user.get_full_name() or request.user.get_username(),
         "is_hr_admin": Role.HR_ADMIN in roles,
         "is_manager": Role.MANAGER in roles,
         "is_employee": Role.EMPLOYEE in roles,
