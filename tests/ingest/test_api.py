@@ -247,3 +247,43 @@ def test_hr_creates_a_token_in_the_admin_and_sees_it_once(team: Team) -> None:
     event = AuditEvent.objects.get(object_type="ingest.apitoken")
     assert "token_hash" not in event.changes
     assert token.last_used_at is not None
+
+
+def test_a_token_cannot_write_into_another_sources_facts(team) -> None:  # noqa: ANN001
+    # given a CRM fact received through the API
+    from kpilib.ingest.models import Fact, Source
+    from kpilib.ingest.services import facts_receive
+
+    crm = Source.objects.create(name="crm")
+    survey = Source.objects.create(name="survey")
+    facts_receive(
+        actor=None,
+        source=crm,
+        channel="api",
+        records=[
+            {
+                "employee_id": "E1001",
+                "metric": "complaint",
+                "occurred_on": "2025-03-01",
+                "external_id": "X-1",
+            }
+        ],
+    )
+    # when the survey source sends a record that names the CRM source and the same id
+    facts_receive(
+        actor=None,
+        source=survey,
+        channel="api",
+        records=[
+            {
+                "employee_id": "E1002",
+                "metric": "complaint",
+                "occurred_on": "2025-03-01",
+                "external_id": "X-1",
+                "source": "crm",
+            }
+        ],
+    )
+    # then the CRM fact still belongs to E1001 and the survey one is its own fact
+    assert Fact.objects.get(source="crm", external_id="X-1").employee.employee_id == "E1001"
+    assert Fact.objects.get(source="survey", external_id="X-1").employee.employee_id == "E1002"

@@ -50,7 +50,6 @@ class FactIn(Schema):
     value: float | str | None = Field(None, description="A number; empty means 1.")
     customer_id: str | int | None = None
     project_id: str | int | None = None
-    source: str | None = Field(None, description="Defaults to the token's data source.")
     external_id: str | int | None = Field(
         None, description="The source's own id: sending it again changes nothing."
     )

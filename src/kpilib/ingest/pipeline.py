@@ -299,11 +299,16 @@ def _blake(texts: pl.Series) -> pl.Series:
     )
 
 
-def _with_ids(facts: pl.DataFrame, source_name: str) -> pl.DataFrame:
-    """Source and external id for every row; a missing id is derived from the content."""
+def _with_ids(facts: pl.DataFrame, source_name: str, *, rows_name_source: bool) -> pl.DataFrame:
+    """Source and external id for every row; a missing id is derived from the content.
+
+    Only a file HR uploads may name each row's source system (product.md §5); an API
+    token or a webhook speaks for its own data source alone. Facts are matched by (source,
+    external_id), so a row naming another source could otherwise overwrite its facts.
+    """
     facts = facts.with_columns(
         pl.coalesce(pl.col("source"), pl.lit(source_name)).alias("source")
-        if "source" in facts.columns
+        if rows_name_source and "source" in facts.columns
         else pl.lit(source_name).alias("source"),
         (
             pl.col("external_id")
@@ -396,10 +401,12 @@ def check(
     rows: int,
     skipped: int = 0,
     recognise_quarantined: bool = True,
+    rows_name_source: bool = True,
 ) -> Checked:
     """Check §5 text rows (LINE = the file line) and sort them into facts and bad rows.
 
-    With `recognise_quarantined`, bad rows the quarantine already holds are set apart.
+    With `recognise_quarantined`, bad rows the quarantine already holds are set apart;
+    `rows_name_source` lets a row's `source` cell choose its source (files only).
     """
     text = text.with_columns(
         pl.col(LINE).alias(FILE_LINE), pl.int_range(pl.len(), dtype=pl.Int64).alias(LINE)
@@ -413,7 +420,7 @@ def check(
             (str(problem.column or ""), localised_reason(problem.reason))
         )
     typed = _matched(typed, _owners(source)).with_columns(_attributes(typed).alias("attributes"))
-    typed = _with_ids(typed, source.name)
+    typed = _with_ids(typed, source.name, rows_name_source=rows_name_source)
     for row, column, reason in (
         _length_problems(typed) + _duplicate_problems(typed) + _unknown_owner_problems(typed)
     ):

@@ -364,6 +364,7 @@ def _process(
         rows=table.height,
         skipped=skipped,
         recognise_quarantined=not resubmitted,
+        rows_name_source=batch.channel in {FILE, ImportBatch.Channel.QUARANTINE},
     )
     if not batch.partial and (checked.bad or checked.waiting_rows):
         raise InputError(_all_problems(checked, name))
