@@ -249,7 +249,7 @@ def test_hr_creates_a_token_in_the_admin_and_sees_it_once(team: Team) -> None:
     assert token.last_used_at is not None
 
 
-def test_a_token_cannot_write_into_another_sources_facts(team) -> None:  # noqa: ANN001
+def test_a_token_cannot_write_into_another_sources_facts(team) -> None:
     # given a CRM fact received through the API
     from kpilib.ingest.models import Fact, Source
     from kpilib.ingest.services import facts_receive
