@@ -155,3 +155,32 @@ def test_pdf_export_embeds_a_chinese_font(world: World) -> None:
     # then it is a PDF with an embedded font
     assert response.content[:4] == b"%PDF"
     assert b"/FontFile" in response.content
+
+
+def test_own_draft_result_stays_hidden_on_the_cycle_page_and_export(world: World) -> None:
+    # given a cycle in data collection with drafts computed, and 李四 as its plan's admin
+    plan_services.plan_set_administrator(
+        actor=world.org.hr, plan=world.plan, employee=world.org.peer, admin=True
+    )
+    cycle = services.cycle_create(
+        actor=world.org.hr, plan=world.plan, name="Q3", kind="quarterly", period=QUARTER
+    )
+    cycle = services.cycle_advance(actor=world.org.hr, cycle=cycle)
+    client = client_for(world.org.peer.user)
+    # when 李四 opens the cycle and exports its scorecards
+    page = client.get(f"/cycles/{cycle.pk}/").content.decode()
+    export = client.get(f"/cycles/{cycle.pk}/export.xlsx")
+    # then 张三's draft is there but not 李四's own
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    numbers = [
+        row[0]
+        for row in load_workbook(BytesIO(export.content))["Summary"].iter_rows(
+            min_row=2, values_only=True
+        )
+    ]
+    assert world.org.engineer.employee_id in numbers
+    assert world.org.peer.employee_id not in numbers
+    assert f'href="/scorecards/{card(cycle, world.org.peer).pk}/"' not in page

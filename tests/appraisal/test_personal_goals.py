@@ -92,3 +92,52 @@ def test_employee_cannot_give_the_scoring_rating(world: World) -> None:
     # then the goal is unrated
     goal.refresh_from_db()
     assert goal.manager_rating is None
+
+
+def test_in_manager_review_the_employee_can_no_longer_change_results(world: World) -> None:
+    # given an OKR plan and a goal with one key result, graded by the manager in review
+    draft = plan_services.revision_draft(actor=world.org.hr, plan=world.plan)
+    plan_services.revision_update(
+        actor=world.org.hr, revision=draft, personal_mode="okr", personal_share=30.0
+    )
+    plan_services.revision_publish(actor=world.org.hr, revision=draft)
+    cycle = services.cycle_create(
+        actor=world.org.hr, plan=world.plan, name="Q3", kind="quarterly", period=QUARTER
+    )
+    participant = cycle.participants.get(employee=world.org.peer)
+    goal = services.goal_save(
+        actor=world.org.peer.user,
+        participant=participant,
+        as_reviewer=False,
+        title="新行业",
+        key_results=[{"title": "签约 2 家", "grade": None}],
+    )
+    for _ in range(3):
+        cycle = services.cycle_advance(actor=world.org.hr, cycle=cycle)
+    services.goal_save(
+        actor=world.org.manager.user,
+        participant=participant,
+        as_reviewer=True,
+        goal=goal,
+        key_results=[{"title": "签约 2 家", "grade": 0.1}],
+    )
+    # when the employee re-grades it and adds a key result
+    with pytest.raises(services.CycleError):
+        services.goal_save(
+            actor=world.org.peer.user,
+            participant=participant,
+            as_reviewer=False,
+            goal=goal,
+            key_results=[{"title": "签约 2 家", "grade": 1.0}],
+        )
+    with pytest.raises(services.CycleError):
+        services.goal_save(
+            actor=world.org.manager.user,
+            participant=participant,
+            as_reviewer=True,
+            goal=goal,
+            key_results=[{"title": "签约 2 家", "grade": 1.0}, {"title": "新增", "grade": 1.0}],
+        )
+    # then the manager's grade stands
+    goal.refresh_from_db()
+    assert goal.key_results == [{"title": "签约 2 家", "grade": 0.1}]

@@ -232,3 +232,16 @@ def participant_for(user: Any, pk: int) -> tuple[Participant, str]:
     if participant is None or role is None:
         raise Http404("No such participant")
     return participant, role
+
+
+def scorecards_visible(user: Any, cards: dict[int, Scorecard]) -> dict[int, Scorecard]:
+    """The given scorecards (by participant) minus the user's own while unpublished:
+    people see their own result only once it is published."""
+    employee = employee_of(user)
+    return {
+        participant_id: card
+        for participant_id, card in cards.items()
+        if card.published_at is not None
+        or employee is None
+        or card.participant.employee_id != employee.pk
+    }

@@ -11,6 +11,7 @@ from kpilib.accounts.permissions import (
     cycles_visible_to,
     participants_visible,
     scorecard_for,
+    scorecards_visible,
 )
 from kpilib.appraisal.models import Scorecard
 from kpilib.appraisal.selectors import latest_scorecards
@@ -82,12 +83,7 @@ def cycle_scorecards(request: HttpRequest, pk: int) -> Any:
     """The newest scorecard of every participant the caller may see (points unrounded)."""
     cycle = cycle_for(request.user, pk)
     cards = latest_scorecards(list(participants_visible(request.user, cycle)))
-    # People see their own scorecard only once it is published.
-    return [
-        card
-        for card in cards.values()
-        if card.published_at is not None or card.participant.employee.user_id != request.user.pk
-    ]
+    return list(scorecards_visible(request.user, cards).values())
 
 
 @router.get("/scorecards/{pk}", response=ScorecardOut)

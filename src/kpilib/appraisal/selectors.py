@@ -97,9 +97,10 @@ def employee_trend(employee: Employee, *, published_only: bool = True) -> list[d
     ]
 
 
-def heatmap(participants: list[Participant]) -> dict[str, Any]:
-    """People × indicators as shares of max points, shaped for an ECharts heatmap."""
-    cards = latest_scorecards(participants)
+def heatmap(participants: list[Participant], cards: dict[int, Scorecard]) -> dict[str, Any]:
+    """People × indicators as shares of max points, shaped for an ECharts heatmap.
+
+    `cards` are the scorecards (by participant) the viewer may see."""
     people = [p for p in participants if p.pk in cards]
     name_key = "name_zh_hans" if engine_language() == "zh-Hans" else "name_en"
     codes: list[str] = []

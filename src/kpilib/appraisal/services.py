@@ -371,9 +371,18 @@ GOAL_FIELDS_BY_PHASE = {
 }
 
 
-def _checked_goal_fields(cycle: Cycle, fields: dict[str, Any], *, as_reviewer: bool) -> None:
+def _checked_goal_fields(
+    cycle: Cycle, goal: PersonalGoal | None, fields: dict[str, Any], *, as_reviewer: bool
+) -> None:
+    """Refuse what this person may not change in this phase.
+
+    The employee sets goals, then rates themselves; in manager review only the reviewer
+    writes (their rating is the one that scores). After goal setting, key results keep
+    their titles and number: only their grades change.
+    """
     allowed = set(GOAL_FIELDS_BY_PHASE.get(cycle.phase, set()))
-    # The employee rates themselves; only a reviewer gives the rating that scores.
+    if cycle.phase == Cycle.Phase.MANAGER_REVIEW and not as_reviewer:
+        allowed = set()
     allowed -= {"manager_rating"} if not as_reviewer else {"self_rating"}
     refused = sorted(set(fields) - allowed)
     if refused:
@@ -388,10 +397,19 @@ def _checked_goal_fields(cycle: Cycle, fields: dict[str, Any], *, as_reviewer: b
             raise CycleError([gettext("ratings are from 1 to 5")])
     if fields.get("weight") is not None and fields["weight"] <= 0:
         raise CycleError([gettext("a goal's weight must be above 0")])
-    for result in fields.get("key_results") or []:
+    results = fields.get("key_results")
+    if results is None:
+        return
+    for result in results:
         grade = result.get("grade")
         if grade not in (None, "") and not 0 <= float(grade) <= 1:
             raise CycleError([gettext("key results are graded from 0 to 1")])
+    if cycle.phase != Cycle.Phase.GOAL_SETTING:
+        titles = [result.get("title") for result in results]
+        if goal is None or titles != [result.get("title") for result in goal.key_results]:
+            raise CycleError(
+                [gettext("key results are set during goal setting; now only grade them")]
+            )
 
 
 @transaction.atomic
@@ -412,7 +430,7 @@ def goal_save(
     mode = effective_plan(cycle.revision).personal_mode
     if mode == Plan.PersonalMode.NONE:
         raise CycleError([gettext("this plan has no personal goals")])
-    _checked_goal_fields(cycle, fields, as_reviewer=as_reviewer)
+    _checked_goal_fields(cycle, goal, fields, as_reviewer=as_reviewer)
     if goal is None:
         if cycle.phase != Cycle.Phase.GOAL_SETTING:
             raise CycleError([gettext("goals are added during goal setting")])

@@ -16,6 +16,7 @@ from kpilib.accounts.permissions import (
     participants_visible,
     plan_for,
     scorecard_for,
+    scorecards_visible,
 )
 from kpilib.appraisal import exports, selectors, services
 from kpilib.appraisal.models import Appeal, Cycle, Scorecard
@@ -52,7 +53,7 @@ def cycle_new(request: HttpRequest, plan_pk: int) -> HttpResponse:
 def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = cycle_for(request.user, pk)
     participants = list(participants_visible(request.user, cycle))
-    cards = selectors.latest_scorecards(participants)
+    cards = scorecards_visible(request.user, selectors.latest_scorecards(participants))
     manage = can_manage_cycle(request.user, cycle)
     rows = sorted(
         ((p, cards.get(p.pk)) for p in participants),
@@ -75,7 +76,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "distribution_problems": services.distribution_problems(cycle) if manage else [],
         "bands": bands,
         "personal": effective_plan(cycle.revision).personal_mode != "none",
-        "heatmap": selectors.heatmap(participants),
+        "heatmap": selectors.heatmap(participants, cards),
         "open_appeals": Appeal.objects.filter(
             scorecard__participant__in=participants, status=Appeal.Status.OPEN
         ).select_related("scorecard__participant__employee")
@@ -304,5 +305,5 @@ def cycle_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The team's scorecards as the user may see them (newest revision each)."""
     cycle = cycle_for(request.user, pk)
     participants = list(participants_visible(request.user, cycle))
-    cards = list(selectors.latest_scorecards(participants).values())
-    return _export(request, cards, fmt, f"cycle-{cycle.pk}-scorecards")
+    cards = scorecards_visible(request.user, selectors.latest_scorecards(participants))
+    return _export(request, list(cards.values()), fmt, f"cycle-{cycle.pk}-scorecards")
