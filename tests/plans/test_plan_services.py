@@ -145,3 +145,33 @@ def test_setting_a_variants_weights_stores_only_what_differs(world: World) -> No
     # then the variant keeps only the two overrides and inherits the rest
     assert draft.weights == {"tech_resolution": 30, "complaints": 20}
     assert effective_plan(draft).weights == weights
+
+
+def test_a_published_variant_does_not_change_when_its_parent_is_revised(world: World) -> None:
+    # given a published northern variant inheriting the parent's weights
+    variant = services.plan_variant_create(
+        actor=world.org.hr,
+        parent=world.plan,
+        code="pe-n",
+        name_zh_hans="北",
+        name_en="N",
+        regions=["华北"],
+    )
+    published = services.revision_publish(actor=world.org.hr, revision=variant.revisions.get())
+    before = effective_plan(published).weights
+    # when the parent publishes new weights
+    draft = services.revision_draft(actor=world.org.hr, plan=world.plan)
+    weights = dict(draft.weights)
+    weights["tech_resolution"], weights["complaints"] = 45, 5
+    services.revision_update(actor=world.org.hr, revision=draft, weights=weights)
+    services.revision_publish(actor=world.org.hr, revision=draft)
+    # then the variant's published revision still scores with what it was published with
+    published.refresh_from_db()
+    assert effective_plan(published).weights == before
+    # and a new draft of the variant inherits the parent's new weights
+    assert (
+        effective_plan(services.revision_draft(actor=world.org.hr, plan=variant)).weights[
+            "complaints"
+        ]
+        == 5
+    )

@@ -1,7 +1,7 @@
 """Turning a plan revision into the engine's `Plan` and `Pack` (the translation seam).
 
 A regional variant's revision inherits every field it leaves empty from its parent's
-live revision, and its weights and rule overrides are merged indicator by indicator (a
+revision (the one recorded at publication; the live one for a draft), and its weights and rule overrides are merged indicator by indicator (a
 weight of 0 removes the indicator). Indicators come from the versions the revision pins.
 """
 
@@ -52,8 +52,16 @@ def live_revision(plan: PlanModel) -> PlanRevision | None:
     return plan.revisions.filter(status=PlanRevision.Status.PUBLISHED).order_by("-number").first()
 
 
+def inherited_revision(revision: PlanRevision) -> PlanRevision | None:
+    """What a variant's revision inherits from: the parent revision recorded when it was
+    published, or (for a draft) the parent's live revision."""
+    if revision.plan.parent is None:
+        return None
+    return revision.parent_revision or live_revision(revision.plan.parent)
+
+
 def effective_plan(revision: PlanRevision) -> EffectivePlan:
-    parent_revision = live_revision(revision.plan.parent) if revision.plan.parent else None
+    parent_revision = inherited_revision(revision)
     base = effective_plan(parent_revision) if parent_revision else None
     inherited: dict[str, Any] = {}
     merged: dict[str, dict[str, Any]] = {}

@@ -71,8 +71,10 @@ class Plan(LocalisedName):
 class PlanRevision(models.Model):
     """One revision of a plan. Drafts are edited; a published revision is immutable.
 
-    For a regional variant, empty (null) fields inherit the parent's live revision and
-    `weights` / `rule_overrides` hold only the indicators whose value differs.
+    For a regional variant, empty (null) fields inherit from the parent and `weights` /
+    `rule_overrides` hold only the indicators whose value differs. A draft inherits from
+    the parent's live revision; publishing records that revision (`parent_revision`), so a
+    published variant never changes when its parent is revised.
     """
 
     class Status(models.TextChoices):
@@ -104,6 +106,15 @@ class PlanRevision(models.Model):
     )
     missing_policies = models.JSONField(_("missing-data policies"), default=dict, blank=True)
     note = models.TextField(_("note"), blank=True)
+    parent_revision = models.ForeignKey(
+        "self",
+        verbose_name=_("inherits from"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("For a regional variant: the parent's revision it was published against."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

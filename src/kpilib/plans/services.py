@@ -14,7 +14,12 @@ from kpilib.engine.packs import pack_problems
 from kpilib.library.fetch import published_definitions
 from kpilib.library.models import Indicator, IndicatorVersion, PlanTemplate
 from kpilib.org.models import Employee, Position
-from kpilib.plans.fetch import effective_plan, engine_plan_and_pack, live_revision
+from kpilib.plans.fetch import (
+    effective_plan,
+    engine_plan_and_pack,
+    inherited_revision,
+    live_revision,
+)
 from kpilib.plans.models import Plan, PlanRevision
 
 EDITABLE_FIELDS = (
@@ -244,6 +249,7 @@ def revision_publish(*, actor: Any, revision: PlanRevision) -> PlanRevision:
     if problems:
         raise PlanError(problems)
     before = audit_snapshot(revision)
+    revision.parent_revision = inherited_revision(revision)
     revision.status = PlanRevision.Status.PUBLISHED
     revision.published_at = timezone.now()
     revision.published_by = actor if getattr(actor, "is_authenticated", False) else None
