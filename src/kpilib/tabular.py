@@ -492,3 +492,14 @@ def _read_json(data: bytes, name: str, columns: Collection[str] | None) -> pl.Da
     if problems:
         raise InputError(problems)
     return _frame_from_records(records, list(names))
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value: object) -> object:
+    """A value safe to write into a spreadsheet cell: text that a spreadsheet would read as
+    a formula (=, +, -, @ …) gets a leading apostrophe, so people's input stays text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value

@@ -184,3 +184,20 @@ def test_own_draft_result_stays_hidden_on_the_cycle_page_and_export(world: World
     assert world.org.engineer.employee_id in numbers
     assert world.org.peer.employee_id not in numbers
     assert f'href="/scorecards/{card(cycle, world.org.peer).pk}/"' not in page
+
+
+def test_text_that_looks_like_a_formula_is_exported_as_text(world: World) -> None:
+    # given a person whose name starts like a spreadsheet formula
+    world.org.peer.name = '=HYPERLINK("http://evil.example","x")'
+    world.org.peer.save()
+    cycle = published_cycle(world)
+    # when HR exports the cycle
+    content = client_for(world.org.hr).get(f"/cycles/{cycle.pk}/export.xlsx").content
+    # then the cell holds text, not a formula
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    cells = [cell for row in load_workbook(BytesIO(content))["Summary"].iter_rows() for cell in row]
+    assert all(cell.data_type != "f" for cell in cells)
+    assert '\'=HYPERLINK("http://evil.example","x")' in [cell.value for cell in cells]

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 
 from kpilib.appraisal.models import Scorecard
+from kpilib.tabular import spreadsheet_cell
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -87,19 +88,18 @@ def scorecards_xlsx(scorecards: list[Scorecard], language: str) -> bytes:
     lines.append([_("Employee number"), *_headers()])
     for card in scorecards:
         employee = card.participant.employee
-        summary.append(
-            [
-                employee.employee_id,
-                employee.name,
-                card.participant.cycle.name,
-                card.total,
-                card.final_grade,
-                card.rank,
-                card.revision,
-            ]
+        values = (
+            employee.employee_id,
+            employee.name,
+            card.participant.cycle.name,
+            card.total,
+            card.final_grade,
+            card.rank,
+            card.revision,
         )
+        summary.append([spreadsheet_cell(value) for value in values])
         for row in _line_rows(card, language):
-            lines.append([employee.employee_id, *row])
+            lines.append([spreadsheet_cell(value) for value in (employee.employee_id, *row)])
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()

@@ -28,7 +28,7 @@ from kpilib.library.models import (
     Theme,
 )
 from kpilib.library.selectors import WeightProposal, engine_language, smart_report
-from kpilib.tabular import InputError, Problem
+from kpilib.tabular import InputError, Problem, spreadsheet_cell
 
 
 class LibraryError(ValueError):
@@ -502,7 +502,7 @@ def indicators_xlsx_export() -> bytes:
             json.dumps(document[key], ensure_ascii=False) if key in document else ""
             for key in XLSX_JSON_COLUMNS
         ]
-        sheet.append(row)
+        sheet.append([spreadsheet_cell(value) for value in row])
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
