@@ -201,3 +201,25 @@ def test_text_that_looks_like_a_formula_is_exported_as_text(world: World) -> Non
     cells = [cell for row in load_workbook(BytesIO(content))["Summary"].iter_rows() for cell in row]
     assert all(cell.data_type != "f" for cell in cells)
     assert '\'=HYPERLINK("http://evil.example","x")' in [cell.value for cell in cells]
+
+
+def test_opening_the_plan_editor_creates_no_draft(world: World) -> None:
+    # when the plan editor is opened
+    client_for(world.org.hr).get(f"/plans/{world.plan.pk}/edit/")
+    # then no draft revision appeared
+    assert not world.plan.revisions.filter(status="draft").exists()
+
+
+def test_a_corrected_grade_must_be_one_of_the_plan(world: World) -> None:
+    # given an appeal against a published scorecard
+    cycle = published_cycle(world)
+    appeal = services.appeal_file(
+        actor=world.org.peer.user, scorecard=card(cycle, world.org.peer), text="请复核"
+    )
+    # when HR upholds it with a grade the plan does not have
+    with pytest.raises(services.CycleError):
+        services.appeal_answer(
+            actor=world.org.hr, appeal=appeal, uphold=True, response="调整", grade="A+"
+        )
+    # then no corrected revision was published
+    assert not Scorecard.objects.filter(participant__employee=world.org.peer, revision=2).exists()

@@ -141,3 +141,21 @@ def test_closing_waits_for_open_appeals(world: World) -> None:
         services.cycle_advance(actor=world.org.hr, cycle=cycle)
     # then it is refused until the appeal is answered
     assert caught.value.messages == ["answer every open appeal before closing the cycle"]
+
+
+def test_line_names_come_from_the_pinned_version_not_a_later_draft(world: World) -> None:
+    # given a cycle scoring version 1 of the complaints indicator
+    from kpilib.library import services as library_services
+    from kpilib.library.models import Indicator
+
+    cycle = advance_to(start(world), Cycle.Phase.DATA_COLLECTION, world.org.hr)
+    indicator = Indicator.objects.get(code="complaints")
+    document = dict(indicator.latest_version().definition)
+    document["name"] = {"zh-Hans": "投诉（草稿）", "en": "Complaints (draft)"}
+    # when the indicator's draft is renamed and the cycle recomputed
+    library_services.indicator_save_draft(actor=world.org.hr, indicator=indicator, document=document)
+    services.cycle_score(cycle=cycle)
+    # then the scorecard still names the line as version 1 does
+    lines = card_of(cycle, world.org.peer).lines
+    line = next(item for item in lines if item["code"] == "complaints")
+    assert (line["name_zh_hans"], line["name_en"]) == ("客户投诉次数", "Customer complaints")

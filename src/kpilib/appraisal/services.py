@@ -14,8 +14,12 @@ from kpilib.appraisal.models import Appeal, Cycle, Participant, PersonalGoal, Sc
 from kpilib.appraisal.selectors import latest_scorecards
 from kpilib.audit.services import audit_record, audit_snapshot
 from kpilib.engine.periods import PeriodError, parse_period
-from kpilib.library.models import Indicator
-from kpilib.plans.fetch import effective_plan, engine_plan_and_pack, live_revision
+from kpilib.plans.fetch import (
+    effective_plan,
+    engine_plan_and_pack,
+    live_revision,
+    pinned_definitions,
+)
 from kpilib.plans.models import Plan
 from kpilib.plans.selectors import plan_members
 
@@ -77,10 +81,13 @@ def cycle_create(
     return cycle
 
 
-def _line_names(cycle: Cycle, codes: list[str]) -> dict[str, tuple[str, str]]:
-    """(zh-Hans, en) names of the indicators and of the cycle's personal goals by line code."""
-    rows = Indicator.objects.filter(code__in=codes).values_list("code", "name_zh_hans", "name_en")
-    names = {code: (zh, en) for code, zh, en in rows}
+def _line_names(cycle: Cycle, pins: dict[str, int]) -> dict[str, tuple[str, str]]:
+    """(zh-Hans, en) names by line code: the pinned indicator versions' names (not a later
+    draft's wording) and the cycle's personal goals' titles."""
+    names = {
+        code: (definition["name"]["zh-Hans"], definition["name"]["en"])
+        for code, definition in pinned_definitions(pins).items()
+    }
     for pk, title in PersonalGoal.objects.filter(participant__cycle=cycle).values_list(
         "pk", "title"
     ):
@@ -145,7 +152,7 @@ def cycle_score(*, cycle: Cycle) -> int:
     ids = [p.employee.employee_id for p in participants]
     by_language = _score(cycle, ids)
     now = timezone.now()
-    names = _line_names(cycle, list(effective.weights))
+    names = _line_names(cycle, effective.pinned_versions)
     latest = latest_scorecards(participants)
     created: list[Scorecard] = []
     changed: list[Scorecard] = []
@@ -203,6 +210,12 @@ def distribution_problems(cycle: Cycle) -> list[str]:
     return problems
 
 
+def _check_grade(cycle: Cycle, grade: str) -> None:
+    bands = [band["grade"] for band in effective_plan(cycle.revision).grade_bands]
+    if grade not in bands:
+        raise CycleError([gettext("%(grade)s is not a grade of this plan") % {"grade": grade}])
+
+
 @transaction.atomic
 def scorecard_calibrate(*, actor: Any, scorecard: Scorecard, grade: str, reason: str) -> Scorecard:
     """Move a person to another grade during calibration; the reason is mandatory."""
@@ -211,9 +224,7 @@ def scorecard_calibrate(*, actor: Any, scorecard: Scorecard, grade: str, reason:
         raise CycleError([gettext("grades can only be moved during calibration")])
     if not reason.strip():
         raise CycleError([gettext("say why the grade is moved")])
-    bands = [band["grade"] for band in effective_plan(cycle.revision).grade_bands]
-    if grade not in bands:
-        raise CycleError([gettext("%(grade)s is not a grade of this plan") % {"grade": grade}])
+    _check_grade(cycle, grade)
     before = audit_snapshot(scorecard)
     scorecard.calibrated_grade = "" if grade == scorecard.grade else grade
     scorecard.calibration_reason = reason.strip() if scorecard.calibrated_grade else ""
@@ -298,6 +309,8 @@ def scorecard_correct(
         raise CycleError([gettext("say why the scorecard is corrected")])
     participant = scorecard.participant
     cycle = participant.cycle
+    if grade:
+        _check_grade(cycle, grade)
     effective = effective_plan(cycle.revision)
     ids = [p.employee.employee_id for p in cycle.participants.select_related("employee")]
     by_language = _score(cycle, ids)
@@ -310,7 +323,7 @@ def scorecard_correct(
             by_language,
             participant.employee.employee_id,
             effective.pinned_versions,
-            _line_names(cycle, list(effective.weights)),
+            _line_names(cycle, effective.pinned_versions),
         ),
         total=card.total,
         grade=card.grade or "",

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -287,7 +288,9 @@ def _export(request: HttpRequest, cards: list[Scorecard], fmt: str, name: str) -
         content = exports.scorecards_pdf(cards, engine_language())
     except exports.ExportError as error:
         messages.error(request, str(error))
-        return redirect(request.headers.get("Referer") or "cycles")
+        back = request.headers.get("Referer", "")
+        safe = url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure())
+        return redirect(back if back and safe else "cycles")
     return _file_response(content, fmt, name)
 
 

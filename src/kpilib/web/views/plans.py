@@ -107,8 +107,10 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_for(request.user, pk)
-    draft = services.revision_draft(actor=request.user, plan=plan)
-    effective = effective_plan(draft)
+    # Opening the page changes nothing: the draft is created by the first save.
+    draft = plan.revisions.filter(status=PlanRevision.Status.DRAFT).first()
+    shown = draft or live_revision(plan) or plan.revisions.order_by("-number").first()
+    effective = effective_plan(shown)
     choices = [
         (code, local_text_of(d.get("name")) or code)
         for code, d in services.available_indicators().items()
@@ -118,23 +120,23 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         weights=effective.weights,
         choices=choices,
         initial={
-            "grade_bands": yaml.safe_dump(draft.grade_bands, allow_unicode=True, sort_keys=False)
-            if draft.grade_bands
+            "grade_bands": yaml.safe_dump(shown.grade_bands, allow_unicode=True, sort_keys=False)
+            if shown.grade_bands
             else "",
             "rule_overrides": yaml.safe_dump(
-                draft.rule_overrides, allow_unicode=True, sort_keys=False
+                shown.rule_overrides, allow_unicode=True, sort_keys=False
             )
-            if draft.rule_overrides
+            if shown.rule_overrides
             else "",
-            "personal_mode": draft.personal_mode or "",
-            "personal_share": draft.personal_share,
-            "note": draft.note,
+            "personal_mode": shown.personal_mode or "",
+            "personal_share": shown.personal_share,
+            "note": draft.note if draft else "",
         },
     )
     if request.method == "POST" and form.is_valid():
         services.revision_set_weights(
             actor=request.user,
-            revision=draft,
+            revision=draft or services.revision_draft(actor=request.user, plan=plan),
             weights=form.weights(),
             grade_bands=form.cleaned_data["grade_bands"],
             rule_overrides=form.cleaned_data["rule_overrides"] or {},
@@ -151,8 +153,8 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "rows": _indicator_rows(effective.weights, effective.pinned_versions),
         "effective": effective,
         "total": sum(effective.weights.values()),
-        "problems": services.revision_problems(draft),
-        "outdated": services.outdated_pins(draft),
+        "problems": services.revision_problems(draft) if draft else [],
+        "outdated": services.outdated_pins(shown),
         "whatif_form": WhatIfForm(),
     }
     return render(request, "plans/edit.html", context)
