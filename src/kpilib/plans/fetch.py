@@ -11,7 +11,7 @@ from typing import Any
 from kpilib.engine.definitions import Indicator as IndicatorDefinition
 from kpilib.engine.definitions import LocalText, Pack, Plan
 from kpilib.library.fetch import strategy_document
-from kpilib.library.models import IndicatorVersion
+from kpilib.library.models import Indicator, IndicatorVersion
 from kpilib.plans.models import Plan as PlanModel
 from kpilib.plans.models import PlanRevision
 
@@ -47,6 +47,13 @@ class EffectivePlan:
         return 100.0 - (self.personal_share if self.personal_mode != "none" else 0.0)
 
 
+def in_library_order(weights: dict[str, float]) -> dict[str, float]:
+    """Weights in the library's order of indicators. PostgreSQL's jsonb keeps no key
+    order, so the order a plan shows and scores in comes from the library, not storage."""
+    order = dict(Indicator.objects.filter(code__in=list(weights)).values_list("code", "order"))
+    return dict(sorted(weights.items(), key=lambda item: (order.get(item[0], 10**9), item[0])))
+
+
 def live_revision(plan: PlanModel) -> PlanRevision | None:
     """The newest published revision: the one cycles and scorecards use."""
     return plan.revisions.filter(status=PlanRevision.Status.PUBLISHED).order_by("-number").first()
@@ -70,7 +77,7 @@ def effective_plan(revision: PlanRevision) -> EffectivePlan:
         above = dict(getattr(base, name)) if base else {}
         inherited[name] = {key: value for key, value in above.items() if key not in own}
         merged[name] = {**above, **own}
-    merged["weights"] = {code: w for code, w in merged["weights"].items() if w}
+    merged["weights"] = in_library_order({code: w for code, w in merged["weights"].items() if w})
     scalars: dict[str, Any] = {}
     for name in SCALAR_FIELDS:
         own_value = getattr(revision, name)
