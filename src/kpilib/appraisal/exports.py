@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 
 from kpilib.appraisal.models import Scorecard
+from kpilib.appraisal.selectors import line_suffix
 from kpilib.tabular import spreadsheet_cell
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ def _status_label(status: str) -> str:
 
 
 def _line_rows(scorecard: Scorecard, language: str) -> list[list[object]]:
-    suffix = "zh_hans" if language.startswith("zh") else "en"
+    suffix = line_suffix(language)
     return [
         [
             line[f"name_{suffix}"],

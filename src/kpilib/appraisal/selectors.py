@@ -13,6 +13,12 @@ from kpilib.plans.models import PlanRevision
 from kpilib.plans.selectors import plan_members
 
 
+def line_suffix(language: str | None = None) -> str:
+    """The suffix of a stored scorecard line's texts (`name_…`, `explanation_…`) in an
+    engine language, by default the active UI language."""
+    return "zh_hans" if (language or engine_language()) == "zh-Hans" else "en"
+
+
 @dataclass(frozen=True)
 class WhatIfRow:
     """One person's result under the live revision and under the draft."""
@@ -102,7 +108,7 @@ def heatmap(participants: list[Participant], cards: dict[int, Scorecard]) -> dic
 
     `cards` are the scorecards (by participant) the viewer may see."""
     people = [p for p in participants if p.pk in cards]
-    name_key = "name_zh_hans" if engine_language() == "zh-Hans" else "name_en"
+    name_key = f"name_{line_suffix()}"
     codes: list[str] = []
     names: list[str] = []
     for participant in people:

@@ -7,18 +7,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kpilib.library.models import Dimension, Indicator, Objective
+from kpilib.library.selectors import yaml_block
 from kpilib.org.models import Employee
 
 PERIODS = [("month", _("month")), ("quarter", _("quarter")), ("year", _("year"))]
 DIRECTIONS = [("higher_better", _("higher is better")), ("lower_better", _("lower is better"))]
 TIMINGS = [("leading", _("leading")), ("lagging", _("lagging"))]
 YAML_FIELDS = ("measure", "inputs", "rule", "missing")
-
-
-def yaml_text(value: Any) -> str:
-    if value in (None, {}, []):
-        return ""
-    return yaml.safe_dump(value, allow_unicode=True, sort_keys=False, width=80)
 
 
 class IndicatorForm(forms.Form):
@@ -118,7 +113,7 @@ class IndicatorForm(forms.Form):
                     "objectives",
                 )
             },
-            **{key: yaml_text(document.get(key)) for key in YAML_FIELDS},
+            **{key: yaml_block(document.get(key)) for key in YAML_FIELDS},
         }
 
     def clean(self) -> dict[str, Any]:

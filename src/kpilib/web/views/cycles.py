@@ -157,7 +157,7 @@ def scorecard_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scorecard = scorecard_for(request.user, pk)
     participant = scorecard.participant
     own = employee_of(request.user) == participant.employee
-    language = "zh_hans" if engine_language() == "zh-Hans" else "en"
+    language = selectors.line_suffix()
     lines = [
         {**line, "name": line[f"name_{language}"], "explanation": line[f"explanation_{language}"]}
         for line in scorecard.lines
@@ -199,7 +199,7 @@ def scorecard_facts(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         start=cycle.start,
         end=cycle.end,
     )
-    suffix = "zh_hans" if engine_language() == "zh-Hans" else "en"
+    suffix = selectors.line_suffix()
     context = {
         "scorecard": scorecard,
         "line": line,

@@ -1,7 +1,6 @@
 """Plan pages: list, create from a template, detail, edit the draft, what-if, publish,
 delegate administration, regional variants."""
 
-import yaml
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -18,7 +17,7 @@ from kpilib.accounts.permissions import (
 )
 from kpilib.appraisal.selectors import plan_whatif
 from kpilib.engine.periods import PeriodError, parse_period
-from kpilib.library.selectors import local_text_of
+from kpilib.library.selectors import local_text_of, yaml_block
 from kpilib.plans import services
 from kpilib.plans.fetch import effective_plan, live_revision
 from kpilib.plans.models import PlanRevision
@@ -120,14 +119,8 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         weights=effective.weights,
         choices=choices,
         initial={
-            "grade_bands": yaml.safe_dump(shown.grade_bands, allow_unicode=True, sort_keys=False)
-            if shown.grade_bands
-            else "",
-            "rule_overrides": yaml.safe_dump(
-                shown.rule_overrides, allow_unicode=True, sort_keys=False
-            )
-            if shown.rule_overrides
-            else "",
+            "grade_bands": yaml_block(shown.grade_bands),
+            "rule_overrides": yaml_block(shown.rule_overrides),
             "personal_mode": shown.personal_mode or "",
             "personal_share": shown.personal_share,
             "note": draft.note if draft else "",
