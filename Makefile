@@ -57,7 +57,7 @@ messages: venv
 
 lock:
 	$(BIN)/python -m pip install --quiet uv
-	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.12 --universal -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra server --python-version 3.12 --universal -o requirements.lock
 
 clean:
 	rm -rf $(VENV) var

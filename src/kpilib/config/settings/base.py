@@ -1,7 +1,7 @@
 """Settings for every deployment; the environment is read here and nowhere else.
 
 Environment: DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, KPILIB_DATA_DIR,
-CSRF_TRUSTED_ORIGINS, SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS. Defaults are safe for
+CSRF_TRUSTED_ORIGINS, SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS, KPILIB_TEST_DB_NAME. Defaults are safe for
 production: DEBUG is off, and with DEBUG off a missing SECRET_KEY stops start-up.
 """
 
@@ -131,6 +131,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+if os.environ.get("KPILIB_TEST_DB_NAME"):
+    # Several test runs may share one PostgreSQL server: each names its own test database.
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["KPILIB_TEST_DB_NAME"]}
 AUTH_USER_MODEL = "accounts.User"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
