@@ -32,6 +32,8 @@ from pathlib import Path
 
 import polars as pl
 
+from kpilib.engine.errors import InputError, Problem
+
 LINE = "__line__"
 UTF8_BOM = b"\xef\xbb\xbf"
 HEAD_SIZE = 65536
@@ -39,31 +41,6 @@ SURVEY_CHUNK = 1 << 24
 SEPARATORS = (",", ";", "\t")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 JSON_SUFFIXES = (".json",)
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One thing wrong with a user's input, located as precisely as we can.
-
-    `str()` gives `file:line: column: reason`; parts that are unknown are left out.
-    """
-
-    file: str
-    line: int | None
-    column: str | None
-    reason: str
-
-    def __str__(self) -> str:
-        place = self.file if self.line is None else f"{self.file}:{self.line}"
-        return ": ".join(part for part in (place, self.column, self.reason) if part)
-
-
-class InputError(Exception):
-    """The user's input cannot be used; `problems` says where and why, one per line."""
-
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems = list(problems)
-        super().__init__("\n".join(str(problem) for problem in self.problems))
 
 
 def read_table(

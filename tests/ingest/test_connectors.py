@@ -8,7 +8,7 @@ import pytest
 from kpilib.ingest.connectors import CONNECTORS, GENERIC, slots_of
 from kpilib.ingest.models import Fact, QuarantinedRow, Source
 from kpilib.ingest.services import facts_import, owner_alias_set
-from kpilib.tabular import InputError
+from kpilib.engine.errors import InputError
 from tests.ingest.conftest import Team, connector_file
 
 

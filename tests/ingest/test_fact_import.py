@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from kpilib.audit.models import AuditEvent
 from kpilib.ingest.models import Fact, ImportBatch, QuarantinedRow, Source
 from kpilib.ingest.services import facts_import, owner_alias_set, quarantine_resubmit
-from kpilib.tabular import InputError
+from kpilib.engine.errors import InputError
 from tests.ingest.conftest import FACTS_HEADER, Team
 
 GOOD = (

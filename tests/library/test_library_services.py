@@ -8,7 +8,7 @@ from kpilib.audit.models import AuditEvent
 from kpilib.engine.packs import PackError, parse_pack
 from kpilib.library import selectors, services
 from kpilib.library.models import Indicator, IndicatorVersion, Objective, PlanTemplate
-from kpilib.tabular import InputError
+from kpilib.engine.errors import InputError
 
 
 def newest(code: str) -> dict:

@@ -8,7 +8,7 @@ from kpilib.audit.models import AuditEvent
 from kpilib.importing import ImportReport
 from kpilib.org.models import Employee, OrgUnit, Position
 from kpilib.org.services import employees_import
-from kpilib.tabular import InputError
+from kpilib.engine.errors import InputError
 from tests.factories import make_unit
 
 HEADER = "employee_id,name,email,org_unit,position,manager_id,region,hire_date\n"

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from kpilib.appraisal.models import Scorecard
 from kpilib.appraisal.selectors import line_suffix
 from kpilib.tabular import spreadsheet_cell
+from kpilib.appraisal.errors import ExportError
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -28,9 +29,6 @@ FONT_CANDIDATES = (
     "C:/Windows/Fonts/msyh.ttc#0",
 )
 
-
-class ExportError(RuntimeError):
-    """An export that cannot be made on this machine, with what to do about it."""
 
 
 def _status_label(status: str) -> str:

@@ -22,6 +22,7 @@ from kpilib.plans.fetch import (
 )
 from kpilib.plans.models import Plan
 from kpilib.plans.selectors import plan_members
+from kpilib.appraisal.errors import CycleError
 
 PHASES = [phase for phase, _label in Cycle.Phase.choices]
 SCORED_PHASES = {
@@ -31,13 +32,6 @@ SCORED_PHASES = {
     Cycle.Phase.CALIBRATION,
 }
 
-
-class CycleError(ValueError):
-    """A cycle action that is refused, with one message per reason."""
-
-    def __init__(self, messages: list[str]) -> None:
-        self.messages = messages
-        super().__init__("; ".join(messages))
 
 
 @transaction.atomic

@@ -30,7 +30,7 @@ def import_employees(
     """Create or update employees keyed by employee_id; nothing is written if any row is bad."""
     django_setup()
     from kpilib.org.services import employees_import
-    from kpilib.tabular import InputError
+    from kpilib.engine.errors import InputError
 
     if not file.is_file():
         fail([f"{file}: no such file"])
@@ -60,7 +60,7 @@ def import_facts(
 
     from kpilib.ingest.selectors import quarantined_problems
     from kpilib.ingest.services import facts_import
-    from kpilib.tabular import InputError
+    from kpilib.engine.errors import InputError
 
     if not file.is_file():
         fail([f"{file}: no such file"])

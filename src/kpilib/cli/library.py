@@ -71,7 +71,7 @@ def lint(
     ] = None,
 ) -> None:
     from kpilib.engine.smart import check_pack, read_history
-    from kpilib.tabular import InputError
+    from kpilib.engine.errors import InputError
 
     try:
         pack = _chosen_pack(file, pack_name)

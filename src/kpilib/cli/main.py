@@ -4,7 +4,13 @@ Offline commands (score, ahp, library lint, demo-data) must start without import
 Django: command modules import Django and heavy libraries inside their functions only.
 """
 
+from typing import Any
+
+import click
 import typer
+from typer.core import TyperGroup
+
+from kpilib.errors import KpilibError
 
 from kpilib.cli import imports, manage
 from kpilib.cli.ahp import ahp
@@ -12,8 +18,24 @@ from kpilib.cli.demo_data import demo_data
 from kpilib.cli.library import library_app
 from kpilib.cli.score import score
 
+
+
+class KpilibGroup(TyperGroup):
+    """The root command: a domain error (`KpilibError`) in any command ends it with its
+    reasons on stderr, one line each, and exit status 2 — never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KpilibError as error:
+            for line in error.lines():
+                typer.echo(line, err=True)
+            raise typer.Exit(2) from None
+
+
 app = typer.Typer(
     name="kpilib",
+    cls=KpilibGroup,
     help="kpilib: presales performance KPI library and appraisal platform (售前绩效考核指标库).",
     no_args_is_help=True,
     add_completion=False,

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from kpilib.engine.definitions import Pack, Plan
     from kpilib.engine.periods import Period
     from kpilib.engine.scorecard import Scorecards
-    from kpilib.tabular import Problem
+    from kpilib.engine.errors import Problem
 
 BAD_INPUT = 2
 PERIOD_HELP = "2026-09, 2026-Q3, 2026 or 2026-07-01..2026-09-30"
@@ -71,7 +71,7 @@ def score(
     ] = "en",
 ) -> None:
     """Score every employee in a facts file on a plan for a period (评分), offline."""
-    from kpilib.tabular import InputError
+    from kpilib.engine.errors import InputError
 
     problems, appraisal_period = _option_problems(facts, period, output_format, language, output)
     try:
@@ -94,7 +94,7 @@ def _option_problems(
     """What is wrong with the options, and the period when it can be read."""
     from kpilib.engine.definitions import LANGUAGES
     from kpilib.engine.periods import PeriodError, parse_period
-    from kpilib.tabular import Problem
+    from kpilib.engine.errors import Problem
 
     problems: list[Problem] = []
     appraisal_period = None
@@ -127,11 +127,13 @@ def _pack(name: str, library: str | None) -> Pack:
 
 
 def _plan(pack: Pack, code: str) -> Plan:
-    from kpilib.tabular import InputError, Problem
+    from kpilib.engine.errors import InputError, Problem
+
+    from kpilib.engine.errors import UnknownCode
 
     try:
         return pack.plan(code)
-    except KeyError:
+    except UnknownCode:
         plans = ", ".join(plan.code for plan in pack.plans) or "none"
         reason = f"no plan {code!r} in pack {pack.pack.code!r} (plans: {plans})"
         raise InputError([Problem("--plan", None, None, reason)]) from None
@@ -249,7 +251,7 @@ def _xlsx(long_form: pl.DataFrame) -> bytes:
 
 
 def _write(rendered: str | bytes, output: str | None) -> None:
-    from kpilib.tabular import Problem
+    from kpilib.engine.errors import Problem
 
     content = rendered.encode("utf-8") if isinstance(rendered, str) else rendered
     if output is None:

@@ -32,6 +32,7 @@ from pydantic import (
     model_validator,
 )
 
+from kpilib.engine.errors import UnknownCode
 from kpilib.engine.formulas import parse_formula
 
 LANGUAGES = ("zh-Hans", "en")
@@ -600,13 +601,13 @@ class Pack(Definition):
         for indicator in self.indicators:
             if indicator.code == code:
                 return indicator
-        raise KeyError(code)
+        raise UnknownCode("indicator", code)
 
     def plan(self, code: str) -> Plan:
         for plan in self.plans:
             if plan.code == code:
                 return plan
-        raise KeyError(code)
+        raise UnknownCode("plan", code)
 
 
 # --- checks across the pack -----------------------------------------------------------

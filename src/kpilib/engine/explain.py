@@ -33,6 +33,7 @@ from kpilib.engine.definitions import (
     Sum,
 )
 from kpilib.engine.measures import DENOMINATOR, NUMERATOR, part_column
+from kpilib.engine.errors import EngineError
 
 MINUS = "−"
 DISPLAY_DIGITS = 2
@@ -116,7 +117,7 @@ _KIND_WORDS: dict[str, dict[str, str]] = {
 }
 
 
-class LanguageError(ValueError):
+class LanguageError(EngineError):
     """A language kpilib does not explain in."""
 
 

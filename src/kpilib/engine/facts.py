@@ -19,7 +19,8 @@ from collections.abc import Collection
 
 import polars as pl
 
-from kpilib.tabular import LINE, InputError, Problem, read_table, scan_plain_csv
+from kpilib.engine.errors import InputError, Problem
+from kpilib.tabular import LINE, read_table, scan_plain_csv
 
 REQUIRED = ("employee_id", "metric", "occurred_on")
 MAX_PROBLEMS = 100

@@ -33,11 +33,13 @@ from functools import reduce
 
 import polars as pl
 
+from kpilib.engine.errors import EngineError
+
 MAX_LENGTH = 2000
 MAX_DEPTH = 60
 
 
-class FormulaError(ValueError):
+class FormulaError(EngineError):
     """A formula that cannot be used; `column` is the 1-based position of the mistake."""
 
     def __init__(self, reason: str, column: int) -> None:

@@ -19,7 +19,7 @@ import yaml
 from pydantic import ValidationError
 
 from kpilib.engine.definitions import Pack, pack_problems
-from kpilib.tabular import InputError, Problem
+from kpilib.engine.errors import InputError, Problem
 
 type PathPart = str | int
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from kpilib.engine.errors import EngineError
+
 
 class PeriodKind(StrEnum):
     """How a period was written; also the natural cycle of an indicator."""
@@ -24,7 +26,7 @@ class PeriodKind(StrEnum):
     RANGE = "range"
 
 
-class PeriodError(ValueError):
+class PeriodError(EngineError):
     """A period text that cannot be read; the message says what is accepted."""
 
 

@@ -45,7 +45,8 @@ from kpilib.ingest.connectors import (
 )
 from kpilib.ingest.models import OwnerAlias, QuarantinedRow, Source
 from kpilib.org.models import Employee
-from kpilib.tabular import LINE, InputError, Problem
+from kpilib.engine.errors import InputError, Problem
+from kpilib.tabular import LINE
 
 FILE_LINE = "__file_line__"
 EMPLOYEE_PK = "employee_pk"

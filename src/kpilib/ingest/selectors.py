@@ -17,7 +17,8 @@ from kpilib.ingest.models import Fact, ImportBatch, OwnerAlias, QuarantinedRow, 
 from kpilib.ingest.pipeline import BadRow, check, fact_text, mapped, resolve_mapping
 from kpilib.ingest.progress import Progress, progress_read
 from kpilib.org.models import Employee
-from kpilib.tabular import LINE, InputError, Problem, read_table_bytes
+from kpilib.engine.errors import InputError, Problem
+from kpilib.tabular import LINE, read_table_bytes
 
 PREVIEW_SAMPLE = 10
 

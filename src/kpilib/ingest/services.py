@@ -58,7 +58,9 @@ from kpilib.ingest.pipeline import (
 from kpilib.ingest.progress import progress_clear, progress_read, progress_write, seconds_since
 from kpilib.ingest.selectors import batch_table
 from kpilib.org.models import Employee
-from kpilib.tabular import InputError, Problem, read_table_bytes
+from kpilib.engine.errors import InputError, Problem
+from kpilib.tabular import read_table_bytes
+from kpilib.ingest.errors import IngestError, RequestConflict, TooManyFacts, WebhookRefused
 
 CHUNK = 50_000
 MAX_API_FACTS = 10_000
@@ -69,20 +71,8 @@ FILE = ImportBatch.Channel.FILE
 Progress = Callable[[int, int], None]
 
 
-class IngestError(ValueError):
-    """A request the ingestion cannot honour (unknown source, conflicting request id, …)."""
 
 
-class WebhookRefused(IngestError):
-    """A webhook delivery that is not signed, signed wrongly, too old or replayed."""
-
-
-class RequestConflict(IngestError):
-    """A request id (Idempotency-Key) already used for another body, or still in progress."""
-
-
-class TooManyFacts(IngestError):
-    """More facts in one request than `MAX_API_FACTS`."""
 
 
 def _user(actor: Any) -> Any:

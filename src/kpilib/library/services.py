@@ -28,15 +28,10 @@ from kpilib.library.models import (
     Theme,
 )
 from kpilib.library.selectors import WeightProposal, engine_language, smart_report
-from kpilib.tabular import InputError, Problem, spreadsheet_cell
+from kpilib.engine.errors import InputError, Problem
+from kpilib.tabular import spreadsheet_cell
+from kpilib.library.errors import LibraryError
 
-
-class LibraryError(ValueError):
-    """A change the library refuses, with one message per reason."""
-
-    def __init__(self, messages: list[str]) -> None:
-        self.messages = messages
-        super().__init__("; ".join(messages))
 
 
 @dataclass

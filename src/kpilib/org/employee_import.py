@@ -12,7 +12,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext
 
-from kpilib.tabular import LINE, InputError, Problem, read_table_bytes
+from kpilib.engine.errors import InputError, Problem
+from kpilib.tabular import LINE, read_table_bytes
 
 REQUIRED_COLUMNS = ("employee_id", "name", "org_unit", "position")
 OPTIONAL_COLUMNS = ("email", "manager_id", "region", "hire_date")

@@ -11,11 +11,9 @@ from kpilib.importing import ImportReport
 from kpilib.org.employee_import import EmployeeRow, read_employee_rows
 from kpilib.org.models import Employee, OrgUnit, Position
 from kpilib.org.positions import STANDARD_POSITIONS
-from kpilib.tabular import InputError, Problem
+from kpilib.engine.errors import InputError, Problem
+from kpilib.org.errors import OrgError
 
-
-class OrgError(ValueError):
-    """A change that would break the organisation (cycles, unknown references)."""
 
 
 def _unit_path(unit: OrgUnit) -> str:

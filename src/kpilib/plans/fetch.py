@@ -14,6 +14,7 @@ from kpilib.library.fetch import strategy_document
 from kpilib.library.models import Indicator, IndicatorVersion
 from kpilib.plans.models import Plan as PlanModel
 from kpilib.plans.models import PlanRevision
+from kpilib.plans.errors import UnpinnedIndicators
 
 DEFAULT_GRADE_BANDS = [
     {"grade": "S", "gte": 90},
@@ -117,14 +118,14 @@ def pinned_definitions(pins: dict[str, int]) -> dict[str, dict[str, Any]]:
 def engine_plan_and_pack(effective: EffectivePlan) -> tuple[Plan, Pack]:
     """The engine's view of a plan revision, ready for `score_plan`.
 
-    Raises pydantic's ValidationError (or KeyError for an unpinned indicator) when the
+    Raises pydantic's ValidationError (or `UnpinnedIndicators`) when the
     revision cannot be scored; `services.revision_problems` turns these into messages.
     """
     plan_model = effective.revision.plan
     definitions = pinned_definitions(effective.pinned_versions)
     missing = [code for code in effective.weights if code not in definitions]
     if missing:
-        raise KeyError(", ".join(missing))
+        raise UnpinnedIndicators(missing)
     indicators = []
     for code in effective.weights:
         definition = IndicatorDefinition.model_validate(definitions[code])

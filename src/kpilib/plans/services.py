@@ -21,6 +21,7 @@ from kpilib.plans.fetch import (
     live_revision,
 )
 from kpilib.plans.models import Plan, PlanRevision
+from kpilib.plans.errors import PlanError, UnpinnedIndicators
 
 EDITABLE_FIELDS = (
     "weights",
@@ -34,13 +35,6 @@ EDITABLE_FIELDS = (
     "note",
 )
 
-
-class PlanError(ValueError):
-    """A plan change that is refused, with one message per reason."""
-
-    def __init__(self, messages: list[str]) -> None:
-        self.messages = messages
-        super().__init__("; ".join(messages))
 
 
 def latest_versions(codes: list[str]) -> dict[str, int]:
@@ -231,8 +225,11 @@ def revision_problems(revision: PlanRevision) -> list[str]:
         return problems
     try:
         plan, pack = engine_plan_and_pack(effective)
-    except KeyError as error:
-        return [gettext("no published version is pinned for %(codes)s") % {"codes": error.args[0]}]
+    except UnpinnedIndicators as error:
+        return [
+            gettext("no published version is pinned for %(codes)s")
+            % {"codes": ", ".join(error.codes)}
+        ]
     except ValidationError as error:
         return [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()]
     full = pack.model_copy(update={"plans": [plan]})

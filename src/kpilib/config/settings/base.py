@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "kpilib.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "kpilib.web.errors.UserErrorMiddleware",
 ]
 
 ROOT_URLCONF = "kpilib.config.urls"

@@ -8,6 +8,8 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from kpilib.engine.errors import EngineError
+
 
 @dataclass(frozen=True, slots=True)
 class AhpProblem:
@@ -20,7 +22,7 @@ class AhpProblem:
         return f"{self.path}: {self.reason}" if self.path else self.reason
 
 
-class AhpInputError(ValueError):
+class AhpInputError(EngineError):
     """Raised when AHP input cannot be used; carries every problem that was found."""
 
     def __init__(self, problems: Iterable[AhpProblem]) -> None:

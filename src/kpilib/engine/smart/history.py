@@ -13,7 +13,8 @@ import math
 import os
 from collections.abc import Collection
 
-from kpilib.tabular import LINE, InputError, Problem, read_table
+from kpilib.engine.errors import InputError, Problem
+from kpilib.tabular import LINE, read_table
 
 COLUMNS = ("indicator", "value")
 

@@ -18,7 +18,7 @@ from kpilib.accounts.permissions import Action, require
 from kpilib.ingest import selectors, services
 from kpilib.ingest.connectors import CONNECTORS, GENERIC
 from kpilib.ingest.models import ImportBatch, QuarantinedRow, Source
-from kpilib.tabular import InputError
+from kpilib.engine.errors import InputError
 from kpilib.web.ingest_forms import FactUploadForm, MappingForm, OwnerAliasForm
 
 EDITABLE = ("employee_id", "metric", "occurred_on", "value", "customer_id", "project_id")

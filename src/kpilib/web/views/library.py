@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from kpilib.accounts.permissions import Action, allowed, require
 from kpilib.library import selectors, services
 from kpilib.library.models import Dimension, Indicator, Theme
-from kpilib.tabular import InputError
+from kpilib.engine.errors import InputError
 from kpilib.web.library_forms import IndicatorForm, PackImportForm, RetireForm
 
 

@@ -18,7 +18,7 @@ from kpilib.accounts.permissions import (
 from kpilib.audit.selectors import audit_events
 from kpilib.org.selectors import employees_search, org_tree
 from kpilib.org.services import employees_import
-from kpilib.tabular import InputError
+from kpilib.engine.errors import InputError
 from kpilib.web.forms import EmployeeImportForm
 
 
