@@ -20,6 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from kpilib.audit.origin import SYSTEM, Origin
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -57,11 +59,11 @@ def main() -> None:
     plan = Plan.objects.get(code="presales-engineer")
     cycle = Cycle.objects.filter(plan=plan, phase=Cycle.Phase.PUBLICATION).get()
     period = parse_period(cycle.period)
-    draft = plan_services.revision_draft(actor=None, plan=plan)
+    draft = plan_services.revision_draft(actor=SYSTEM, origin=Origin.CLI, plan=plan)
     weights = dict(draft.weights)
     weights["tech_resolution"] -= 5
     weights["complaints"] += 5
-    draft = plan_services.revision_update(actor=None, revision=draft, weights=weights)
+    draft = plan_services.revision_update(actor=SYSTEM, origin=Origin.CLI, revision=draft, weights=weights)
     members = cycle.participants.count()
 
     def timed(action: object) -> float:
@@ -76,7 +78,7 @@ def main() -> None:
     whatif = timed(lambda: plan_whatif(draft, period))
     # Re-open the cycle's scorecards (a throw-away database) so that re-scoring writes them.
     Scorecard.objects.filter(participant__cycle=cycle).update(published_at=None)
-    rescore = timed(lambda: services.cycle_score(cycle=cycle))
+    rescore = timed(lambda: services.cycle_score(actor=SYSTEM, origin=Origin.CLI, cycle=cycle))
     print(f"engineers {options.engineers}, months {options.months}, "
           f"facts {Fact.objects.count():,}, cycle {cycle.period} with {members} participants")
     print(f"demo load (migrate, people, facts import, plans, cycles): {load_seconds:.1f} s")

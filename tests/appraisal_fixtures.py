@@ -5,6 +5,7 @@ import datetime
 import itertools
 from dataclasses import dataclass
 
+from kpilib.audit.origin import SYSTEM, Origin
 from kpilib.ingest.models import Fact
 from kpilib.library.models import PlanTemplate
 from kpilib.org.models import Employee, Position
@@ -45,10 +46,10 @@ def make_world() -> World:
     from kpilib.library.services import pack_import
 
     org = make_org()
-    pack_import(actor=None, text=presales_pack_text(), file_name="presales.yaml")
+    pack_import(actor=SYSTEM, origin=Origin.WEB, text=presales_pack_text(), file_name="presales.yaml")
     template = PlanTemplate.objects.get(code="presales-engineer")
     plan = plan_services.plan_create_from_template(
-        actor=org.hr,
+        actor=org.hr, origin=Origin.WEB,
         template=template,
         code="pe-2026",
         name_zh_hans="售前工程师考核 2026",
@@ -56,7 +57,7 @@ def make_world() -> World:
         positions=[Position.objects.get(code="presales-engineer")],
     )
     draft = plan.revisions.get()
-    plan_services.revision_publish(actor=org.hr, revision=draft)
+    plan_services.revision_publish(actor=org.hr, origin=Origin.WEB, revision=draft)
     # 张三: excellent — surveys 96, all revisits done, no complaints, exam 90 + a case, good reports
     engineer = org.engineer
     add_facts(engineer, "satisfaction_score", 2, 96.0)

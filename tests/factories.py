@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from kpilib.accounts.models import User
 from kpilib.accounts.services import user_set_hr_admin
+from kpilib.audit.origin import SYSTEM, Origin
 from kpilib.org.models import Employee, OrgUnit, Position
 from kpilib.org.services import org_unit_create
 
@@ -12,7 +13,7 @@ _sequence = itertools.count(1)
 
 
 def make_unit(name: str, kind: str = OrgUnit.Kind.TEAM, parent: OrgUnit | None = None) -> OrgUnit:
-    return org_unit_create(actor=None, source="system", name=name, kind=kind, parent=parent)
+    return org_unit_create(actor=SYSTEM, origin=Origin.TASK, name=name, kind=kind, parent=parent)
 
 
 def make_position(code: str = "presales-engineer") -> Position:
@@ -33,7 +34,7 @@ def make_user(username: str | None = None, *, language: str = "", hr_admin: bool
         username=username or f"user{next(_sequence)}", password="pw-123456", language=language
     )
     if hr_admin:
-        user_set_hr_admin(actor=None, source="system", user=user, hr_admin=True)
+        user_set_hr_admin(actor=SYSTEM, origin=Origin.TASK, user=user, hr_admin=True)
     return user
 
 

@@ -7,6 +7,7 @@ actions outside a role answer 403; signed-out visitors are sent to sign in (web)
 import pytest
 from django.test import Client
 
+from kpilib.audit.origin import SYSTEM, Origin
 from tests.factories import Org
 
 ROLES = ["anonymous", "outsider", "engineer", "manager", "other_team", "hr"]
@@ -109,7 +110,7 @@ def test_leaving_hr_group_removes_access(org: Org) -> None:
     # given HR loses the HR admin role
     from kpilib.accounts.services import user_set_hr_admin
 
-    user_set_hr_admin(actor=None, source="system", user=org.hr, hr_admin=False)
+    user_set_hr_admin(actor=SYSTEM, origin=Origin.TASK, user=org.hr, hr_admin=False)
     # when they open the audit trail
     response = client_for(org, "hr").get("/audit/")
     # then it is forbidden

@@ -5,6 +5,7 @@ from django.test import Client
 
 from kpilib.appraisal import services
 from kpilib.appraisal.models import Cycle
+from kpilib.audit.origin import Origin
 from tests.appraisal_fixtures import QUARTER, World, make_world
 
 
@@ -47,9 +48,9 @@ def test_library_needs_an_employee_record(world: World) -> None:
 def test_own_scorecard_appears_only_once_published(world: World) -> None:
     # given a cycle in data collection (drafts computed)
     cycle = services.cycle_create(
-        actor=world.org.hr, plan=world.plan, name="Q3", kind="quarterly", period=QUARTER
+        actor=world.org.hr, origin=Origin.API, plan=world.plan, name="Q3", kind="quarterly", period=QUARTER
     )
-    cycle = services.cycle_advance(actor=world.org.hr, cycle=cycle)
+    cycle = services.cycle_advance(actor=world.org.hr, origin=Origin.API, cycle=cycle)
     # when the engineer and their manager read the cycle's scorecards
     own = client_for(world.org.engineer.user).get(f"/api/cycles/{cycle.pk}/scorecards").json()
     team = client_for(world.org.manager.user).get(f"/api/cycles/{cycle.pk}/scorecards").json()
@@ -61,7 +62,7 @@ def test_own_scorecard_appears_only_once_published(world: World) -> None:
     }
     # and after publication the engineer sees their own, explained line by line
     while cycle.phase != Cycle.Phase.PUBLICATION:
-        cycle = services.cycle_advance(actor=world.org.hr, cycle=cycle)
+        cycle = services.cycle_advance(actor=world.org.hr, origin=Origin.API, cycle=cycle)
     own = client_for(world.org.engineer.user).get(f"/api/cycles/{cycle.pk}/scorecards").json()
     assert [card["employee_id"] for card in own] == [world.org.engineer.employee_id]
     assert own[0]["lines"][0]["explanation_en"]

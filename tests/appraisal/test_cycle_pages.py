@@ -7,6 +7,7 @@ from django.test import Client
 
 from kpilib.appraisal import services
 from kpilib.appraisal.models import Cycle, Scorecard
+from kpilib.audit.origin import Origin
 from kpilib.plans import services as plan_services
 from tests.appraisal_fixtures import QUARTER, World, make_world
 
@@ -24,10 +25,10 @@ def client_for(user: object, language: str = "en") -> Client:
 
 def published_cycle(world: World) -> Cycle:
     cycle = services.cycle_create(
-        actor=world.org.hr, plan=world.plan, name="2026 Q3", kind="quarterly", period=QUARTER
+        actor=world.org.hr, origin=Origin.WEB, plan=world.plan, name="2026 Q3", kind="quarterly", period=QUARTER
     )
     while cycle.phase != Cycle.Phase.PUBLICATION:
-        cycle = services.cycle_advance(actor=world.org.hr, cycle=cycle)
+        cycle = services.cycle_advance(actor=world.org.hr, origin=Origin.WEB, cycle=cycle)
     return cycle
 
 
@@ -64,9 +65,9 @@ def test_scorecards_are_private(world: World) -> None:
 def test_unpublished_scorecard_is_hidden_from_its_owner(world: World) -> None:
     # given a cycle in data collection
     cycle = services.cycle_create(
-        actor=world.org.hr, plan=world.plan, name="Q3", kind="quarterly", period=QUARTER
+        actor=world.org.hr, origin=Origin.WEB, plan=world.plan, name="Q3", kind="quarterly", period=QUARTER
     )
-    cycle = services.cycle_advance(actor=world.org.hr, cycle=cycle)
+    cycle = services.cycle_advance(actor=world.org.hr, origin=Origin.WEB, cycle=cycle)
     draft = card(cycle, world.org.peer)
     # when the employee opens their draft
     response = client_for(world.org.peer.user).get(f"/scorecards/{draft.pk}/")
@@ -91,10 +92,10 @@ def test_drill_down_lists_the_facts_behind_a_line(world: World) -> None:
 def test_plan_admin_edits_only_their_plan(world: World) -> None:
     # given the manager delegated as administrator of another plan only
     other = plan_services.plan_clone(
-        actor=world.org.hr, plan=world.plan, code="pe-copy", name_zh_hans="副本", name_en="Copy"
+        actor=world.org.hr, origin=Origin.WEB, plan=world.plan, code="pe-copy", name_zh_hans="副本", name_en="Copy"
     )
     plan_services.plan_set_administrator(
-        actor=world.org.hr, plan=other, employee=world.org.manager, admin=True
+        actor=world.org.hr, origin=Origin.WEB, plan=other, employee=world.org.manager, admin=True
     )
     client = client_for(world.org.manager.user)
     # when they open both plans
@@ -160,12 +161,12 @@ def test_pdf_export_embeds_a_chinese_font(world: World) -> None:
 def test_own_draft_result_stays_hidden_on_the_cycle_page_and_export(world: World) -> None:
     # given a cycle in data collection with drafts computed, and 李四 as its plan's admin
     plan_services.plan_set_administrator(
-        actor=world.org.hr, plan=world.plan, employee=world.org.peer, admin=True
+        actor=world.org.hr, origin=Origin.WEB, plan=world.plan, employee=world.org.peer, admin=True
     )
     cycle = services.cycle_create(
-        actor=world.org.hr, plan=world.plan, name="Q3", kind="quarterly", period=QUARTER
+        actor=world.org.hr, origin=Origin.WEB, plan=world.plan, name="Q3", kind="quarterly", period=QUARTER
     )
-    cycle = services.cycle_advance(actor=world.org.hr, cycle=cycle)
+    cycle = services.cycle_advance(actor=world.org.hr, origin=Origin.WEB, cycle=cycle)
     client = client_for(world.org.peer.user)
     # when 李四 opens the cycle and exports its scorecards
     page = client.get(f"/cycles/{cycle.pk}/").content.decode()
@@ -214,12 +215,12 @@ def test_a_corrected_grade_must_be_one_of_the_plan(world: World) -> None:
     # given an appeal against a published scorecard
     cycle = published_cycle(world)
     appeal = services.appeal_file(
-        actor=world.org.peer.user, scorecard=card(cycle, world.org.peer), text="请复核"
+        actor=world.org.peer.user, origin=Origin.WEB, scorecard=card(cycle, world.org.peer), text="请复核"
     )
     # when HR upholds it with a grade the plan does not have
     with pytest.raises(services.CycleError):
         services.appeal_answer(
-            actor=world.org.hr, appeal=appeal, uphold=True, response="调整", grade="A+"
+            actor=world.org.hr, origin=Origin.WEB, appeal=appeal, uphold=True, response="调整", grade="A+"
         )
     # then no corrected revision was published
     assert not Scorecard.objects.filter(participant__employee=world.org.peer, revision=2).exists()

@@ -4,6 +4,7 @@ import pytest
 
 from kpilib.appraisal import services
 from kpilib.appraisal.models import Appeal, Cycle, Scorecard
+from kpilib.audit.origin import SYSTEM, Origin
 from tests.appraisal_fixtures import QUARTER, World, make_world
 
 
@@ -14,7 +15,7 @@ def world(db: None) -> World:
 
 def start(world: World, **options: object) -> Cycle:
     return services.cycle_create(
-        actor=world.org.hr,
+        actor=world.org.hr, origin=Origin.WEB,
         plan=world.plan,
         name="2026 Q3",
         kind="quarterly",
@@ -25,7 +26,7 @@ def start(world: World, **options: object) -> Cycle:
 
 def advance_to(cycle: Cycle, phase: str, actor: object) -> Cycle:
     while cycle.phase != phase:
-        cycle = services.cycle_advance(actor=actor, cycle=cycle)
+        cycle = services.cycle_advance(actor=actor, origin=Origin.WEB, cycle=cycle)
     return cycle
 
 
@@ -76,14 +77,14 @@ def test_calibration_needs_a_reason_and_forced_distribution_binds(world: World) 
     assert top.grade == "S"
     # when leaving calibration with someone in S
     with pytest.raises(services.CycleError) as caught:
-        services.cycle_advance(actor=world.org.hr, cycle=cycle)
+        services.cycle_advance(actor=world.org.hr, origin=Origin.WEB, cycle=cycle)
     assert "S holds" in caught.value.messages[0]
     # and a move without a reason is refused
     with pytest.raises(services.CycleError):
-        services.scorecard_calibrate(actor=world.org.hr, scorecard=top, grade="A", reason=" ")
+        services.scorecard_calibrate(actor=world.org.hr, origin=Origin.WEB, scorecard=top, grade="A", reason=" ")
     # when the person is moved with a reason
-    services.scorecard_calibrate(actor=world.org.hr, scorecard=top, grade="A", reason="team quota")
-    cycle = services.cycle_advance(actor=world.org.hr, cycle=cycle)
+    services.scorecard_calibrate(actor=world.org.hr, origin=Origin.WEB, scorecard=top, grade="A", reason="team quota")
+    cycle = services.cycle_advance(actor=world.org.hr, origin=Origin.WEB, cycle=cycle)
     # then the cycle moves on and the grade shows as calibrated
     top.refresh_from_db()
     assert cycle.phase == Cycle.Phase.PUBLICATION
@@ -99,7 +100,7 @@ def test_published_scorecards_never_change(world: World) -> None:
     from tests.appraisal_fixtures import add_facts
 
     add_facts(world.org.peer, "complaint", 1)
-    services.cycle_score(cycle=cycle)
+    services.cycle_score(actor=SYSTEM, origin=Origin.TASK, cycle=cycle)
     # then the published scorecard is as it was
     card.refresh_from_db()
     assert (card.total, card.lines) == before
@@ -111,14 +112,14 @@ def test_upheld_appeal_publishes_a_corrected_revision_with_its_reason(world: Wor
     cycle = advance_to(start(world), Cycle.Phase.PUBLICATION, world.org.hr)
     card = card_of(cycle, world.org.peer)
     appeal = services.appeal_file(
-        actor=world.org.peer.user, scorecard=card, text="缺少一份满意度调查"
+        actor=world.org.peer.user, origin=Origin.WEB, scorecard=card, text="缺少一份满意度调查"
     )
     from tests.appraisal_fixtures import add_facts
 
     add_facts(world.org.peer, "satisfaction_score", 1, 98.0)
     # when HR upholds the appeal
     services.appeal_answer(
-        actor=world.org.hr, appeal=appeal, uphold=True, response="补录调查后重新计分"
+        actor=world.org.hr, origin=Origin.WEB, appeal=appeal, uphold=True, response="补录调查后重新计分"
     )
     # then revision 2 is published with the reason, and revision 1 is unchanged
     corrected = card_of(cycle, world.org.peer)
@@ -134,11 +135,11 @@ def test_closing_waits_for_open_appeals(world: World) -> None:
     # given an open appeal in the acknowledgement phase
     cycle = advance_to(start(world), Cycle.Phase.ACKNOWLEDGEMENT, world.org.hr)
     services.appeal_file(
-        actor=world.org.peer.user, scorecard=card_of(cycle, world.org.peer), text="请复核"
+        actor=world.org.peer.user, origin=Origin.WEB, scorecard=card_of(cycle, world.org.peer), text="请复核"
     )
     # when HR closes the cycle
     with pytest.raises(services.CycleError) as caught:
-        services.cycle_advance(actor=world.org.hr, cycle=cycle)
+        services.cycle_advance(actor=world.org.hr, origin=Origin.WEB, cycle=cycle)
     # then it is refused until the appeal is answered
     assert caught.value.messages == ["answer every open appeal before closing the cycle"]
 
@@ -153,8 +154,8 @@ def test_line_names_come_from_the_pinned_version_not_a_later_draft(world: World)
     document = dict(indicator.latest_version().definition)
     document["name"] = {"zh-Hans": "投诉（草稿）", "en": "Complaints (draft)"}
     # when the indicator's draft is renamed and the cycle recomputed
-    library_services.indicator_save_draft(actor=world.org.hr, indicator=indicator, document=document)
-    services.cycle_score(cycle=cycle)
+    library_services.indicator_save_draft(actor=world.org.hr, origin=Origin.WEB, indicator=indicator, document=document)
+    services.cycle_score(actor=SYSTEM, origin=Origin.TASK, cycle=cycle)
     # then the scorecard still names the line as version 1 does
     lines = card_of(cycle, world.org.peer).lines
     line = next(item for item in lines if item["code"] == "complaints")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from kpilib.audit.origin import Origin
 from kpilib.plans import services as plan_services
 from kpilib.plans.models import AhpJudgement, PlanRevision
 from tests.appraisal_fixtures import make_world
@@ -45,7 +46,7 @@ def test_plan_administrator_derives_weights_by_ahp_and_applies_them_to_the_draft
     world = make_world()
     plan = world.plan
     plan_services.plan_set_administrator(
-        actor=world.org.hr, plan=plan, employee=world.org.manager, admin=True
+        actor=world.org.hr, origin=Origin.WEB, plan=plan, employee=world.org.manager, admin=True
     )
     page = new_page(browser, live_server, locale="zh-CN")
     sign_in(page, "manager")

@@ -9,6 +9,7 @@ import pytest
 
 from kpilib.appraisal import services as cycle_services
 from kpilib.appraisal.models import Appeal, Cycle, Scorecard
+from kpilib.audit.origin import SYSTEM, Origin
 from kpilib.ingest.models import Fact
 from kpilib.library.services import pack_import
 from kpilib.plans import services as plan_services
@@ -23,10 +24,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def published_cycle(world: World) -> Cycle:
     cycle = cycle_services.cycle_create(
-        actor=world.org.hr, plan=world.plan, name="2026 Q3", kind="quarterly", period=QUARTER
+        actor=world.org.hr, origin=Origin.WEB, plan=world.plan, name="2026 Q3", kind="quarterly", period=QUARTER
     )
     while cycle.phase != Cycle.Phase.PUBLICATION:
-        cycle = cycle_services.cycle_advance(actor=world.org.hr, cycle=cycle)
+        cycle = cycle_services.cycle_advance(actor=world.org.hr, origin=Origin.WEB, cycle=cycle)
     return cycle
 
 
@@ -48,7 +49,7 @@ def test_hr_creates_a_plan_from_the_template_publishes_it_and_delegates_it(
 ) -> None:
     # given HR, the organisation and the presales pack, but no plan yet
     org = make_org()
-    pack_import(actor=None, text=presales_pack_text(), file_name="presales.yaml")
+    pack_import(actor=SYSTEM, origin=Origin.WEB, text=presales_pack_text(), file_name="presales.yaml")
     page = new_page(browser, live_server, locale="en-US")
     sign_in(page, "hr")
     # when HR creates a plan for presales engineers from the presales-engineer template
@@ -89,7 +90,7 @@ def test_plan_administrator_compares_a_reweighted_draft_with_the_live_plan(
     # given a live plan and a quarter of facts, administered by the team manager
     world = make_world()
     plan_services.plan_set_administrator(
-        actor=world.org.hr, plan=world.plan, employee=world.org.manager, admin=True
+        actor=world.org.hr, origin=Origin.WEB, plan=world.plan, employee=world.org.manager, admin=True
     )
     page = new_page(browser, live_server, locale="zh-CN")
     sign_in(page, "manager")

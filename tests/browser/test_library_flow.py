@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from kpilib.audit.origin import SYSTEM, Origin
 from kpilib.library.models import Indicator, Objective, Theme
 from kpilib.library.services import pack_import
 from tests.browser.conftest import new_page, sign_in
@@ -23,7 +24,7 @@ def test_hr_fixes_a_vague_indicator_with_the_live_smart_check_and_reads_strategy
 ) -> None:
     # given HR, the imported presales pack and a new objective no indicator serves yet
     make_org()
-    pack_import(actor=None, text=presales_pack_text(), file_name="presales.yaml")
+    pack_import(actor=SYSTEM, origin=Origin.WEB, text=presales_pack_text(), file_name="presales.yaml")
     Objective.objects.create(
         code="solution_turnaround",
         theme=Theme.objects.order_by("order").first(),

@@ -8,8 +8,8 @@ import polars as pl
 import pytest
 from openpyxl import Workbook
 
-from kpilib.engine.facts import MAX_PROBLEMS, read_facts, typed_facts
 from kpilib.engine.errors import InputError, Problem
+from kpilib.engine.facts import MAX_PROBLEMS, read_facts, typed_facts
 from kpilib.tabular import LINE, read_table, read_table_bytes
 
 HEADER = "employee_id,metric,occurred_on,value,customer_id,区域\n"

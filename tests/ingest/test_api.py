@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from kpilib.audit.models import AuditEvent
+from kpilib.audit.origin import SYSTEM, Origin
 from kpilib.ingest.models import ApiToken, Fact, ImportBatch, QuarantinedRow, Source
 from kpilib.ingest.services import api_token_create, webhook_signature
 from tests.ingest.conftest import Team
@@ -27,7 +28,7 @@ SECRET = "s3cret-shared-with-the-crm"
 def token(team: Team) -> str:
     source = Source.objects.create(name="survey")
     _, raw = api_token_create(
-        actor=team.hr, audit_source="admin", name="survey tool", user=team.hr, source=source
+        actor=team.hr, origin=Origin.WEB, name="survey tool", user=team.hr, source=source
     )
     return raw
 
@@ -257,7 +258,7 @@ def test_a_token_cannot_write_into_another_sources_facts(team) -> None:
     crm = Source.objects.create(name="crm")
     survey = Source.objects.create(name="survey")
     facts_receive(
-        actor=None,
+        actor=SYSTEM, origin=Origin.WEB,
         source=crm,
         channel="api",
         records=[
@@ -271,7 +272,7 @@ def test_a_token_cannot_write_into_another_sources_facts(team) -> None:
     )
     # when the survey source sends a record that names the CRM source and the same id
     facts_receive(
-        actor=None,
+        actor=SYSTEM, origin=Origin.WEB,
         source=survey,
         channel="api",
         records=[

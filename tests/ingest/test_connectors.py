@@ -5,17 +5,18 @@ import datetime
 
 import pytest
 
+from kpilib.audit.origin import SYSTEM, Origin
+from kpilib.engine.errors import InputError
 from kpilib.ingest.connectors import CONNECTORS, GENERIC, slots_of
 from kpilib.ingest.models import Fact, QuarantinedRow, Source
 from kpilib.ingest.services import facts_import, owner_alias_set
-from kpilib.engine.errors import InputError
 from tests.ingest.conftest import Team, connector_file
 
 
 def _import(team: Team, kind: str, file: str, *, partial: bool = False):
     Source.objects.get_or_create(name=kind.replace("_", "-"), defaults={"kind": kind})
     return facts_import(
-        actor=team.hr,
+        actor=team.hr, origin=Origin.WEB,
         data=connector_file(file),
         file_name=file,
         source=kind.replace("_", "-"),
@@ -104,7 +105,7 @@ def test_a_case_closed_later_updates_its_fact_instead_of_adding_one(team: Team) 
     _import(team, "zoho_cases", "zoho_cases.csv")
     # when the next export shows it closed
     data = connector_file("zoho_cases.csv").replace(b"Escalated", b"Closed")
-    report = facts_import(actor=team.hr, data=data, file_name="cases.csv", source="zoho-cases")
+    report = facts_import(actor=team.hr, origin=Origin.WEB, data=data, file_name="cases.csv", source="zoho-cases")
     # then the same fact now says resolved
     assert (report.imported, report.updated) == (0, 1)
     assert Fact.objects.get(external_id="zcrm_4876876000000201001").metric == "ticket_resolved"
@@ -124,8 +125,8 @@ def test_salesforce_opportunities_match_owner_email_or_the_owner_id_alias(team: 
     # given a Salesforce export (semicolons) whose last owner has no e-mail but a mapped OwnerId
     source = Source.objects.create(name="salesforce-opportunity", kind="salesforce_opportunity")
     owner_alias_set(
-        actor=None,
-        audit_source="web",
+        actor=SYSTEM,
+        origin=Origin.WEB,
         source=source,
         alias="0055g00000XyZ03AAB",
         employee=team.wang,
@@ -168,11 +169,11 @@ def test_jira_revisit_tasks_give_due_and_done_facts(team: Team) -> None:
     source = Source.objects.create(name="jira", kind="jira")
     for name, employee in (("张伟", team.zhang), ("李娜", team.li)):
         owner_alias_set(
-            actor=None, audit_source="web", source=source, alias=name, employee=employee
+            actor=SYSTEM, origin=Origin.WEB, source=source, alias=name, employee=employee
         )
     # when imported
     report = facts_import(
-        actor=team.hr, data=connector_file("jira_issues.csv"), file_name="jira.csv", source="jira"
+        actor=team.hr, origin=Origin.WEB, data=connector_file("jira_issues.csv"), file_name="jira.csv", source="jira"
     )
     # then each revisit is due on its due date and done on its resolution date
     assert [(n, m, str(d), ext) for n, m, d, _, _, ext in _facts()] == [
@@ -200,7 +201,7 @@ def test_a_connector_export_without_a_required_column_says_which(team: Team) -> 
     Source.objects.create(name="zoho", kind="zoho_deals")
     # when imported
     with pytest.raises(InputError) as raised:
-        facts_import(actor=None, data=data, file_name="deals.csv", source="zoho")
+        facts_import(actor=SYSTEM, origin=Origin.WEB, data=data, file_name="deals.csv", source="zoho")
     # then the vendor column to map is named
     assert [str(problem) for problem in raised.value.problems] == [
         "deals.csv:1: Stage: required column is missing"

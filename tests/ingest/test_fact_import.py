@@ -8,9 +8,10 @@ from django.core.files.storage import default_storage
 from openpyxl import Workbook
 
 from kpilib.audit.models import AuditEvent
+from kpilib.audit.origin import SYSTEM, Origin
+from kpilib.engine.errors import InputError
 from kpilib.ingest.models import Fact, ImportBatch, QuarantinedRow, Source
 from kpilib.ingest.services import facts_import, owner_alias_set, quarantine_resubmit
-from kpilib.engine.errors import InputError
 from tests.ingest.conftest import FACTS_HEADER, Team
 
 GOOD = (
@@ -22,7 +23,7 @@ GOOD = (
 
 def _import(text: str, *, source: str = "manual", partial: bool = False, name: str = "f.csv"):
     return facts_import(
-        actor=None, data=text.encode("utf-8"), file_name=name, source=source, partial=partial
+        actor=SYSTEM, origin=Origin.WEB, data=text.encode("utf-8"), file_name=name, source=source, partial=partial
     )
 
 
@@ -111,7 +112,7 @@ def test_partial_import_quarantines_bad_rows_and_resubmission_imports_them(team:
     )
     # when the date is fixed and the row re-submitted
     fixed = quarantine_resubmit(
-        actor=team.hr, rows=[row], edits={row.pk: {"occurred_on": "2025-01-13"}}
+        actor=team.hr, origin=Origin.WEB, rows=[row], edits={row.pk: {"occurred_on": "2025-01-13"}}
     )
     # then it is a fact, the row is resolved, and re-uploading the file changes nothing
     assert fixed.imported == 1
@@ -128,7 +129,7 @@ def test_resubmitting_a_row_that_is_still_bad_keeps_it_waiting(team: Team) -> No
     _import(GOOD + "E1003,complaint,2025-13-01,,C7,,ticket,T-7\n", partial=True)
     row = QuarantinedRow.objects.get()
     # when it is re-submitted with another bad date
-    report = quarantine_resubmit(actor=team.hr, rows=[row], edits={row.pk: {"occurred_on": "soon"}})
+    report = quarantine_resubmit(actor=team.hr, origin=Origin.WEB, rows=[row], edits={row.pk: {"occurred_on": "soon"}})
     # then it still waits, with the new value and the new reason
     row.refresh_from_db()
     assert (report.imported, report.quarantined) == (0, 1)
@@ -156,7 +157,7 @@ def test_owners_match_by_number_email_or_the_sources_alias_table(team: Team) -> 
     # given a CRM that names owners by e-mail, by number, and by a CRM user name
     source = Source.objects.create(name="crm")
     owner_alias_set(
-        actor=None, audit_source="web", source=source, alias="Fang W.", employee=team.wang
+        actor=SYSTEM, origin=Origin.WEB, source=source, alias="Fang W.", employee=team.wang
     )
     text = (
         FACTS_HEADER
@@ -179,7 +180,7 @@ def test_encodings_and_delimiters_are_recognised(team: Team, encoding: str, sepa
     # given the same facts written in an encoding with a delimiter
     text = (FACTS_HEADER + "E1001,complaint,2025-03-01,,华东银行,,,x\n").replace(",", separator)
     # when imported
-    facts_import(actor=None, data=text.encode(encoding), file_name="f.csv", source="manual")
+    facts_import(actor=SYSTEM, origin=Origin.WEB, data=text.encode(encoding), file_name="f.csv", source="manual")
     # then the Chinese customer name is read right
     assert Fact.objects.get().customer_id == "华东银行"
 
@@ -193,7 +194,7 @@ def test_xlsx_rows_keep_extra_columns_as_attributes(team: Team) -> None:
     buffer = io.BytesIO()
     workbook.save(buffer)
     # when imported
-    facts_import(actor=None, data=buffer.getvalue(), file_name="exams.xlsx", source="lms")
+    facts_import(actor=SYSTEM, origin=Origin.WEB, data=buffer.getvalue(), file_name="exams.xlsx", source="lms")
     # then the value is a number and the extra column an attribute
     fact = Fact.objects.get()
     assert (fact.value, fact.attributes, fact.line) == (85.0, {"区域": "华东"}, 2)
@@ -203,7 +204,7 @@ def test_each_fact_keeps_its_provenance_and_the_file_is_kept(team: Team) -> None
     # given a file
     data = GOOD.encode()
     # when imported
-    facts_import(actor=None, data=data, file_name="march.csv", source="manual")
+    facts_import(actor=SYSTEM, origin=Origin.WEB, data=data, file_name="march.csv", source="manual")
     # then each fact names its batch, line and source; the batch its file and hash
     fact = Fact.objects.get(external_id="S-1")
     batch = fact.batch
@@ -223,8 +224,8 @@ def test_a_mapping_names_other_columns_and_is_saved_for_the_source(team: Team) -
     text = "工号,指标,日期\nE1001,complaint,2025-03-01\n"
     mapping = {"employee_id": "工号", "metric": "指标", "occurred_on": "日期"}
     # when imported with a mapping, and later without one
-    facts_import(actor=None, data=text.encode(), file_name="a.csv", source="hr", mapping=mapping)
-    report = facts_import(actor=None, data=text.encode(), file_name="b.csv", source="hr")
+    facts_import(actor=SYSTEM, origin=Origin.WEB, data=text.encode(), file_name="a.csv", source="hr", mapping=mapping)
+    report = facts_import(actor=SYSTEM, origin=Origin.WEB, data=text.encode(), file_name="b.csv", source="hr")
     # then the mapping was remembered for the source and reused
     assert Source.objects.get(name="hr").column_mapping == mapping
     assert report.unchanged == 1

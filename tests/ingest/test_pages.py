@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from kpilib.audit.models import AuditEvent
+from kpilib.audit.origin import Origin
 from kpilib.ingest.models import Fact, ImportBatch, OwnerAlias, QuarantinedRow, Source
 from kpilib.ingest.services import batches_fail_stale
 from tests.factories import make_user
@@ -87,7 +88,7 @@ def test_quarantined_rows_are_fixed_and_resubmitted_from_the_page(hr: Client, te
 
     Source.objects.create(name="zoho", kind="zoho_deals")
     facts_import(
-        actor=team.hr,
+        actor=team.hr, origin=Origin.WEB,
         data=connector_file("zoho_deals_gbk.csv"),
         file_name="deals.csv",
         source="zoho",

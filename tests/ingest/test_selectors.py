@@ -4,6 +4,7 @@ import datetime
 
 import polars as pl
 
+from kpilib.audit.origin import SYSTEM, Origin
 from kpilib.engine.facts import typed_facts
 from kpilib.engine.packs import builtin_pack
 from kpilib.engine.periods import parse_period
@@ -27,7 +28,7 @@ START, END = datetime.date(2025, 3, 1), datetime.date(2025, 3, 31)
 def test_fact_frame_has_the_columns_and_types_of_a_checked_facts_file(team: Team) -> None:
     # given facts imported from a file
     data = MARCH.encode()
-    facts_import(actor=None, data=data, file_name="march.csv", source="manual")
+    facts_import(actor=SYSTEM, origin=Origin.WEB, data=data, file_name="march.csv", source="manual")
     # when the window's facts are read back
     frame = facts_frame(employee_ids=None, start=START, end=END)
     # then they equal the engine's own reading of the file, April excluded
@@ -45,7 +46,7 @@ def test_fact_frame_limits_to_the_listed_employee_numbers_and_reads_attributes(
 ) -> None:
     # given facts with an extra column
     text = "employee_id,metric,occurred_on,stage\nE1001,complaint,2025-03-01,won\nE1002,complaint,2025-03-02,\n"
-    facts_import(actor=None, data=text.encode(), file_name="x.csv", source="manual")
+    facts_import(actor=SYSTEM, origin=Origin.WEB, data=text.encode(), file_name="x.csv", source="manual")
     # when one employee's facts are read with that attribute
     frame = facts_frame(employee_ids=["E1001"], start=START, end=END, attributes=["stage"])
     # then only theirs come back, with the attribute as text
@@ -55,7 +56,7 @@ def test_fact_frame_limits_to_the_listed_employee_numbers_and_reads_attributes(
 def test_the_presales_plan_scores_from_stored_facts_as_from_the_file(team: Team) -> None:
     # given the facts in the database and the same facts as a file
     data = MARCH.encode()
-    facts_import(actor=None, data=data, file_name="march.csv", source="manual")
+    facts_import(actor=SYSTEM, origin=Origin.WEB, data=data, file_name="march.csv", source="manual")
     pack = builtin_pack("presales")
     plan, period = pack.plan("presales-engineer"), parse_period("2025-03")
     from_file = typed_facts(read_table_bytes(data, name="march.csv"), file="march.csv")
@@ -68,7 +69,7 @@ def test_the_presales_plan_scores_from_stored_facts_as_from_the_file(team: Team)
 
 def test_drill_down_lists_an_employees_facts_of_some_metrics_with_provenance(team: Team) -> None:
     # given imported facts
-    facts_import(actor=None, data=MARCH.encode(), file_name="march.csv", source="manual")
+    facts_import(actor=SYSTEM, origin=Origin.WEB, data=MARCH.encode(), file_name="march.csv", source="manual")
     # when 张伟's unresolved-customer facts of March are listed
     facts = list(
         facts_for(employee=team.zhang, metric_codes=["unresolved_customer"], start=START, end=END)

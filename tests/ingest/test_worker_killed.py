@@ -122,10 +122,11 @@ def test_killing_the_worker_mid_import_leaves_no_facts_and_a_retryable_batch(
         f"""
 import json
 from pathlib import Path
+from kpilib.audit.origin import SYSTEM, Origin
 from kpilib.ingest.services import batch_commit, batch_upload, source_named
-source = source_named(actor=None, audit_source="system", name="tickets")
-batch = batch_upload(actor=None, data=Path({str(facts)!r}).read_bytes(), file_name="facts.csv", source=source)
-batch_commit(actor=None, batch=batch, partial=False)
+source = source_named(actor=SYSTEM, origin=Origin.CLI, name="tickets")
+batch = batch_upload(actor=SYSTEM, origin=Origin.CLI, data=Path({str(facts)!r}).read_bytes(), file_name="facts.csv", source=source)
+batch_commit(actor=SYSTEM, origin=Origin.CLI, batch=batch, partial=False)
 print(json.dumps({{"batch": batch.pk}}))
 """,
     )
@@ -156,8 +157,9 @@ print(json.dumps({{"batch": batch.pk}}))
         """
 import json
 from kpilib.ingest.models import ImportBatch
+from kpilib.audit.origin import SYSTEM, Origin
 from kpilib.ingest.services import batch_retry
-batch_retry(actor=None, batch=ImportBatch.objects.get())
+batch_retry(actor=SYSTEM, origin=Origin.CLI, batch=ImportBatch.objects.get())
 print(json.dumps({}))
 """,
     )

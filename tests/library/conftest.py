@@ -4,6 +4,7 @@ from importlib import resources
 
 import pytest
 
+from kpilib.audit.origin import SYSTEM, Origin
 from kpilib.library.services import pack_import
 
 
@@ -14,5 +15,5 @@ def presales_pack_text() -> str:
 @pytest.fixture
 def presales(db: None) -> str:
     text = presales_pack_text()
-    pack_import(actor=None, text=text, file_name="presales.yaml")
+    pack_import(actor=SYSTEM, origin=Origin.WEB, text=text, file_name="presales.yaml")
     return text

@@ -5,10 +5,11 @@ import copy
 import pytest
 
 from kpilib.audit.models import AuditEvent
+from kpilib.audit.origin import SYSTEM, Origin
+from kpilib.engine.errors import InputError
 from kpilib.engine.packs import PackError, parse_pack
 from kpilib.library import selectors, services
 from kpilib.library.models import Indicator, IndicatorVersion, Objective, PlanTemplate
-from kpilib.engine.errors import InputError
 
 
 def newest(code: str) -> dict:
@@ -22,7 +23,7 @@ def test_pack_import_then_export_is_lossless(presales: str) -> None:
     exported = services.pack_export()
     # then the exported pack equals the original, and importing it changes nothing
     assert parse_pack(exported, name="out.yaml") == parse_pack(presales, name="in.yaml")
-    report = services.pack_import(actor=None, text=exported, file_name="out.yaml")
+    report = services.pack_import(actor=SYSTEM, origin=Origin.WEB, text=exported, file_name="out.yaml")
     assert report.created == {}
     assert report.changed == {}
 
@@ -34,7 +35,7 @@ def test_bad_pack_lists_problems_and_changes_nothing(db: None) -> None:
     text = presales_pack_text().replace("points: 35", "points: 350", 1)
     # when it is imported
     with pytest.raises(PackError) as caught:
-        services.pack_import(actor=None, text=text, file_name="bad.yaml")
+        services.pack_import(actor=SYSTEM, origin=Origin.WEB, text=text, file_name="bad.yaml")
     # then the problem names the path in the file, and the library stays empty
     assert any("tiers[0].points" in (p.column or "") for p in caught.value.problems)
     assert all(p.line for p in caught.value.problems)
@@ -46,7 +47,7 @@ def test_changed_definition_becomes_a_new_version_and_the_old_one_stays(presales
     document = newest("complaints")
     # when a pack changes its deduction per complaint
     text = presales.replace("points: -5", "points: -4")
-    services.pack_import(actor=None, text=text, file_name="v2.yaml")
+    services.pack_import(actor=SYSTEM, origin=Origin.WEB, text=text, file_name="v2.yaml")
     # then version 2 holds the change and version 1 is unchanged
     versions = IndicatorVersion.objects.filter(indicator__code="complaints").order_by("number")
     assert [v.number for v in versions] == [1, 2]
@@ -59,10 +60,10 @@ def test_vague_draft_cannot_be_published(presales: str) -> None:
     indicator = Indicator.objects.get(code="customer_satisfaction")
     document = newest("customer_satisfaction")
     document["definition"] = {"zh-Hans": "提升客户满意度", "en": "Improve customer satisfaction"}
-    services.indicator_save_draft(actor=None, indicator=indicator, document=document)
+    services.indicator_save_draft(actor=SYSTEM, origin=Origin.WEB, indicator=indicator, document=document)
     # when HR tries to publish it
     with pytest.raises(services.LibraryError) as caught:
-        services.indicator_publish(actor=None, indicator=indicator)
+        services.indicator_publish(actor=SYSTEM, origin=Origin.WEB, indicator=indicator)
     # then it is refused with the SMART reason, and no version was added
     assert any("improve" in message.lower() for message in caught.value.messages)
     assert indicator.versions.count() == 1
@@ -73,9 +74,9 @@ def test_publishing_a_good_draft_makes_the_next_version(presales: str) -> None:
     indicator = Indicator.objects.get(code="customer_satisfaction")
     document = newest("customer_satisfaction")
     document["rule"]["full_at"] = 96
-    services.indicator_save_draft(actor=None, indicator=indicator, document=document)
+    services.indicator_save_draft(actor=SYSTEM, origin=Origin.WEB, indicator=indicator, document=document)
     # when it is published
-    version = services.indicator_publish(actor=None, indicator=indicator, change_note="stricter")
+    version = services.indicator_publish(actor=SYSTEM, origin=Origin.WEB, indicator=indicator, change_note="stricter")
     # then it is version 2, the draft is gone, and both steps are audited
     indicator.refresh_from_db()
     assert version.number == 2
@@ -90,7 +91,7 @@ def test_invalid_draft_is_refused_with_its_path(presales: str) -> None:
     document["rule"]["events"][0]["input"] = "nothing"
     # when it is saved as a draft
     with pytest.raises(InputError) as caught:
-        services.indicator_save_draft(actor=None, indicator=indicator, document=document)
+        services.indicator_save_draft(actor=SYSTEM, origin=Origin.WEB, indicator=indicator, document=document)
     # then the problem names the path inside the definition
     assert [p.column for p in caught.value.problems] == ["rule.events[0].input"]
 
@@ -101,7 +102,7 @@ def test_retiring_keeps_versions_and_records_the_successor(presales: str) -> Non
     successor = Indicator.objects.get(code="customer_satisfaction")
     # when one is retired in favour of the other
     services.indicator_retire(
-        actor=None, indicator=old, reason="measured by NPS now", replaced_by=successor
+        actor=SYSTEM, origin=Origin.WEB, indicator=old, reason="measured by NPS now", replaced_by=successor
     )
     # then it is retired with its lineage and its versions stay
     old.refresh_from_db()
@@ -114,7 +115,7 @@ def test_retiring_needs_a_reason(presales: str) -> None:
     # when an indicator is retired without a reason
     with pytest.raises(services.LibraryError):
         services.indicator_retire(
-            actor=None, indicator=Indicator.objects.get(code="complaints"), reason=" "
+            actor=SYSTEM, origin=Origin.WEB, indicator=Indicator.objects.get(code="complaints"), reason=" "
         )
 
 
@@ -160,7 +161,7 @@ def test_xlsx_round_trip_changes_nothing(presales: str) -> None:
     # given the library exported to Excel
     data = services.indicators_xlsx_export()
     # when the same sheet is imported
-    report = services.library_file_import(actor=None, data=data, file_name="indicators.xlsx")
+    report = services.library_file_import(actor=SYSTEM, origin=Origin.WEB, data=data, file_name="indicators.xlsx")
     # then nothing changes
     assert report.created == {}
     assert report.changed == {}
@@ -181,7 +182,7 @@ def test_xlsx_bad_cell_names_row_and_column(presales: str) -> None:
     # when it is imported
     with pytest.raises(InputError) as caught:
         services.library_file_import(
-            actor=None, data=output.getvalue(), file_name="indicators.xlsx"
+            actor=SYSTEM, origin=Origin.WEB, data=output.getvalue(), file_name="indicators.xlsx"
         )
     # then the problem names the row and the column
     assert [(p.line, p.column) for p in caught.value.problems] == [(3, "default_weight")]
@@ -198,7 +199,7 @@ def test_strategy_preset_proposes_and_applies_new_weights(presales: str) -> None
     before = dict(template.definition["weights"])
     # when the proposal is reviewed and applied
     proposals = selectors.strategy_proposal(theme)
-    services.strategy_apply(actor=None, theme=theme, proposals=proposals)
+    services.strategy_apply(actor=SYSTEM, origin=Origin.WEB, theme=theme, proposals=proposals)
     # then the theme is active and the template's weights changed, still adding up to 100
     template.refresh_from_db()
     theme.refresh_from_db()

@@ -5,10 +5,11 @@ from pathlib import Path
 import pytest
 
 from kpilib.audit.models import AuditEvent
+from kpilib.audit.origin import SYSTEM, Origin
+from kpilib.engine.errors import InputError
 from kpilib.importing import ImportReport
 from kpilib.org.models import Employee, OrgUnit, Position
 from kpilib.org.services import employees_import
-from kpilib.engine.errors import InputError
 from tests.factories import make_unit
 
 HEADER = "employee_id,name,email,org_unit,position,manager_id,region,hire_date\n"
@@ -26,7 +27,7 @@ def write(tmp_path: Path, text: str, name: str = "employees.csv", encoding: str 
 
 
 def import_file(path: Path) -> ImportReport:
-    return employees_import(actor=None, data=path.read_bytes(), file_name=path.name)
+    return employees_import(actor=SYSTEM, origin=Origin.WEB, data=path.read_bytes(), file_name=path.name)
 
 
 @pytest.fixture

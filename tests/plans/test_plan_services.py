@@ -3,6 +3,7 @@
 import pytest
 
 from kpilib.appraisal.selectors import plan_whatif
+from kpilib.audit.origin import Origin
 from kpilib.engine.periods import parse_period
 from kpilib.plans import services
 from kpilib.plans.fetch import effective_plan, live_revision
@@ -27,13 +28,13 @@ def test_plan_from_template_pins_the_newest_versions_and_weights(world: World) -
 
 def test_publishing_refuses_weights_that_do_not_add_up(world: World) -> None:
     # given a draft whose weights add up to 95
-    draft = services.revision_draft(actor=world.org.hr, plan=world.plan)
+    draft = services.revision_draft(actor=world.org.hr, origin=Origin.WEB, plan=world.plan)
     weights = dict(draft.weights)
     weights["complaints"] = 10
-    draft = services.revision_update(actor=world.org.hr, revision=draft, weights=weights)
+    draft = services.revision_update(actor=world.org.hr, origin=Origin.WEB, revision=draft, weights=weights)
     # when it is published
     with pytest.raises(services.PlanError) as caught:
-        services.revision_publish(actor=world.org.hr, revision=draft)
+        services.revision_publish(actor=world.org.hr, origin=Origin.WEB, revision=draft)
     # then the reason names the total
     assert caught.value.messages == ["the weights add up to 95, not 100"]
 
@@ -43,7 +44,7 @@ def test_a_published_revision_cannot_change(world: World) -> None:
     live = live_revision(world.plan)
     # when someone tries to change it
     with pytest.raises(services.PlanError):
-        services.revision_update(actor=world.org.hr, revision=live, weights={"complaints": 100})
+        services.revision_update(actor=world.org.hr, origin=Origin.WEB, revision=live, weights={"complaints": 100})
     # then it is as it was
     live.refresh_from_db()
     assert live.weights["complaints"] == 15
@@ -52,7 +53,7 @@ def test_a_published_revision_cannot_change(world: World) -> None:
 def test_regional_variant_inherits_and_overrides_only_what_differs(world: World) -> None:
     # given a variant for 华北 that moves 5 points from tech resolution to complaints
     variant = services.plan_variant_create(
-        actor=world.org.hr,
+        actor=world.org.hr, origin=Origin.WEB,
         parent=world.plan,
         code="pe-north",
         name_zh_hans="华北",
@@ -61,7 +62,7 @@ def test_regional_variant_inherits_and_overrides_only_what_differs(world: World)
     )
     draft = variant.revisions.get()
     draft = services.revision_update(
-        actor=world.org.hr, revision=draft, weights={"tech_resolution": 30, "complaints": 20}
+        actor=world.org.hr, origin=Origin.WEB, revision=draft, weights={"tech_resolution": 30, "complaints": 20}
     )
     # when its effective plan is resolved
     effective = effective_plan(draft)
@@ -69,7 +70,7 @@ def test_regional_variant_inherits_and_overrides_only_what_differs(world: World)
     assert effective.weights["tech_resolution"] == 30
     assert effective.weights["customer_satisfaction"] == 15
     assert "customer_satisfaction" in effective.inherited["weights"]
-    services.revision_publish(actor=world.org.hr, revision=draft)
+    services.revision_publish(actor=world.org.hr, origin=Origin.WEB, revision=draft)
     # and the north engineer moves from the parent plan to the variant
     assert world.org.other_team_engineer in plan_members(variant)
     assert world.org.other_team_engineer not in plan_members(world.plan)
@@ -77,11 +78,11 @@ def test_regional_variant_inherits_and_overrides_only_what_differs(world: World)
 
 def test_whatif_shows_each_persons_new_total_beside_the_current(world: World) -> None:
     # given a draft that puts all complaint weight into tech resolution
-    draft = services.revision_draft(actor=world.org.hr, plan=world.plan)
+    draft = services.revision_draft(actor=world.org.hr, origin=Origin.WEB, plan=world.plan)
     weights = dict(draft.weights)
     weights["tech_resolution"] += weights.pop("complaints")
     weights["complaints"] = 0
-    draft = services.revision_update(actor=world.org.hr, revision=draft, weights=weights)
+    draft = services.revision_update(actor=world.org.hr, origin=Origin.WEB, revision=draft, weights=weights)
     # when the what-if is computed for the quarter
     rows = {row.employee.employee_id: row for row in plan_whatif(draft, parse_period(QUARTER))}
     # then 李四 (two complaints) gains and 张三 (none) keeps the same total
@@ -95,7 +96,7 @@ def test_whatif_shows_each_persons_new_total_beside_the_current(world: World) ->
 def test_delegated_admin_is_recorded_in_the_trail(world: World) -> None:
     # when HR delegates the plan to the team manager
     services.plan_set_administrator(
-        actor=world.org.hr, plan=world.plan, employee=world.org.manager, admin=True
+        actor=world.org.hr, origin=Origin.WEB, plan=world.plan, employee=world.org.manager, admin=True
     )
     # then the manager administers it and the trail shows the change
     from kpilib.audit.models import AuditEvent
@@ -114,13 +115,13 @@ def test_a_draft_can_move_to_the_newest_indicator_versions(world: World) -> None
     document = dict(indicator.latest_version().definition)
     document["rule"] = {**document["rule"], "full_at": 96}
     library_services.indicator_save_draft(
-        actor=world.org.hr, indicator=indicator, document=document
+        actor=world.org.hr, origin=Origin.WEB, indicator=indicator, document=document
     )
-    library_services.indicator_publish(actor=world.org.hr, indicator=indicator)
-    draft = services.revision_draft(actor=world.org.hr, plan=world.plan)
+    library_services.indicator_publish(actor=world.org.hr, origin=Origin.WEB, indicator=indicator)
+    draft = services.revision_draft(actor=world.org.hr, origin=Origin.WEB, plan=world.plan)
     # when the draft is moved to the newest versions
     assert services.outdated_pins(draft) == {"customer_satisfaction": (1, 2)}
-    draft = services.revision_repin(actor=world.org.hr, revision=draft)
+    draft = services.revision_repin(actor=world.org.hr, origin=Origin.WEB, revision=draft)
     # then it pins version 2 and the live revision still pins version 1
     assert draft.pinned_versions["customer_satisfaction"] == 2
     assert live_revision(world.plan).pinned_versions["customer_satisfaction"] == 1
@@ -129,7 +130,7 @@ def test_a_draft_can_move_to_the_newest_indicator_versions(world: World) -> None
 def test_setting_a_variants_weights_stores_only_what_differs(world: World) -> None:
     # given a regional variant and the full table of weights with two of them changed
     variant = services.plan_variant_create(
-        actor=world.org.hr,
+        actor=world.org.hr, origin=Origin.WEB,
         parent=world.plan,
         code="pe-south",
         name_zh_hans="华南",
@@ -140,7 +141,7 @@ def test_setting_a_variants_weights_stores_only_what_differs(world: World) -> No
     weights["tech_resolution"], weights["complaints"] = 30, 20
     # when the weights are set on the variant's draft
     draft = services.revision_set_weights(
-        actor=world.org.hr, revision=variant.revisions.get(), weights=weights
+        actor=world.org.hr, origin=Origin.WEB, revision=variant.revisions.get(), weights=weights
     )
     # then the variant keeps only the two overrides and inherits the rest
     assert draft.weights == {"tech_resolution": 30, "complaints": 20}
@@ -150,27 +151,27 @@ def test_setting_a_variants_weights_stores_only_what_differs(world: World) -> No
 def test_a_published_variant_does_not_change_when_its_parent_is_revised(world: World) -> None:
     # given a published northern variant inheriting the parent's weights
     variant = services.plan_variant_create(
-        actor=world.org.hr,
+        actor=world.org.hr, origin=Origin.WEB,
         parent=world.plan,
         code="pe-n",
         name_zh_hans="北",
         name_en="N",
         regions=["华北"],
     )
-    published = services.revision_publish(actor=world.org.hr, revision=variant.revisions.get())
+    published = services.revision_publish(actor=world.org.hr, origin=Origin.WEB, revision=variant.revisions.get())
     before = effective_plan(published).weights
     # when the parent publishes new weights
-    draft = services.revision_draft(actor=world.org.hr, plan=world.plan)
+    draft = services.revision_draft(actor=world.org.hr, origin=Origin.WEB, plan=world.plan)
     weights = dict(draft.weights)
     weights["tech_resolution"], weights["complaints"] = 45, 5
-    services.revision_update(actor=world.org.hr, revision=draft, weights=weights)
-    services.revision_publish(actor=world.org.hr, revision=draft)
+    services.revision_update(actor=world.org.hr, origin=Origin.WEB, revision=draft, weights=weights)
+    services.revision_publish(actor=world.org.hr, origin=Origin.WEB, revision=draft)
     # then the variant's published revision still scores with what it was published with
     published.refresh_from_db()
     assert effective_plan(published).weights == before
     # and a new draft of the variant inherits the parent's new weights
     assert (
-        effective_plan(services.revision_draft(actor=world.org.hr, plan=variant)).weights[
+        effective_plan(services.revision_draft(actor=world.org.hr, origin=Origin.WEB, plan=variant)).weights[
             "complaints"
         ]
         == 5

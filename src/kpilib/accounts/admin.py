@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kpilib.accounts.admin_site import HrAdminModelAdmin
 from kpilib.accounts.models import User
+from kpilib.audit.origin import Origin
 from kpilib.audit.services import audit_record, audit_snapshot
 
 
@@ -25,7 +26,7 @@ class KpilibUserAdmin(HrAdminModelAdmin, UserAdmin):
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         before = audit_snapshot(User.objects.get(pk=obj.pk)) if change else None
         super().save_model(request, obj, form, change)
-        audit_record(actor=request.user, source="admin", instance=obj, before=before)
+        audit_record(actor=request.user, origin=Origin.WEB, instance=obj, before=before)
 
 
 if admin.site.is_registered(Group):

@@ -15,6 +15,7 @@ from ninja import Field, Header, Router, Schema, Status
 from ninja.security import HttpBearer
 from pydantic import ValidationError
 
+from kpilib.audit.origin import SYSTEM, Origin
 from kpilib.ingest.models import ApiToken, ImportBatch, Source
 from kpilib.ingest.services import (
     MAX_API_FACTS,
@@ -117,7 +118,7 @@ def post_facts(
     canonical = json.dumps({"facts": records, "partial": partial}, sort_keys=True).encode()
     try:
         receipt = facts_receive(
-            actor=token.user,
+            actor=token.user, origin=Origin.API,
             source=token.source,
             records=records,
             channel=ImportBatch.Channel.API,
@@ -159,7 +160,12 @@ def post_webhook(
     data_source = get_object_or_404(Source, name=source)
     try:
         webhook_accept(
-            source=data_source, timestamp=timestamp, signature=signature, body=request.body
+            actor=SYSTEM,
+            origin=Origin.WEBHOOK,
+            source=data_source,
+            timestamp=timestamp,
+            signature=signature,
+            body=request.body,
         )
     except WebhookRefused as error:
         return Status(401, {"detail": str(error)})
@@ -169,7 +175,8 @@ def post_webhook(
         return Status(422, {"detail": str(error.errors(include_url=False)[:5])})
     try:
         receipt = facts_receive(
-            actor=None,
+            actor=SYSTEM,
+            origin=Origin.WEBHOOK,
             source=data_source,
             records=delivery.records,
             channel=ImportBatch.Channel.WEBHOOK,

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from kpilib.appraisal import services
 from kpilib.appraisal.models import Cycle
+from kpilib.audit.origin import SYSTEM, Origin
 from kpilib.engine.periods import parse_period
 from kpilib.library.models import PlanTemplate
 from kpilib.library.services import pack_import
@@ -65,28 +66,28 @@ def demo_quarters(first_month: str, last_month: str) -> tuple[list[str], str | N
 @transaction.atomic
 def demo_appraisal_load(*, first_month: str, last_month: str, plan_admin: Employee | None) -> None:
     text = (resources.files("kpilib") / "packs" / "presales.yaml").read_text(encoding="utf-8")
-    pack_import(actor=None, text=text, file_name="presales.yaml")
+    pack_import(actor=SYSTEM, origin=Origin.DEMO, text=text, file_name="presales.yaml")
     plans: dict[str, Plan] = {}
     for template_code, position_code, name_zh, name_en in PLANS:
         plan = plan_services.plan_create_from_template(
-            actor=None,
+            actor=SYSTEM, origin=Origin.DEMO,
             template=PlanTemplate.objects.get(code=template_code),
             code=template_code,
             name_zh_hans=name_zh,
             name_en=name_en,
             positions=[Position.objects.get(code=position_code)],
         )
-        plan_services.revision_publish(actor=None, revision=plan.revisions.get())
+        plan_services.revision_publish(actor=SYSTEM, origin=Origin.DEMO, revision=plan.revisions.get())
         if plan_admin is not None:
             plan_services.plan_set_administrator(
-                actor=None, plan=plan, employee=plan_admin, admin=True
+                actor=SYSTEM, origin=Origin.DEMO, plan=plan, employee=plan_admin, admin=True
             )
         plans[template_code] = plan
     complete, current = demo_quarters(first_month, last_month)
     engineers = plans["presales-engineer"]
     for quarter in complete:
         cycle = services.cycle_create(
-            actor=None,
+            actor=SYSTEM, origin=Origin.DEMO,
             plan=engineers,
             name=f"{quarter} 季度考核",
             kind=Cycle.Kind.QUARTERLY,
@@ -96,14 +97,14 @@ def demo_appraisal_load(*, first_month: str, last_month: str, plan_admin: Employ
         # Earlier quarters are closed; the newest stays open for acknowledgement and appeals.
         final = Cycle.Phase.PUBLICATION if quarter == complete[-1] else Cycle.Phase.CLOSED
         while cycle.phase != final:
-            cycle = services.cycle_advance(actor=None, cycle=cycle)
+            cycle = services.cycle_advance(actor=SYSTEM, origin=Origin.DEMO, cycle=cycle)
     if current:
         open_cycle = services.cycle_create(
-            actor=None,
+            actor=SYSTEM, origin=Origin.DEMO,
             plan=engineers,
             name=f"{current} 季度考核",
             kind=Cycle.Kind.QUARTERLY,
             period=current,
             phase_deadlines=phase_deadlines_after(parse_period(current).end),
         )
-        services.cycle_advance(actor=None, cycle=open_cycle)
+        services.cycle_advance(actor=SYSTEM, origin=Origin.DEMO, cycle=open_cycle)

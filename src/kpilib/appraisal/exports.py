@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
+from kpilib.appraisal.errors import ExportError
 from kpilib.appraisal.models import Scorecard
 from kpilib.appraisal.selectors import line_suffix
 from kpilib.tabular import spreadsheet_cell
-from kpilib.appraisal.errors import ExportError
 
 if TYPE_CHECKING:
     from fpdf import FPDF

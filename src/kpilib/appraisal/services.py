@@ -9,9 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from kpilib.appraisal.errors import CycleError
 from kpilib.appraisal.fetch import goals_frame, group_facts, score_group
 from kpilib.appraisal.models import Appeal, Cycle, Participant, PersonalGoal, Scorecard
 from kpilib.appraisal.selectors import latest_scorecards
+from kpilib.audit.origin import Origin
 from kpilib.audit.services import audit_record, audit_snapshot
 from kpilib.engine.periods import PeriodError, parse_period
 from kpilib.plans.fetch import (
@@ -22,7 +24,6 @@ from kpilib.plans.fetch import (
 )
 from kpilib.plans.models import Plan
 from kpilib.plans.selectors import plan_members
-from kpilib.appraisal.errors import CycleError
 
 PHASES = [phase for phase, _label in Cycle.Phase.choices]
 SCORED_PHASES = {
@@ -37,7 +38,7 @@ SCORED_PHASES = {
 @transaction.atomic
 def cycle_create(
     *,
-    actor: Any,
+    actor: Any, origin: Origin,
     plan: Plan,
     name: str,
     kind: str,
@@ -71,7 +72,7 @@ def cycle_create(
         Participant(cycle=cycle, employee=member, reviewer=member.manager)
         for member in plan_members(plan)
     )
-    audit_record(actor=actor, source="web", instance=cycle, before=None)
+    audit_record(actor=actor, origin=origin, instance=cycle, before=None)
     return cycle
 
 
@@ -133,11 +134,12 @@ def _lines(
 
 
 @transaction.atomic
-def cycle_score(*, cycle: Cycle) -> int:
+def cycle_score(*, actor: Any, origin: Origin, cycle: Cycle) -> int:
     """(Re)compute every unpublished scorecard of the cycle from the facts stored now.
 
     One read of the facts and one engine call per language for the whole group, written
-    back in bulk. Calibrated grades are kept.
+    back in bulk. Calibrated grades are kept. One audit event on the cycle records who
+    recomputed whose results (`recomputed`: the employee numbers whose cards changed).
     """
     participants = list(cycle.participants.select_related("employee"))
     if not participants:
@@ -169,6 +171,14 @@ def cycle_score(*, cycle: Cycle) -> int:
     Scorecard.objects.bulk_create(created, batch_size=500)
     Scorecard.objects.bulk_update(
         changed, ["lines", "total", "grade", "rank", "computed_at"], batch_size=500
+    )
+    recomputed = sorted(card.participant.employee.employee_id for card in (*created, *changed))
+    audit_record(
+        actor=actor,
+        origin=origin,
+        instance=cycle,
+        before={"recomputed": None},
+        after={"recomputed": recomputed},
     )
     return len(created) + len(changed)
 
@@ -211,7 +221,7 @@ def _check_grade(cycle: Cycle, grade: str) -> None:
 
 
 @transaction.atomic
-def scorecard_calibrate(*, actor: Any, scorecard: Scorecard, grade: str, reason: str) -> Scorecard:
+def scorecard_calibrate(*, actor: Any, origin: Origin, scorecard: Scorecard, grade: str, reason: str) -> Scorecard:
     """Move a person to another grade during calibration; the reason is mandatory."""
     cycle = scorecard.participant.cycle
     if cycle.phase != Cycle.Phase.CALIBRATION:
@@ -223,12 +233,12 @@ def scorecard_calibrate(*, actor: Any, scorecard: Scorecard, grade: str, reason:
     scorecard.calibrated_grade = "" if grade == scorecard.grade else grade
     scorecard.calibration_reason = reason.strip() if scorecard.calibrated_grade else ""
     scorecard.save(update_fields=["calibrated_grade", "calibration_reason"])
-    audit_record(actor=actor, source="web", instance=scorecard, before=before)
+    audit_record(actor=actor, origin=origin, instance=scorecard, before=before)
     return scorecard
 
 
 @transaction.atomic
-def cycle_advance(*, actor: Any, cycle: Cycle) -> Cycle:
+def cycle_advance(*, actor: Any, origin: Origin, cycle: Cycle) -> Cycle:
     """Move the cycle to its next phase, doing what the new phase starts with.
 
     Entering data collection onwards: scorecards are (re)computed; leaving calibration
@@ -240,7 +250,7 @@ def cycle_advance(*, actor: Any, cycle: Cycle) -> Cycle:
         raise CycleError([gettext("the cycle is closed")])
     target = PHASES[index + 1]
     if target in SCORED_PHASES:
-        cycle_score(cycle=cycle)
+        cycle_score(actor=actor, origin=origin, cycle=cycle)
     if cycle.phase == Cycle.Phase.CALIBRATION and cycle.forced_distribution:
         problems = distribution_problems(cycle)
         if problems:
@@ -258,23 +268,23 @@ def cycle_advance(*, actor: Any, cycle: Cycle) -> Cycle:
         Scorecard.objects.filter(participant__cycle=cycle, published_at__isnull=True).update(
             published_at=now
         )
-    audit_record(actor=actor, source="web", instance=cycle, before=before)
+    audit_record(actor=actor, origin=origin, instance=cycle, before=before)
     return cycle
 
 
 @transaction.atomic
-def scorecard_acknowledge(*, actor: Any, scorecard: Scorecard) -> Scorecard:
+def scorecard_acknowledge(*, actor: Any, origin: Origin, scorecard: Scorecard) -> Scorecard:
     if scorecard.published_at is None:
         raise CycleError([gettext("only a published scorecard can be acknowledged")])
     before = audit_snapshot(scorecard)
     scorecard.acknowledged_at = timezone.now()
     scorecard.save(update_fields=["acknowledged_at"])
-    audit_record(actor=actor, source="web", instance=scorecard, before=before)
+    audit_record(actor=actor, origin=origin, instance=scorecard, before=before)
     return scorecard
 
 
 @transaction.atomic
-def appeal_file(*, actor: Any, scorecard: Scorecard, text: str) -> Appeal:
+def appeal_file(*, actor: Any, origin: Origin, scorecard: Scorecard, text: str) -> Appeal:
     """The employee appeals their published scorecard while the cycle takes appeals."""
     if scorecard.published_at is None:
         raise CycleError([gettext("only a published scorecard can be appealed")])
@@ -286,13 +296,13 @@ def appeal_file(*, actor: Any, scorecard: Scorecard, text: str) -> Appeal:
     if not text.strip():
         raise CycleError([gettext("say what you appeal and why")])
     appeal = Appeal.objects.create(scorecard=scorecard, text=text.strip())
-    audit_record(actor=actor, source="web", instance=appeal, before=None)
+    audit_record(actor=actor, origin=origin, instance=appeal, before=None)
     return appeal
 
 
 @transaction.atomic
 def scorecard_correct(
-    *, actor: Any, scorecard: Scorecard, reason: str, grade: str | None = None
+    *, actor: Any, origin: Origin, scorecard: Scorecard, reason: str, grade: str | None = None
 ) -> Scorecard:
     """A corrected scorecard: the next revision, published at once, with its reason.
 
@@ -328,13 +338,13 @@ def scorecard_correct(
         published_at=timezone.now(),
         correction_reason=reason.strip(),
     )
-    audit_record(actor=actor, source="web", instance=corrected, before=None)
+    audit_record(actor=actor, origin=origin, instance=corrected, before=None)
     return corrected
 
 
 @transaction.atomic
 def appeal_answer(
-    *, actor: Any, appeal: Appeal, uphold: bool, response: str, grade: str | None = None
+    *, actor: Any, origin: Origin, appeal: Appeal, uphold: bool, response: str, grade: str | None = None
 ) -> Appeal:
     """Answer an appeal; upholding it publishes a corrected scorecard revision."""
     if appeal.status != Appeal.Status.OPEN:
@@ -343,24 +353,24 @@ def appeal_answer(
         raise CycleError([gettext("write the answer the employee will read")])
     before = audit_snapshot(appeal)
     if uphold:
-        scorecard_correct(actor=actor, scorecard=appeal.scorecard, reason=response, grade=grade)
+        scorecard_correct(actor=actor, origin=origin, scorecard=appeal.scorecard, reason=response, grade=grade)
     appeal.status = Appeal.Status.UPHELD if uphold else Appeal.Status.REJECTED
     appeal.response = response.strip()
     appeal.answered_by = actor if getattr(actor, "is_authenticated", False) else None
     appeal.answered_at = timezone.now()
     appeal.save()
-    audit_record(actor=actor, source="web", instance=appeal, before=before)
+    audit_record(actor=actor, origin=origin, instance=appeal, before=before)
     return appeal
 
 
 @transaction.atomic
-def participant_self_assess(*, actor: Any, participant: Participant, text: str) -> Participant:
+def participant_self_assess(*, actor: Any, origin: Origin, participant: Participant, text: str) -> Participant:
     if Cycle.objects.get(pk=participant.cycle_id).phase != Cycle.Phase.SELF_ASSESSMENT:
         raise CycleError([gettext("self-assessment is closed for this cycle")])
     before = audit_snapshot(participant)
     participant.self_assessment = text.strip()
     participant.save(update_fields=["self_assessment"])
-    audit_record(actor=actor, source="web", instance=participant, before=before)
+    audit_record(actor=actor, origin=origin, instance=participant, before=before)
     return participant
 
 
@@ -422,7 +432,7 @@ def _checked_goal_fields(
 @transaction.atomic
 def goal_save(
     *,
-    actor: Any,
+    actor: Any, origin: Origin,
     participant: Participant,
     as_reviewer: bool,
     goal: PersonalGoal | None = None,
@@ -442,19 +452,19 @@ def goal_save(
         if cycle.phase != Cycle.Phase.GOAL_SETTING:
             raise CycleError([gettext("goals are added during goal setting")])
         goal = PersonalGoal.objects.create(participant=participant, kind=mode, **fields)
-        audit_record(actor=actor, source="web", instance=goal, before=None)
+        audit_record(actor=actor, origin=origin, instance=goal, before=None)
         return goal
     before = audit_snapshot(goal)
     for name, value in fields.items():
         setattr(goal, name, value)
     goal.save()
-    audit_record(actor=actor, source="web", instance=goal, before=before)
+    audit_record(actor=actor, origin=origin, instance=goal, before=before)
     return goal
 
 
 @transaction.atomic
-def goal_delete(*, actor: Any, goal: PersonalGoal) -> None:
+def goal_delete(*, actor: Any, origin: Origin, goal: PersonalGoal) -> None:
     if Cycle.objects.get(participant__goals=goal).phase != Cycle.Phase.GOAL_SETTING:
         raise CycleError([gettext("goals are removed only during goal setting")])
-    audit_record(actor=actor, source="web", instance=goal, before=None, deleted=True)
+    audit_record(actor=actor, origin=origin, instance=goal, before=None, deleted=True)
     goal.delete()

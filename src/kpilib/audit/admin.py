@@ -11,8 +11,8 @@ from kpilib.audit.models import AuditEvent
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(HrAdminModelAdmin):
-    list_display = ("at", "actor", "source", "action", "object_type", "object_repr")
-    list_filter = ("action", "source", "object_type")
+    list_display = ("at", "actor", "origin", "action", "object_type", "object_repr")
+    list_filter = ("action", "origin", "object_type")
     search_fields = ("object_repr", "object_id")
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
 

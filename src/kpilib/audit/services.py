@@ -7,6 +7,7 @@ from typing import Any
 from django.db import models
 
 from kpilib.audit.models import AuditEvent
+from kpilib.audit.origin import SYSTEM, Origin
 
 
 def audit_snapshot(instance: models.Model) -> dict[str, Any]:
@@ -39,7 +40,7 @@ def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, 
 def audit_record(
     *,
     actor: Any,
-    source: str,
+    origin: Origin,
     instance: models.Model,
     before: dict[str, Any] | None,
     after: dict[str, Any] | None = None,
@@ -51,7 +52,11 @@ def audit_record(
 
     `after` defaults to the instance's snapshot; pass it for changes that are not fields
     (such as group membership). An update that changed nothing records nothing.
+
+    `actor` is a signed-in user or `SYSTEM`; `origin` an `Origin` (see `audit.origin`):
+    anything else is a programming error and raises `TypeError`.
     """
+    audit_check(actor=actor, origin=origin)
     if deleted:
         before, after = before or audit_snapshot(instance), {}
     elif after is None:
@@ -66,11 +71,19 @@ def audit_record(
     if action == AuditEvent.Action.UPDATE and not changes:
         return None
     return AuditEvent.objects.create(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        source=source,
+        actor=None if actor is SYSTEM else actor,
+        origin=Origin(origin),
         action=action,
         object_type=instance._meta.label_lower,
         object_id=str(instance.pk),
         object_repr=str(instance)[:200],
         changes=changes,
     )
+
+
+def audit_check(*, actor: Any, origin: Any) -> None:
+    """Refuse an actor that is neither a signed-in user nor `SYSTEM`, or an unknown origin."""
+    if actor is not SYSTEM and not getattr(actor, "is_authenticated", False):
+        raise TypeError(f"an audited write needs a signed-in user or SYSTEM as actor, not {actor!r}")
+    if origin not in Origin.__members__.values():
+        raise TypeError(f"origin must be one of {', '.join(Origin)}, not {origin!r}")

@@ -5,6 +5,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
+from kpilib.audit.origin import SYSTEM, Origin
 from kpilib.cli.manage import django_setup
 
 import_app = typer.Typer(help="Import files into the database.", no_args_is_help=True)
@@ -29,13 +30,13 @@ def import_employees(
 ) -> None:
     """Create or update employees keyed by employee_id; nothing is written if any row is bad."""
     django_setup()
-    from kpilib.org.services import employees_import
     from kpilib.engine.errors import InputError
+    from kpilib.org.services import employees_import
 
     if not file.is_file():
         fail([f"{file}: no such file"])
     try:
-        report = employees_import(actor=None, data=file.read_bytes(), file_name=file.name)
+        report = employees_import(actor=SYSTEM, origin=Origin.CLI, data=file.read_bytes(), file_name=file.name)
     except InputError as error:
         fail(list(error.problems))
     for note in report.notes:
@@ -58,9 +59,9 @@ def import_facts(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
+    from kpilib.engine.errors import InputError
     from kpilib.ingest.selectors import quarantined_problems
     from kpilib.ingest.services import facts_import
-    from kpilib.engine.errors import InputError
 
     if not file.is_file():
         fail([f"{file}: no such file"])
@@ -73,7 +74,7 @@ def import_facts(
         task = bar.add_task("facts", total=None)
         try:
             report = facts_import(
-                actor=None,
+                actor=SYSTEM, origin=Origin.CLI,
                 data=data,
                 file_name=file.name,
                 source=source,

@@ -70,8 +70,8 @@ def lint(
         ),
     ] = None,
 ) -> None:
-    from kpilib.engine.smart import check_pack, read_history
     from kpilib.engine.errors import InputError
+    from kpilib.engine.smart import check_pack, read_history
 
     try:
         pack = _chosen_pack(file, pack_name)

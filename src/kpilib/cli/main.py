@@ -10,14 +10,12 @@ import click
 import typer
 from typer.core import TyperGroup
 
-from kpilib.errors import KpilibError
-
 from kpilib.cli import imports, manage
 from kpilib.cli.ahp import ahp
 from kpilib.cli.demo_data import demo_data
 from kpilib.cli.library import library_app
 from kpilib.cli.score import score
-
+from kpilib.errors import KpilibError
 
 
 class KpilibGroup(TyperGroup):

@@ -21,9 +21,9 @@ if TYPE_CHECKING:
     import polars as pl
 
     from kpilib.engine.definitions import Pack, Plan
+    from kpilib.engine.errors import Problem
     from kpilib.engine.periods import Period
     from kpilib.engine.scorecard import Scorecards
-    from kpilib.engine.errors import Problem
 
 BAD_INPUT = 2
 PERIOD_HELP = "2026-09, 2026-Q3, 2026 or 2026-07-01..2026-09-30"
@@ -93,8 +93,8 @@ def _option_problems(
 ) -> tuple[list[Problem], Period | None]:
     """What is wrong with the options, and the period when it can be read."""
     from kpilib.engine.definitions import LANGUAGES
-    from kpilib.engine.periods import PeriodError, parse_period
     from kpilib.engine.errors import Problem
+    from kpilib.engine.periods import PeriodError, parse_period
 
     problems: list[Problem] = []
     appraisal_period = None
@@ -127,9 +127,7 @@ def _pack(name: str, library: str | None) -> Pack:
 
 
 def _plan(pack: Pack, code: str) -> Plan:
-    from kpilib.engine.errors import InputError, Problem
-
-    from kpilib.engine.errors import UnknownCode
+    from kpilib.engine.errors import InputError, Problem, UnknownCode
 
     try:
         return pack.plan(code)

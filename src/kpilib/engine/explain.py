@@ -32,8 +32,8 @@ from kpilib.engine.definitions import (
     Ratio,
     Sum,
 )
-from kpilib.engine.measures import DENOMINATOR, NUMERATOR, part_column
 from kpilib.engine.errors import EngineError
+from kpilib.engine.measures import DENOMINATOR, NUMERATOR, part_column
 
 MINUS = "−"
 DISPLAY_DIGITS = 2

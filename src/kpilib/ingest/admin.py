@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kpilib.accounts.admin_site import HrAdminModelAdmin
+from kpilib.audit.origin import Origin
 from kpilib.ingest import services
 from kpilib.ingest.models import ApiToken, Fact, ImportBatch, OwnerAlias, QuarantinedRow, Source
 
@@ -23,11 +24,11 @@ class SourceAdmin(HrAdminModelAdmin):
     def save_model(self, request: HttpRequest, obj: Source, form: Any, change: bool) -> None:
         fields = {name: form.cleaned_data[name] for name in form.changed_data}
         if change:
-            services.source_update(actor=request.user, audit_source="admin", source=obj, **fields)
+            services.source_update(actor=request.user, origin=Origin.WEB, source=obj, **fields)
         else:
             obj.pk = services.source_create(
                 actor=request.user,
-                audit_source="admin",
+                origin=Origin.WEB,
                 name=obj.name,
                 kind=obj.kind,
                 webhook_secret=obj.webhook_secret,
@@ -44,18 +45,18 @@ class OwnerAliasAdmin(HrAdminModelAdmin):
     def save_model(self, request: HttpRequest, obj: OwnerAlias, form: Any, change: bool) -> None:
         obj.pk = services.owner_alias_set(
             actor=request.user,
-            audit_source="admin",
+            origin=Origin.WEB,
             source=obj.source,
             alias=obj.alias,
             employee=obj.employee,
         ).pk
 
     def delete_model(self, request: HttpRequest, obj: OwnerAlias) -> None:
-        services.owner_alias_delete(actor=request.user, audit_source="admin", alias=obj)
+        services.owner_alias_delete(actor=request.user, origin=Origin.WEB, alias=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[OwnerAlias]) -> None:
         for alias in queryset:
-            services.owner_alias_delete(actor=request.user, audit_source="admin", alias=alias)
+            services.owner_alias_delete(actor=request.user, origin=Origin.WEB, alias=alias)
 
 
 @admin.register(ApiToken)
@@ -78,7 +79,7 @@ class ApiTokenAdmin(HrAdminModelAdmin):
     def save_model(self, request: HttpRequest, obj: ApiToken, form: Any, change: bool) -> None:
         token, raw = services.api_token_create(
             actor=request.user,
-            audit_source="admin",
+            origin=Origin.WEB,
             name=obj.name,
             user=obj.user,
             source=obj.source,
@@ -95,7 +96,7 @@ class ApiTokenAdmin(HrAdminModelAdmin):
     @admin.action(description=_("Revoke the selected tokens"))
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         for token in queryset:
-            services.api_token_revoke(actor=request.user, audit_source="admin", token=token)
+            services.api_token_revoke(actor=request.user, origin=Origin.WEB, token=token)
 
 
 class ReadOnlyAdmin(HrAdminModelAdmin):

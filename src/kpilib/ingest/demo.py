@@ -13,6 +13,7 @@ import datetime
 import random
 from pathlib import Path
 
+from kpilib.audit.origin import SYSTEM, Origin
 from kpilib.importing import ImportReport
 from kpilib.ingest.models import Source
 from kpilib.ingest.services import facts_import, source_create
@@ -38,9 +39,9 @@ STATUSES = ("New", "Escalated", "On Hold", "Closed", "Closed")
 
 def demo_facts_load(*, folder: Path, facts: Path, last_month: str, seed: int) -> ImportReport:
     """Import the demo facts once and prepare the Zoho CRM walk-through file."""
-    report = facts_import(actor=None, data=facts.read_bytes(), file_name=facts.name, source="demo")
+    report = facts_import(actor=SYSTEM, origin=Origin.DEMO, data=facts.read_bytes(), file_name=facts.name, source="demo")
     if not Source.objects.filter(name=ZOHO_SOURCE).exists():
-        source_create(actor=None, audit_source="system", name=ZOHO_SOURCE, kind="zoho_cases")
+        source_create(actor=SYSTEM, origin=Origin.DEMO, name=ZOHO_SOURCE, kind="zoho_cases")
     (folder / ZOHO_FILE).write_bytes(zoho_cases_export(last_month=last_month, seed=seed))
     return report
 

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 import polars as pl
 from django.utils.translation import gettext, gettext_noop
 
+from kpilib.engine.errors import InputError, Problem
 from kpilib.engine.facts import typed_facts
 from kpilib.ingest.connectors import (
     CONNECTORS,
@@ -45,7 +46,6 @@ from kpilib.ingest.connectors import (
 )
 from kpilib.ingest.models import OwnerAlias, QuarantinedRow, Source
 from kpilib.org.models import Employee
-from kpilib.engine.errors import InputError, Problem
 from kpilib.tabular import LINE
 
 FILE_LINE = "__file_line__"

@@ -11,13 +11,13 @@ from typing import Any
 import polars as pl
 from django.db.models import Count, Q, QuerySet
 
+from kpilib.engine.errors import InputError, Problem
 from kpilib.ingest import store
 from kpilib.ingest.connectors import CONNECTORS, GENERIC, slots_of
 from kpilib.ingest.models import Fact, ImportBatch, OwnerAlias, QuarantinedRow, Source
 from kpilib.ingest.pipeline import BadRow, check, fact_text, mapped, resolve_mapping
 from kpilib.ingest.progress import Progress, progress_read
 from kpilib.org.models import Employee
-from kpilib.engine.errors import InputError, Problem
 from kpilib.tabular import LINE, read_table_bytes
 
 PREVIEW_SAMPLE = 10

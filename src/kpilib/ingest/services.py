@@ -33,10 +33,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
+from kpilib.audit.origin import SYSTEM, Origin
 from kpilib.audit.services import audit_record, audit_snapshot
+from kpilib.engine.errors import InputError, Problem
 from kpilib.importing import ImportReport
 from kpilib.ingest import store
 from kpilib.ingest.connectors import GENERIC, slots_of
+from kpilib.ingest.errors import IngestError, RequestConflict, TooManyFacts, WebhookRefused
 from kpilib.ingest.models import (
     ApiToken,
     Fact,
@@ -58,9 +61,7 @@ from kpilib.ingest.pipeline import (
 from kpilib.ingest.progress import progress_clear, progress_read, progress_write, seconds_since
 from kpilib.ingest.selectors import batch_table
 from kpilib.org.models import Employee
-from kpilib.engine.errors import InputError, Problem
 from kpilib.tabular import read_table_bytes
-from kpilib.ingest.errors import IngestError, RequestConflict, TooManyFacts, WebhookRefused
 
 CHUNK = 50_000
 MAX_API_FACTS = 10_000
@@ -84,27 +85,27 @@ def _user(actor: Any) -> Any:
 
 @transaction.atomic
 def source_create(
-    *, actor: Any, audit_source: str, name: str, kind: str = GENERIC, webhook_secret: str = ""
+    *, actor: Any, origin: Origin, name: str, kind: str = GENERIC, webhook_secret: str = ""
 ) -> Source:
     source = Source(name=name, kind=kind, webhook_secret=webhook_secret)
     source.full_clean()
     source.save()
-    audit_record(actor=actor, source=audit_source, instance=source, before=None)
+    audit_record(actor=actor, origin=origin, instance=source, before=None)
     return source
 
 
 @transaction.atomic
-def source_update(*, actor: Any, audit_source: str, source: Source, **changes: Any) -> Source:
+def source_update(*, actor: Any, origin: Origin, source: Source, **changes: Any) -> Source:
     before = audit_snapshot(Source.objects.get(pk=source.pk))
     for name, value in changes.items():
         setattr(source, name, value)
     source.full_clean()
     source.save()
-    audit_record(actor=actor, source=audit_source, instance=source, before=before)
+    audit_record(actor=actor, origin=origin, instance=source, before=before)
     return source
 
 
-def source_named(*, actor: Any, audit_source: str, name: str) -> Source:
+def source_named(*, actor: Any, origin: Origin, name: str) -> Source:
     """The source called `name`; a new name makes a plain facts source.
 
     Raises InputError when `name` cannot name a source (letters, digits, `-` and `_`).
@@ -113,7 +114,7 @@ def source_named(*, actor: Any, audit_source: str, name: str) -> Source:
     if existing is not None:
         return existing
     try:
-        return source_create(actor=actor, audit_source=audit_source, name=name)
+        return source_create(actor=actor, origin=origin, name=name)
     except ValidationError as error:
         reasons = [message for messages in error.message_dict.values() for message in messages]
         raise InputError([Problem("--source", None, name, reason) for reason in reasons]) from None
@@ -121,7 +122,7 @@ def source_named(*, actor: Any, audit_source: str, name: str) -> Source:
 
 @transaction.atomic
 def owner_alias_set(
-    *, actor: Any, audit_source: str, source: Source, alias: str, employee: Employee
+    *, actor: Any, origin: Origin, source: Source, alias: str, employee: Employee
 ) -> OwnerAlias:
     """Map how `source` names an owner (a CRM user name or id) to an employee."""
     alias = alias.strip()
@@ -130,18 +131,18 @@ def owner_alias_set(
     existing = OwnerAlias.objects.filter(source=source, alias=alias).first()
     if existing is None:
         created = OwnerAlias.objects.create(source=source, alias=alias, employee=employee)
-        audit_record(actor=actor, source=audit_source, instance=created, before=None)
+        audit_record(actor=actor, origin=origin, instance=created, before=None)
         return created
     before = audit_snapshot(existing)
     existing.employee = employee
     existing.save(update_fields=["employee"])
-    audit_record(actor=actor, source=audit_source, instance=existing, before=before)
+    audit_record(actor=actor, origin=origin, instance=existing, before=before)
     return existing
 
 
 @transaction.atomic
-def owner_alias_delete(*, actor: Any, audit_source: str, alias: OwnerAlias) -> None:
-    audit_record(actor=actor, source=audit_source, instance=alias, before=None, deleted=True)
+def owner_alias_delete(*, actor: Any, origin: Origin, alias: OwnerAlias) -> None:
+    audit_record(actor=actor, origin=origin, instance=alias, before=None, deleted=True)
     alias.delete()
 
 
@@ -157,7 +158,7 @@ def _token_snapshot(token: ApiToken) -> dict[str, Any]:
 
 @transaction.atomic
 def api_token_create(
-    *, actor: Any, audit_source: str, name: str, user: Any, source: Source
+    *, actor: Any, origin: Origin, name: str, user: Any, source: Source
 ) -> tuple[ApiToken, str]:
     """A new token for `user` posting facts of `source`; the raw token is returned once only."""
     raw = f"kpi_{secrets.token_urlsafe(32)}"
@@ -166,7 +167,7 @@ def api_token_create(
     )
     audit_record(
         actor=actor,
-        source=audit_source,
+        origin=origin,
         instance=token,
         before=None,
         after=_token_snapshot(token),
@@ -175,13 +176,13 @@ def api_token_create(
 
 
 @transaction.atomic
-def api_token_revoke(*, actor: Any, audit_source: str, token: ApiToken) -> ApiToken:
+def api_token_revoke(*, actor: Any, origin: Origin, token: ApiToken) -> ApiToken:
     before = _token_snapshot(ApiToken.objects.get(pk=token.pk))
     token.is_active = False
     token.save(update_fields=["is_active"])
     audit_record(
         actor=actor,
-        source=audit_source,
+        origin=origin,
         instance=token,
         before=before,
         after=_token_snapshot(token),
@@ -232,7 +233,7 @@ def _batch_summary(batch: ImportBatch) -> dict[str, Any]:
     }
 
 
-def _audit_updates(changed: pl.DataFrame, *, actor: Any, audit_source: str) -> None:
+def _audit_updates(changed: pl.DataFrame, *, actor: Any, origin: Origin) -> None:
     fields = ("metric", "value", "customer_id", "project_id")
     for record in changed.iter_rows(named=True):
         fact = Fact(
@@ -255,7 +256,7 @@ def _audit_updates(changed: pl.DataFrame, *, actor: Any, audit_source: str) -> N
             "attributes": json.loads(record["attributes"]),
             **{name: record[name] for name in fields},
         }
-        audit_record(actor=actor, source=audit_source, instance=fact, before=before, after=after)
+        audit_record(actor=actor, origin=origin, instance=fact, before=before, after=after)
 
 
 def _write(
@@ -263,7 +264,7 @@ def _write(
     *,
     batch: ImportBatch,
     actor: Any,
-    audit_source: str,
+    origin: Origin,
     progress: Progress | None,
 ) -> ImportReport:
     """Insert the new facts, update the changed ones (audited), count the unchanged."""
@@ -279,7 +280,7 @@ def _write(
         changed = chunk.filter(change == store.UPDATED)
         store.insert(new, batch_id=batch.pk)
         if not changed.is_empty():
-            _audit_updates(changed, actor=actor, audit_source=audit_source)
+            _audit_updates(changed, actor=actor, origin=origin)
             store.update(changed, batch_id=batch.pk)
         report.imported += new.height
         report.updated += changed.height
@@ -334,7 +335,7 @@ def _process(
     table: pl.DataFrame,
     *,
     actor: Any,
-    audit_source: str,
+    origin: Origin,
     progress: Progress | None,
 ) -> tuple[ImportReport, Checked]:
     """Check and write one intake into `batch`; the caller holds the transaction.
@@ -358,11 +359,11 @@ def _process(
     )
     if not batch.partial and (checked.bad or checked.waiting_rows):
         raise InputError(_all_problems(checked, name))
-    report = _write(checked, batch=batch, actor=actor, audit_source=audit_source, progress=progress)
+    report = _write(checked, batch=batch, actor=actor, origin=origin, progress=progress)
     if not resubmitted:
         _quarantine(batch, checked.bad)
     report.quarantined = len(checked.bad) + len(checked.waiting_rows)
-    _finish(batch, report, rows=table.height, actor=actor, audit_source=audit_source)
+    _finish(batch, report, rows=table.height, actor=actor, origin=origin)
     return report, checked
 
 
@@ -374,7 +375,7 @@ def _kind(batch: ImportBatch) -> str:
 
 
 def _finish(
-    batch: ImportBatch, report: ImportReport, *, rows: int, actor: Any, audit_source: str
+    batch: ImportBatch, report: ImportReport, *, rows: int, actor: Any, origin: Origin
 ) -> None:
     batch.status = ImportBatch.Status.COMMITTED
     batch.rows = rows
@@ -385,7 +386,7 @@ def _finish(
     batch.finished_at = timezone.now()
     batch.save()
     audit_record(
-        actor=actor, source=audit_source, instance=batch, before=None, after=_batch_summary(batch)
+        actor=actor, origin=origin, instance=batch, before=None, after=_batch_summary(batch)
     )
 
 
@@ -404,12 +405,12 @@ def _fail(batch_id: int, *, error: str, problems: Sequence[Problem] = ()) -> Non
     )
 
 
-def _remember_mapping(*, actor: Any, audit_source: str, batch: ImportBatch) -> None:
+def _remember_mapping(*, actor: Any, origin: Origin, batch: ImportBatch) -> None:
     """The mapping a file used becomes its source's saved mapping (reused next time)."""
     if batch.mapping and batch.mapping != batch.source.column_mapping:
         source_update(
             actor=actor,
-            audit_source=audit_source,
+            origin=origin,
             source=batch.source,
             column_mapping=batch.mapping,
         )
@@ -421,7 +422,7 @@ def _remember_mapping(*, actor: Any, audit_source: str, batch: ImportBatch) -> N
 @transaction.atomic
 def facts_import(
     *,
-    actor: Any,
+    actor: Any, origin: Origin,
     data: bytes,
     file_name: str,
     source: str,
@@ -435,9 +436,8 @@ def facts_import(
     listing every problem and writes nothing. With `partial`, good rows are written and
     bad ones quarantined. The original file is kept with the batch.
     """
-    audit_source = "import"
     batch = ImportBatch(
-        source=source_named(actor=actor, audit_source=audit_source, name=source),
+        source=source_named(actor=actor, origin=origin, name=source),
         channel=FILE,
         status=ImportBatch.Status.RUNNING,
         actor=_user(actor),
@@ -449,13 +449,15 @@ def facts_import(
     _keep_file(batch, data)
     batch.save()
     table = read_table_bytes(data, name=file_name)
-    report, _ = _process(batch, table, actor=actor, audit_source=audit_source, progress=progress)
-    _remember_mapping(actor=actor, audit_source=audit_source, batch=batch)
+    report, _ = _process(batch, table, actor=actor, origin=origin, progress=progress)
+    _remember_mapping(actor=actor, origin=origin, batch=batch)
     return report
 
 
 @transaction.atomic
-def batch_upload(*, actor: Any, data: bytes, file_name: str, source: Source) -> ImportBatch:
+def batch_upload(
+    *, actor: Any, origin: Origin, data: bytes, file_name: str, source: Source
+) -> ImportBatch:
     """Keep an uploaded file as a draft batch, to be mapped, previewed and committed."""
     read_table_bytes(data, name=file_name)  # refuse an unreadable file now, not at commit
     batch = ImportBatch(
@@ -467,21 +469,30 @@ def batch_upload(*, actor: Any, data: bytes, file_name: str, source: Source) -> 
     )
     _keep_file(batch, data)
     batch.save()
+    audit_record(
+        actor=actor, origin=origin, instance=batch, before=None, after=_batch_summary(batch)
+    )
     return batch
 
 
 @transaction.atomic
-def batch_map(*, actor: Any, batch: ImportBatch, mapping: Mapping[str, str]) -> ImportBatch:
+def batch_map(
+    *, actor: Any, origin: Origin, batch: ImportBatch, mapping: Mapping[str, str]
+) -> ImportBatch:
     """Choose which column of the file fills each field of the source."""
     if batch.status != ImportBatch.Status.DRAFT:
         raise IngestError(gettext("This import has already been committed."))
+    before = {"mapping": batch.mapping}
     batch.mapping = dict(mapping)
     batch.save(update_fields=["mapping"])
+    audit_record(
+        actor=actor, origin=origin, instance=batch, before=before, after={"mapping": batch.mapping}
+    )
     return batch
 
 
 @transaction.atomic
-def batch_commit(*, actor: Any, batch: ImportBatch, partial: bool) -> ImportBatch:
+def batch_commit(*, actor: Any, origin: Origin, batch: ImportBatch, partial: bool) -> ImportBatch:
     """Queue a previewed file for import on the task worker (enqueued once this commits)."""
     from kpilib.ingest.tasks import enqueue_import
 
@@ -490,15 +501,20 @@ def batch_commit(*, actor: Any, batch: ImportBatch, partial: bool) -> ImportBatc
     batch.partial = partial
     batch.status = ImportBatch.Status.QUEUED
     batch.save(update_fields=["partial", "status"])
-    _remember_mapping(actor=actor, audit_source="web", batch=batch)
+    _remember_mapping(actor=actor, origin=origin, batch=batch)
     language = translation.get_language() or "en"
     transaction.on_commit(lambda: enqueue_import(batch.pk, language))
     return batch
 
 
-def batch_run(*, batch_id: int, progress: Progress | None = None) -> ImportReport | None:
+def batch_run(
+    *, origin: Origin, batch_id: int, progress: Progress | None = None
+) -> ImportReport | None:
     """Run a queued batch (the task body): all of it commits, or none of it and the batch
-    is marked failed with its problems. Returns None if the batch was not queued."""
+    is marked failed with its problems. Returns None if the batch was not queued.
+
+    The facts are audited as written by whoever committed the batch (`SYSTEM` when no
+    one did), with `origin` (the task's)."""
     claimed = ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.Status.QUEUED).update(
         status=ImportBatch.Status.RUNNING, started_at=timezone.now(), error="", problems=[]
     )
@@ -511,8 +527,8 @@ def batch_run(*, batch_id: int, progress: Progress | None = None) -> ImportRepor
             report, _ = _process(
                 batch,
                 batch_table(batch),
-                actor=batch.actor,
-                audit_source="web",
+                actor=batch.actor or SYSTEM,
+                origin=origin,
                 progress=report_progress,
             )
     except InputError as error:
@@ -528,16 +544,25 @@ def batch_run(*, batch_id: int, progress: Progress | None = None) -> ImportRepor
 
 
 @transaction.atomic
-def batch_retry(*, actor: Any, batch: ImportBatch) -> ImportBatch:
+def batch_retry(*, actor: Any, origin: Origin, batch: ImportBatch) -> ImportBatch:
     """Queue a failed file import again (its original file is kept)."""
     from kpilib.ingest.tasks import enqueue_import
 
     if batch.status != ImportBatch.Status.FAILED or batch.channel != ImportBatch.Channel.FILE:
         raise IngestError(gettext("Only a failed file import can be retried."))
+    before = {"status": batch.status, "error": batch.error}
     batch.status = ImportBatch.Status.QUEUED
     batch.error = ""
     batch.problems = []
-    batch.save(update_fields=["status", "error", "problems"])
+    batch.actor = _user(actor) or batch.actor
+    batch.save(update_fields=["status", "error", "problems", "actor"])
+    audit_record(
+        actor=actor,
+        origin=origin,
+        instance=batch,
+        before=before,
+        after={"status": batch.status, "error": batch.error},
+    )
     language = translation.get_language() or "en"
     transaction.on_commit(lambda: enqueue_import(batch.pk, language))
     return batch
@@ -600,7 +625,7 @@ def _item_errors(checked: Checked | None, problems: Sequence[Problem]) -> list[d
 
 def facts_receive(
     *,
-    actor: Any,
+    actor: Any, origin: Origin,
     source: Source,
     records: Sequence[Mapping[str, Any]],
     channel: str,
@@ -622,7 +647,6 @@ def facts_receive(
         ).first()
         if earlier is not None:
             return _replayed(earlier, request_hash)
-    audit_source = "api"
     try:
         with transaction.atomic():
             batch = ImportBatch.objects.create(
@@ -644,7 +668,7 @@ def facts_receive(
     try:
         with transaction.atomic():
             report, checked = _process(
-                batch, table, actor=actor, audit_source=audit_source, progress=None
+                batch, table, actor=actor, origin=origin, progress=None
             )
             receipt = Receipt(
                 200,
@@ -690,7 +714,9 @@ def webhook_signature(secret: str, timestamp: str, body: bytes) -> str:
 
 
 @transaction.atomic
-def webhook_accept(*, source: Source, timestamp: str, signature: str, body: bytes) -> None:
+def webhook_accept(
+    *, actor: Any, origin: Origin, source: Source, timestamp: str, signature: str, body: bytes
+) -> None:
     """Verify a webhook delivery: signed with the source's secret, recent, not seen before.
 
     Raises WebhookRefused with the reason; an accepted delivery is remembered for the
@@ -710,9 +736,10 @@ def webhook_accept(*, source: Source, timestamp: str, signature: str, body: byte
     if not hmac.compare_digest(expected, given):
         raise WebhookRefused(gettext("the signature does not match"))
     WebhookDelivery.objects.filter(received_at__lt=now - 2 * WEBHOOK_WINDOW).delete()
-    _, created = WebhookDelivery.objects.get_or_create(source=source, signature=expected)
+    delivery, created = WebhookDelivery.objects.get_or_create(source=source, signature=expected)
     if not created:
         raise WebhookRefused(gettext("this delivery was already received"))
+    audit_record(actor=actor, origin=origin, instance=delivery, before=None)
 
 
 # --- quarantine ----------------------------------------------------------------------
@@ -720,7 +747,7 @@ def webhook_accept(*, source: Source, timestamp: str, signature: str, body: byte
 
 def quarantine_resubmit(
     *,
-    actor: Any,
+    actor: Any, origin: Origin,
     rows: Sequence[QuarantinedRow],
     edits: Mapping[int, Mapping[str, str | None]] | None = None,
 ) -> ImportReport:
@@ -747,7 +774,7 @@ def quarantine_resubmit(
             started_at=timezone.now(),
         )
         table = text_table(values, range(1, len(rows) + 1))
-        report, checked = _process(batch, table, actor=actor, audit_source="web", progress=None)
+        report, checked = _process(batch, table, actor=actor, origin=origin, progress=None)
         still_bad = {bad.line: bad for bad in checked.bad}
         now = timezone.now()
         for position, (row, new_values) in enumerate(zip(rows, values, strict=True), start=1):
@@ -760,12 +787,12 @@ def quarantine_resubmit(
                 row.resolved_batch = batch
                 row.resolved_at = now
             row.save()
-            audit_record(actor=actor, source="web", instance=row, before=before)
+            audit_record(actor=actor, origin=origin, instance=row, before=before)
     return report
 
 
 @transaction.atomic
-def quarantine_discard(*, actor: Any, rows: Sequence[QuarantinedRow]) -> int:
+def quarantine_discard(*, actor: Any, origin: Origin, rows: Sequence[QuarantinedRow]) -> int:
     """Give up on quarantined rows (they are kept, marked discarded, and audited)."""
     discarded = 0
     now = timezone.now()
@@ -776,6 +803,6 @@ def quarantine_discard(*, actor: Any, rows: Sequence[QuarantinedRow]) -> int:
         row.status = QuarantinedRow.Status.DISCARDED
         row.resolved_at = now
         row.save(update_fields=["status", "resolved_at"])
-        audit_record(actor=actor, source="web", instance=row, before=before)
+        audit_record(actor=actor, origin=origin, instance=row, before=before)
         discarded += 1
     return discarded

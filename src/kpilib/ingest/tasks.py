@@ -9,6 +9,7 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import translation
 
+from kpilib.audit.origin import Origin
 from kpilib.ingest import services
 from kpilib.ingest.models import ImportBatch
 
@@ -17,7 +18,7 @@ from kpilib.ingest.models import ImportBatch
 def facts_import_task(batch_id: int, language: str) -> dict[str, int]:
     """Import a queued file batch; problems are shown in the language of whoever committed."""
     with translation.override(language):
-        report = services.batch_run(batch_id=batch_id)
+        report = services.batch_run(origin=Origin.TASK, batch_id=batch_id)
     if report is None:
         return {}
     return {

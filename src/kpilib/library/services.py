@@ -12,10 +12,13 @@ import yaml
 from django.db import transaction
 from django.utils.translation import gettext
 
+from kpilib.audit.origin import Origin
 from kpilib.audit.services import audit_record, audit_snapshot
 from kpilib.engine.definitions import Indicator as IndicatorDefinition
 from kpilib.engine.definitions import Pack
+from kpilib.engine.errors import InputError, Problem
 from kpilib.engine.packs import PackError, dump_pack, parse_pack
+from kpilib.library.errors import LibraryError
 from kpilib.library.fetch import library_pack, published_definitions, strategy_document
 from kpilib.library.models import (
     Contribution,
@@ -28,10 +31,7 @@ from kpilib.library.models import (
     Theme,
 )
 from kpilib.library.selectors import WeightProposal, engine_language, smart_report
-from kpilib.engine.errors import InputError, Problem
 from kpilib.tabular import spreadsheet_cell
-from kpilib.library.errors import LibraryError
-
 
 
 @dataclass
@@ -82,7 +82,7 @@ def pack_export() -> str:
 
 
 @transaction.atomic
-def pack_import(*, actor: Any, text: str, file_name: str) -> PackImportReport:
+def pack_import(*, actor: Any, origin: Origin, text: str, file_name: str) -> PackImportReport:
     """Load a YAML pack into the library; any problem means nothing changes.
 
     Indicators whose definition differs from their newest version get a new published
@@ -97,7 +97,7 @@ def pack_import(*, actor: Any, text: str, file_name: str) -> PackImportReport:
             actor,
             Theme,
             theme.code,
-            order=order,
+            origin=origin, order=order,
             name_zh_hans=theme.name.zh_hans,
             name_en=theme.name.en,
             description_zh_hans=theme.description.zh_hans if theme.description else "",
@@ -110,7 +110,7 @@ def pack_import(*, actor: Any, text: str, file_name: str) -> PackImportReport:
             actor,
             Objective,
             objective.code,
-            order=order,
+            origin=origin, order=order,
             name_zh_hans=objective.name.zh_hans,
             name_en=objective.name.en,
             theme=themes.get(objective.theme) if objective.theme else None,
@@ -123,7 +123,7 @@ def pack_import(*, actor: Any, text: str, file_name: str) -> PackImportReport:
             actor,
             Dimension,
             dimension.code,
-            name_zh_hans=dimension.name.zh_hans,
+            origin=origin, name_zh_hans=dimension.name.zh_hans,
             name_en=dimension.name.en,
             layer=dimension.layer.value,
             order=order,
@@ -131,9 +131,9 @@ def pack_import(*, actor: Any, text: str, file_name: str) -> PackImportReport:
             description_en=dimension.description.en if dimension.description else "",
         )
     for order, definition in enumerate(pack.indicators):
-        _import_indicator(report, actor, definition, pack.pack.code, order=order)
+        _import_indicator(report, actor, origin, definition, pack.pack.code, order=order)
     for plan in pack.plans:
-        _import_plan(report, actor, plan, pack.pack.code)
+        _import_plan(report, actor, origin, plan, pack.pack.code)
     return report
 
 
@@ -147,12 +147,14 @@ def _upsert_pack_source(pack: Pack) -> None:
     )
 
 
-def _upsert(report: PackImportReport, actor: Any, model: Any, code: str, **fields: Any) -> Any:
+def _upsert(
+    report: PackImportReport, actor: Any, model: Any, code: str, *, origin: Origin, **fields: Any
+) -> Any:
     kind = model._meta.model_name
     instance = model.objects.filter(code=code).first()
     if instance is None:
         instance = model.objects.create(code=code, **fields)
-        audit_record(actor=actor, source="import", instance=instance, before=None)
+        audit_record(actor=actor, origin=origin, instance=instance, before=None)
         report.count("created", kind)
         return instance
     before = audit_snapshot(instance)
@@ -162,7 +164,7 @@ def _upsert(report: PackImportReport, actor: Any, model: Any, code: str, **field
         report.count("unchanged", kind)
         return instance
     instance.save()
-    audit_record(actor=actor, source="import", instance=instance, before=before)
+    audit_record(actor=actor, origin=origin, instance=instance, before=before)
     report.count("changed", kind)
     return instance
 
@@ -170,6 +172,7 @@ def _upsert(report: PackImportReport, actor: Any, model: Any, code: str, **field
 def _import_indicator(
     report: PackImportReport,
     actor: Any,
+    origin: Origin,
     definition: IndicatorDefinition,
     pack_code: str,
     *,
@@ -186,7 +189,7 @@ def _import_indicator(
             order=_next_order() if order is None else order,
             **_browse_fields(definition),
         )
-        audit_record(actor=actor, source="import", instance=indicator, before=None)
+        audit_record(actor=actor, origin=origin, instance=indicator, before=None)
     else:
         if order is not None and indicator.order != order:
             indicator.order = order
@@ -201,13 +204,15 @@ def _import_indicator(
         before = audit_snapshot(indicator)
         indicator.draft = document
         indicator.save(update_fields=["draft"])
-        audit_record(actor=actor, source="import", instance=indicator, before=before)
+        audit_record(actor=actor, origin=origin, instance=indicator, before=before)
         report.drafts.append(definition.code)
         return
-    _publish(actor=actor, indicator=indicator, document=document, note=gettext("imported"))
+    _publish(actor=actor, origin=origin, indicator=indicator, document=document, note=gettext("imported"))
 
 
-def _import_plan(report: PackImportReport, actor: Any, plan: Any, pack_code: str) -> None:
+def _import_plan(
+    report: PackImportReport, actor: Any, origin: Origin, plan: Any, pack_code: str
+) -> None:
     document = plan.model_dump(mode="json", by_alias=True, exclude_none=True)
     template = PlanTemplate.objects.filter(code=plan.code).first()
     if template is None:
@@ -219,13 +224,13 @@ def _import_plan(report: PackImportReport, actor: Any, plan: Any, pack_code: str
             definition=document,
             source_pack=pack_code,
         )
-        audit_record(actor=actor, source="import", instance=template, before=None)
+        audit_record(actor=actor, origin=origin, instance=template, before=None)
         report.count("created", "plantemplate")
         return
     if template.definition == document:
         report.count("unchanged", "plantemplate")
         return
-    plan_template_revise(actor=actor, source="import", template=template, definition=document)
+    plan_template_revise(actor=actor, origin=origin, template=template, definition=document)
     report.count("changed", "plantemplate")
 
 
@@ -244,7 +249,7 @@ def _browse_fields(definition: IndicatorDefinition) -> dict[str, Any]:
 
 
 def plan_template_revise(
-    *, actor: Any, source: str, template: PlanTemplate, definition: dict[str, Any]
+    *, actor: Any, origin: Origin, template: PlanTemplate, definition: dict[str, Any]
 ) -> PlanTemplate:
     """Replace a template's definition (validated by the engine) as its next revision."""
     from kpilib.engine.definitions import Plan
@@ -256,7 +261,7 @@ def plan_template_revise(
     template.position_code = plan.position
     template.revision += 1
     template.save()
-    audit_record(actor=actor, source=source, instance=template, before=before)
+    audit_record(actor=actor, origin=origin, instance=template, before=before)
     return template
 
 
@@ -283,7 +288,7 @@ def draft_problems(document: dict[str, Any]) -> list[Problem]:
 
 
 @transaction.atomic
-def indicator_create(*, actor: Any, document: dict[str, Any]) -> Indicator:
+def indicator_create(*, actor: Any, origin: Origin, document: dict[str, Any]) -> Indicator:
     """A new indicator whose first definition is a draft (not yet usable in plans)."""
     problems = draft_problems(document)
     if problems:
@@ -299,13 +304,13 @@ def indicator_create(*, actor: Any, document: dict[str, Any]) -> Indicator:
         order=_next_order(),
         **_browse_fields(definition),
     )
-    audit_record(actor=actor, source="web", instance=indicator, before=None)
+    audit_record(actor=actor, origin=origin, instance=indicator, before=None)
     return indicator
 
 
 @transaction.atomic
 def indicator_save_draft(
-    *, actor: Any, indicator: Indicator, document: dict[str, Any]
+    *, actor: Any, origin: Origin, indicator: Indicator, document: dict[str, Any]
 ) -> Indicator:
     """Keep an edited definition as the indicator's draft; invalid drafts are refused."""
     if document.get("code") != indicator.code:
@@ -319,13 +324,13 @@ def indicator_save_draft(
     for name, value in _browse_fields(definition).items():
         setattr(indicator, name, value)
     indicator.save()
-    audit_record(actor=actor, source="web", instance=indicator, before=before)
+    audit_record(actor=actor, origin=origin, instance=indicator, before=before)
     return indicator
 
 
 @transaction.atomic
 def indicator_set_details(
-    *, actor: Any, indicator: Indicator, owner: Any, purpose_zh_hans: str, purpose_en: str
+    *, actor: Any, origin: Origin, indicator: Indicator, owner: Any, purpose_zh_hans: str, purpose_en: str
 ) -> Indicator:
     """Set who owns the indicator and why it exists (kept beside its versions)."""
     before = audit_snapshot(indicator)
@@ -333,7 +338,7 @@ def indicator_set_details(
     indicator.purpose_zh_hans = purpose_zh_hans.strip()
     indicator.purpose_en = purpose_en.strip()
     indicator.save(update_fields=["owner", "purpose_zh_hans", "purpose_en"])
-    audit_record(actor=actor, source="web", instance=indicator, before=before)
+    audit_record(actor=actor, origin=origin, instance=indicator, before=before)
     return indicator
 
 
@@ -350,7 +355,7 @@ def smart_failures(document: dict[str, Any]) -> list[str]:
 
 @transaction.atomic
 def indicator_publish(
-    *, actor: Any, indicator: Indicator, change_note: str = ""
+    *, actor: Any, origin: Origin, indicator: Indicator, change_note: str = ""
 ) -> IndicatorVersion:
     """Publish the draft as the next immutable version; refused when invalid or not SMART."""
     indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
@@ -362,11 +367,11 @@ def indicator_publish(
     failures = smart_failures(indicator.draft)
     if failures:
         raise LibraryError(failures)
-    return _publish(actor=actor, indicator=indicator, document=indicator.draft, note=change_note)
+    return _publish(actor=actor, origin=origin, indicator=indicator, document=indicator.draft, note=change_note)
 
 
 def _publish(
-    *, actor: Any, indicator: Indicator, document: dict[str, Any], note: str
+    *, actor: Any, origin: Origin, indicator: Indicator, document: dict[str, Any], note: str
 ) -> IndicatorVersion:
     before = audit_snapshot(indicator)
     latest = indicator.latest_version()
@@ -384,14 +389,14 @@ def _publish(
     if indicator.status == Indicator.Status.DRAFT:
         indicator.status = Indicator.Status.ACTIVE
     indicator.save()
-    audit_record(actor=actor, source="web", instance=version, before=None)
-    audit_record(actor=actor, source="web", instance=indicator, before=before)
+    audit_record(actor=actor, origin=origin, instance=version, before=None)
+    audit_record(actor=actor, origin=origin, instance=indicator, before=before)
     return version
 
 
 @transaction.atomic
 def indicator_retire(
-    *, actor: Any, indicator: Indicator, reason: str, replaced_by: Indicator | None = None
+    *, actor: Any, origin: Origin, indicator: Indicator, reason: str, replaced_by: Indicator | None = None
 ) -> Indicator:
     """Retire an indicator (with the reason, and its successor if any).
 
@@ -406,13 +411,13 @@ def indicator_retire(
     indicator.retirement_reason = reason.strip()
     indicator.replaced_by = replaced_by
     indicator.save()
-    audit_record(actor=actor, source="web", instance=indicator, before=before)
+    audit_record(actor=actor, origin=origin, instance=indicator, before=before)
     return indicator
 
 
 @transaction.atomic
 def contribution_set(
-    *, actor: Any, indicator: Indicator, objective: Objective, note: str
+    *, actor: Any, origin: Origin, indicator: Indicator, objective: Objective, note: str
 ) -> Contribution:
     contribution, created = Contribution.objects.get_or_create(
         indicator=indicator, objective=objective
@@ -420,36 +425,36 @@ def contribution_set(
     before = None if created else audit_snapshot(contribution)
     contribution.note = note
     contribution.save()
-    audit_record(actor=actor, source="web", instance=contribution, before=before)
+    audit_record(actor=actor, origin=origin, instance=contribution, before=before)
     return contribution
 
 
 @transaction.atomic
-def theme_activate(*, actor: Any, theme: Theme | None) -> None:
+def theme_activate(*, actor: Any, origin: Origin, theme: Theme | None) -> None:
     """Make `theme` the active strategy (None: no active theme)."""
     for current in Theme.objects.filter(is_active=True):
         before = audit_snapshot(current)
         current.is_active = False
         current.save(update_fields=["is_active"])
-        audit_record(actor=actor, source="web", instance=current, before=before)
+        audit_record(actor=actor, origin=origin, instance=current, before=before)
     if theme is not None:
         before = audit_snapshot(theme)
         theme.is_active = True
         theme.save(update_fields=["is_active"])
-        audit_record(actor=actor, source="web", instance=theme, before=before)
+        audit_record(actor=actor, origin=origin, instance=theme, before=before)
 
 
 @transaction.atomic
-def strategy_apply(*, actor: Any, theme: Theme, proposals: list[WeightProposal]) -> None:
+def strategy_apply(*, actor: Any, origin: Origin, theme: Theme, proposals: list[WeightProposal]) -> None:
     """Make the theme active and give each plan template the weights proposed for it."""
-    theme_activate(actor=actor, theme=theme)
+    theme_activate(actor=actor, origin=origin, theme=theme)
     for proposal in proposals:
         if not proposal.changes:
             continue
         definition = dict(proposal.plan.definition)
         definition["weights"] = proposal.proposed_weights()
         plan_template_revise(
-            actor=actor, source="web", template=proposal.plan, definition=definition
+            actor=actor, origin=origin, template=proposal.plan, definition=definition
         )
 
 
@@ -543,7 +548,7 @@ def _xlsx_documents(data: bytes, file_name: str) -> list[tuple[int, dict[str, An
 
 
 @transaction.atomic
-def library_file_import(*, actor: Any, data: bytes, file_name: str) -> PackImportReport:
+def library_file_import(*, actor: Any, origin: Origin, data: bytes, file_name: str) -> PackImportReport:
     """Import a YAML pack or an XLSX sheet of indicators; any problem changes nothing."""
     if not file_name.lower().endswith((".xlsx", ".xlsm")):
         try:
@@ -552,7 +557,7 @@ def library_file_import(*, actor: Any, data: bytes, file_name: str) -> PackImpor
             raise InputError(
                 [Problem(file_name, None, None, gettext("a pack must be UTF-8 text"))]
             ) from None
-        return pack_import(actor=actor, text=text, file_name=file_name)
+        return pack_import(actor=actor, origin=origin, text=text, file_name=file_name)
     documents = _xlsx_documents(data, file_name)
     problems: list[Problem] = []
     for line, document in documents:
@@ -568,5 +573,5 @@ def library_file_import(*, actor: Any, data: bytes, file_name: str) -> PackImpor
         raise InputError(problems)
     report = PackImportReport()
     for _line, document in documents:
-        _import_indicator(report, actor, IndicatorDefinition.model_validate(document), "")
+        _import_indicator(report, actor, origin, IndicatorDefinition.model_validate(document), "")
     return report

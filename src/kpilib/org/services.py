@@ -6,14 +6,14 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
+from kpilib.audit.origin import Origin
 from kpilib.audit.services import audit_record, audit_snapshot
+from kpilib.engine.errors import InputError, Problem
 from kpilib.importing import ImportReport
 from kpilib.org.employee_import import EmployeeRow, read_employee_rows
+from kpilib.org.errors import OrgError
 from kpilib.org.models import Employee, OrgUnit, Position
 from kpilib.org.positions import STANDARD_POSITIONS
-from kpilib.engine.errors import InputError, Problem
-from kpilib.org.errors import OrgError
-
 
 
 def _unit_path(unit: OrgUnit) -> str:
@@ -22,17 +22,17 @@ def _unit_path(unit: OrgUnit) -> str:
 
 @transaction.atomic
 def org_unit_create(
-    *, actor: Any, source: str, name: str, kind: str, parent: OrgUnit | None = None
+    *, actor: Any, origin: Origin, name: str, kind: str, parent: OrgUnit | None = None
 ) -> OrgUnit:
     unit = OrgUnit.objects.create(name=name, kind=kind, parent=parent)
     unit.path = _unit_path(unit)
     unit.save(update_fields=["path"])
-    audit_record(actor=actor, source=source, instance=unit, before=None)
+    audit_record(actor=actor, origin=origin, instance=unit, before=None)
     return unit
 
 
 @transaction.atomic
-def org_unit_update(*, actor: Any, source: str, unit: OrgUnit, **changes: Any) -> OrgUnit:
+def org_unit_update(*, actor: Any, origin: Origin, unit: OrgUnit, **changes: Any) -> OrgUnit:
     """Change a unit; moving it under another parent re-paths its whole subtree."""
     before = audit_snapshot(OrgUnit.objects.get(pk=unit.pk))
     old_path = unit.path
@@ -46,15 +46,15 @@ def org_unit_update(*, actor: Any, source: str, unit: OrgUnit, **changes: Any) -
         for descendant in OrgUnit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk):
             descendant.path = unit.path + descendant.path[len(old_path) :]
             descendant.save(update_fields=["path"])
-    audit_record(actor=actor, source=source, instance=unit, before=before)
+    audit_record(actor=actor, origin=origin, instance=unit, before=before)
     return unit
 
 
 @transaction.atomic
-def org_unit_delete(*, actor: Any, source: str, unit: OrgUnit) -> None:
+def org_unit_delete(*, actor: Any, origin: Origin, unit: OrgUnit) -> None:
     if unit.children.exists() or unit.employees.exists():
         raise OrgError(f"{unit.name}: move its sub-units and employees elsewhere first")
-    audit_record(actor=actor, source=source, instance=unit, before=None, deleted=True)
+    audit_record(actor=actor, origin=origin, instance=unit, before=None, deleted=True)
     unit.delete()
 
 
@@ -67,12 +67,12 @@ def position_code_for(name: str) -> str:
 
 @transaction.atomic
 def position_create(
-    *, actor: Any, source: str, name_zh_hans: str, name_en: str, code: str = ""
+    *, actor: Any, origin: Origin, name_zh_hans: str, name_en: str, code: str = ""
 ) -> Position:
     position = Position.objects.create(
         code=code or position_code_for(name_en), name_zh_hans=name_zh_hans, name_en=name_en
     )
-    audit_record(actor=actor, source=source, instance=position, before=None)
+    audit_record(actor=actor, origin=origin, instance=position, before=None)
     return position
 
 
@@ -89,33 +89,33 @@ def _check_manager_chain(employee: Employee, manager: Employee | None) -> None:
 
 
 @transaction.atomic
-def employee_create(*, actor: Any, source: str, **fields: Any) -> Employee:
+def employee_create(*, actor: Any, origin: Origin, **fields: Any) -> Employee:
     employee = Employee.objects.create(**fields)
-    audit_record(actor=actor, source=source, instance=employee, before=None)
+    audit_record(actor=actor, origin=origin, instance=employee, before=None)
     return employee
 
 
 @transaction.atomic
-def employee_update(*, actor: Any, source: str, employee: Employee, **changes: Any) -> Employee:
+def employee_update(*, actor: Any, origin: Origin, employee: Employee, **changes: Any) -> Employee:
     """Change an employee; an update that changes nothing writes no audit event."""
     before = audit_snapshot(Employee.objects.get(pk=employee.pk))
     for name, value in changes.items():
         setattr(employee, name, value)
     _check_manager_chain(employee, employee.manager)
     employee.save()
-    audit_record(actor=actor, source=source, instance=employee, before=before)
+    audit_record(actor=actor, origin=origin, instance=employee, before=before)
     return employee
 
 
 @transaction.atomic
-def employee_delete(*, actor: Any, source: str, employee: Employee) -> None:
+def employee_delete(*, actor: Any, origin: Origin, employee: Employee) -> None:
     """Delete a record entered by mistake. People who leave are marked `left_on` instead."""
-    audit_record(actor=actor, source=source, instance=employee, before=None, deleted=True)
+    audit_record(actor=actor, origin=origin, instance=employee, before=None, deleted=True)
     employee.delete()
 
 
 def _resolve_unit(
-    *, actor: Any, unit_name: str, region: str, units: dict[str, OrgUnit], report: ImportReport
+    *, actor: Any, origin: Origin, unit_name: str, region: str, units: dict[str, OrgUnit], report: ImportReport
 ) -> OrgUnit:
     """The named unit; a missing one is created under its region (created too if needed)."""
     if unit_name in units:
@@ -125,23 +125,23 @@ def _resolve_unit(
     if region and region != unit_name:
         if region not in units:
             units[region] = org_unit_create(
-                actor=actor, source="import", name=region, kind=OrgUnit.Kind.REGION, parent=parent
+                actor=actor, origin=origin, name=region, kind=OrgUnit.Kind.REGION, parent=parent
             )
             report.notes.append(gettext("created org unit %(name)s") % {"name": region})
         parent = units[region]
     units[unit_name] = org_unit_create(
-        actor=actor, source="import", name=unit_name, kind=OrgUnit.Kind.TEAM, parent=parent
+        actor=actor, origin=origin, name=unit_name, kind=OrgUnit.Kind.TEAM, parent=parent
     )
     report.notes.append(gettext("created org unit %(name)s") % {"name": unit_name})
     return units[unit_name]
 
 
 def _resolve_position(
-    *, actor: Any, name: str, positions: dict[str, Position], report: ImportReport
+    *, actor: Any, origin: Origin, name: str, positions: dict[str, Position], report: ImportReport
 ) -> Position:
     key = name.casefold()
     if key not in positions:
-        position = position_create(actor=actor, source="import", name_zh_hans=name, name_en=name)
+        position = position_create(actor=actor, origin=origin, name_zh_hans=name, name_en=name)
         for alias in (position.code, position.name_zh_hans, position.name_en):
             positions[alias.casefold()] = position
         report.notes.append(gettext("created position %(name)s") % {"name": name})
@@ -169,7 +169,7 @@ def _check_managers(rows: list[EmployeeRow], file_name: str) -> None:
 
 
 @transaction.atomic
-def employees_import(*, actor: Any, data: bytes, file_name: str) -> ImportReport:
+def employees_import(*, actor: Any, origin: Origin, data: bytes, file_name: str) -> ImportReport:
     """Create or update employees from a file, keyed by `employee_id`; all or nothing.
 
     Org units and positions named in the file are created when missing (and noted in the
@@ -194,10 +194,10 @@ def employees_import(*, actor: Any, data: bytes, file_name: str) -> ImportReport
             "name": row.name,
             "email": row.email,
             "org_unit": _resolve_unit(
-                actor=actor, unit_name=row.org_unit, region=row.region, units=units, report=report
+                actor=actor, origin=origin, unit_name=row.org_unit, region=row.region, units=units, report=report
             ),
             "position": _resolve_position(
-                actor=actor, name=row.position, positions=positions, report=report
+                actor=actor, origin=origin, name=row.position, positions=positions, report=report
             ),
             "region": row.region,
             "hire_date": row.hire_date,
@@ -205,11 +205,11 @@ def employees_import(*, actor: Any, data: bytes, file_name: str) -> ImportReport
         employee = existing.get(row.employee_id)
         if employee is None:
             existing[row.employee_id] = employee_create(
-                actor=actor, source="import", employee_id=row.employee_id, **fields
+                actor=actor, origin=origin, employee_id=row.employee_id, **fields
             )
             outcome[row.employee_id] = "imported"
         elif any(getattr(employee, name) != value for name, value in fields.items()):
-            employee_update(actor=actor, source="import", employee=employee, **fields)
+            employee_update(actor=actor, origin=origin, employee=employee, **fields)
             outcome[row.employee_id] = "updated"
         else:
             outcome[row.employee_id] = "unchanged"
@@ -219,7 +219,7 @@ def employees_import(*, actor: Any, data: bytes, file_name: str) -> ImportReport
         if employee.manager_id == (manager.pk if manager else None):
             continue
         try:
-            employee_update(actor=actor, source="import", employee=employee, manager=manager)
+            employee_update(actor=actor, origin=origin, employee=employee, manager=manager)
         except OrgError as error:
             raise InputError([Problem(file_name, row.line, "manager_id", str(error))]) from None
         if outcome[row.employee_id] == "unchanged":
@@ -231,29 +231,29 @@ def employees_import(*, actor: Any, data: bytes, file_name: str) -> ImportReport
 
 
 @transaction.atomic
-def position_update(*, actor: Any, source: str, position: Position, **changes: Any) -> Position:
+def position_update(*, actor: Any, origin: Origin, position: Position, **changes: Any) -> Position:
     before = audit_snapshot(Position.objects.get(pk=position.pk))
     for name, value in changes.items():
         setattr(position, name, value)
     position.save()
-    audit_record(actor=actor, source=source, instance=position, before=before)
+    audit_record(actor=actor, origin=origin, instance=position, before=before)
     return position
 
 
 @transaction.atomic
-def position_delete(*, actor: Any, source: str, position: Position) -> None:
+def position_delete(*, actor: Any, origin: Origin, position: Position) -> None:
     if position.employees.exists():
         raise OrgError(f"{position}: employees still hold this position")
-    audit_record(actor=actor, source=source, instance=position, before=None, deleted=True)
+    audit_record(actor=actor, origin=origin, instance=position, before=None, deleted=True)
     position.delete()
 
 
 @transaction.atomic
-def positions_ensure_standard(*, actor: Any, source: str) -> None:
+def positions_ensure_standard(*, actor: Any, origin: Origin) -> None:
     """Create any of the standard presales positions that is missing."""
     existing = set(Position.objects.values_list("code", flat=True))
     for code, name_zh_hans, name_en in STANDARD_POSITIONS:
         if code not in existing:
             position_create(
-                actor=actor, source=source, code=code, name_zh_hans=name_zh_hans, name_en=name_en
+                actor=actor, origin=origin, code=code, name_zh_hans=name_zh_hans, name_en=name_en
             )

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext
 
+from kpilib.audit.origin import Origin
 from kpilib.audit.services import audit_record, audit_snapshot
 from kpilib.engine.ahp import (
     AdjustedWeight,
@@ -161,7 +162,7 @@ def plan_ahp(
 
 @transaction.atomic
 def ahp_judgements_save(
-    *, actor: Any, plan: Plan, level: str, judgements: dict[str, float]
+    *, actor: Any, origin: Origin, plan: Plan, level: str, judgements: dict[str, float]
 ) -> AhpJudgement:
     """Keep one judge's judgements for one level (checked by the engine first)."""
     criteria = sorted({name for pair in judgements for name in pair.split(",", 1)})
@@ -177,17 +178,17 @@ def ahp_judgements_save(
     before = None if created else audit_snapshot(row)
     row.judgements = judgements
     row.save()
-    audit_record(actor=actor, source="web", instance=row, before=before)
+    audit_record(actor=actor, origin=origin, instance=row, before=before)
     return row
 
 
 @transaction.atomic
-def ahp_apply(*, actor: Any, plan: Plan, points: dict[str, Decimal]) -> PlanRevision:
+def ahp_apply(*, actor: Any, origin: Origin, plan: Plan, points: dict[str, Decimal]) -> PlanRevision:
     """Write AHP points into the plan's draft revision, for review before publication."""
-    draft = revision_draft(actor=actor, plan=plan)
+    draft = revision_draft(actor=actor, origin=origin, plan=plan)
     weights = {code: float(value) for code, value in points.items()}
     return revision_set_weights(
-        actor=actor,
+        actor=actor, origin=origin,
         revision=draft,
         weights=weights,
         note=gettext("weights from AHP judgements"),

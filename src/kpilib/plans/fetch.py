@@ -12,9 +12,9 @@ from kpilib.engine.definitions import Indicator as IndicatorDefinition
 from kpilib.engine.definitions import LocalText, Pack, Plan
 from kpilib.library.fetch import strategy_document
 from kpilib.library.models import Indicator, IndicatorVersion
+from kpilib.plans.errors import UnpinnedIndicators
 from kpilib.plans.models import Plan as PlanModel
 from kpilib.plans.models import PlanRevision
-from kpilib.plans.errors import UnpinnedIndicators
 
 DEFAULT_GRADE_BANDS = [
     {"grade": "S", "gte": 90},

@@ -9,11 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from pydantic import ValidationError
 
+from kpilib.audit.origin import Origin
 from kpilib.audit.services import audit_record, audit_snapshot
 from kpilib.engine.packs import pack_problems
 from kpilib.library.fetch import published_definitions
 from kpilib.library.models import Indicator, IndicatorVersion, PlanTemplate
 from kpilib.org.models import Employee, Position
+from kpilib.plans.errors import PlanError, UnpinnedIndicators
 from kpilib.plans.fetch import (
     effective_plan,
     engine_plan_and_pack,
@@ -21,7 +23,6 @@ from kpilib.plans.fetch import (
     live_revision,
 )
 from kpilib.plans.models import Plan, PlanRevision
-from kpilib.plans.errors import PlanError, UnpinnedIndicators
 
 EDITABLE_FIELDS = (
     "weights",
@@ -49,7 +50,7 @@ def latest_versions(codes: list[str]) -> dict[str, int]:
     return numbers
 
 
-def _new_revision(*, actor: Any, plan: Plan, **fields: Any) -> PlanRevision:
+def _new_revision(*, actor: Any, origin: Origin, plan: Plan, **fields: Any) -> PlanRevision:
     last = plan.revisions.order_by("-number").first()
     revision = PlanRevision.objects.create(
         plan=plan,
@@ -57,14 +58,14 @@ def _new_revision(*, actor: Any, plan: Plan, **fields: Any) -> PlanRevision:
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
         **fields,
     )
-    audit_record(actor=actor, source="web", instance=revision, before=None)
+    audit_record(actor=actor, origin=origin, instance=revision, before=None)
     return revision
 
 
 @transaction.atomic
 def plan_create_from_template(
     *,
-    actor: Any,
+    actor: Any, origin: Origin,
     template: PlanTemplate,
     code: str,
     name_zh_hans: str,
@@ -79,10 +80,10 @@ def plan_create_from_template(
         code=code, name_zh_hans=name_zh_hans, name_en=name_en, template=template
     )
     plan.positions.set(positions)
-    audit_record(actor=actor, source="web", instance=plan, before=None)
+    audit_record(actor=actor, origin=origin, instance=plan, before=None)
     weights = dict(definition["weights"])
     _new_revision(
-        actor=actor,
+        actor=actor, origin=origin,
         plan=plan,
         weights=weights,
         pinned_versions=latest_versions(list(weights)),
@@ -97,7 +98,7 @@ def plan_create_from_template(
 
 
 @transaction.atomic
-def plan_clone(*, actor: Any, plan: Plan, code: str, name_zh_hans: str, name_en: str) -> Plan:
+def plan_clone(*, actor: Any, origin: Origin, plan: Plan, code: str, name_zh_hans: str, name_en: str) -> Plan:
     """A new plan starting from the source plan's live (or newest) configuration."""
     source = live_revision(plan) or plan.revisions.order_by("-number").first()
     if source is None:
@@ -110,9 +111,9 @@ def plan_clone(*, actor: Any, plan: Plan, code: str, name_zh_hans: str, name_en:
     clone.org_units.set(plan.org_units.all())
     clone.regions = list(plan.regions)
     clone.save()
-    audit_record(actor=actor, source="web", instance=clone, before=None)
+    audit_record(actor=actor, origin=origin, instance=clone, before=None)
     _new_revision(
-        actor=actor,
+        actor=actor, origin=origin,
         plan=clone,
         weights=effective.weights,
         pinned_versions=effective.pinned_versions,
@@ -129,7 +130,7 @@ def plan_clone(*, actor: Any, plan: Plan, code: str, name_zh_hans: str, name_en:
 
 @transaction.atomic
 def plan_variant_create(
-    *, actor: Any, parent: Plan, code: str, name_zh_hans: str, name_en: str, regions: list[str]
+    *, actor: Any, origin: Origin, parent: Plan, code: str, name_zh_hans: str, name_en: str, regions: list[str]
 ) -> Plan:
     """A regional variant: same positions, narrower regions, inherits everything at first."""
     if not regions:
@@ -143,9 +144,9 @@ def plan_variant_create(
         regions=regions,
     )
     variant.positions.set(parent.positions.all())
-    audit_record(actor=actor, source="web", instance=variant, before=None)
+    audit_record(actor=actor, origin=origin, instance=variant, before=None)
     _new_revision(
-        actor=actor,
+        actor=actor, origin=origin,
         plan=variant,
         note=gettext("regional variant of %(code)s") % {"code": parent.code},
     )
@@ -153,7 +154,7 @@ def plan_variant_create(
 
 
 @transaction.atomic
-def revision_draft(*, actor: Any, plan: Plan) -> PlanRevision:
+def revision_draft(*, actor: Any, origin: Origin, plan: Plan) -> PlanRevision:
     """The plan's open draft, or a new one copying the live revision's own settings."""
     draft = plan.revisions.filter(status=PlanRevision.Status.DRAFT).order_by("-number").first()
     if draft is not None:
@@ -162,11 +163,11 @@ def revision_draft(*, actor: Any, plan: Plan) -> PlanRevision:
     fields = (
         {name: getattr(live, name) for name in EDITABLE_FIELDS if name != "note"} if live else {}
     )
-    return _new_revision(actor=actor, plan=plan, **fields)
+    return _new_revision(actor=actor, origin=origin, plan=plan, **fields)
 
 
 @transaction.atomic
-def revision_update(*, actor: Any, revision: PlanRevision, **changes: Any) -> PlanRevision:
+def revision_update(*, actor: Any, origin: Origin, revision: PlanRevision, **changes: Any) -> PlanRevision:
     """Change a draft; a published revision refuses every change."""
     revision = PlanRevision.objects.select_for_update().get(pk=revision.pk)
     if revision.status != PlanRevision.Status.DRAFT:
@@ -180,13 +181,13 @@ def revision_update(*, actor: Any, revision: PlanRevision, **changes: Any) -> Pl
     for name, value in changes.items():
         setattr(revision, name, value)
     revision.save()
-    audit_record(actor=actor, source="web", instance=revision, before=before)
+    audit_record(actor=actor, origin=origin, instance=revision, before=before)
     return revision
 
 
 @transaction.atomic
 def revision_set_weights(
-    *, actor: Any, revision: PlanRevision, weights: dict[str, float], **changes: Any
+    *, actor: Any, origin: Origin, revision: PlanRevision, weights: dict[str, float], **changes: Any
 ) -> PlanRevision:
     """Give a draft these effective weights (0 takes an indicator out) and other changes.
 
@@ -206,7 +207,7 @@ def revision_set_weights(
         pins = {**(revision.pinned_versions or {}), **added_pins}
         pins = {code: version for code, version in pins.items() if code in own_weights}
     return revision_update(
-        actor=actor, revision=revision, weights=own_weights, pinned_versions=pins, **changes
+        actor=actor, origin=origin, revision=revision, weights=own_weights, pinned_versions=pins, **changes
     )
 
 
@@ -237,7 +238,7 @@ def revision_problems(revision: PlanRevision) -> list[str]:
 
 
 @transaction.atomic
-def revision_publish(*, actor: Any, revision: PlanRevision) -> PlanRevision:
+def revision_publish(*, actor: Any, origin: Origin, revision: PlanRevision) -> PlanRevision:
     """Publish a draft; it becomes the live revision. Refused with reasons when invalid."""
     revision = PlanRevision.objects.select_for_update().get(pk=revision.pk)
     if revision.status != PlanRevision.Status.DRAFT:
@@ -251,12 +252,12 @@ def revision_publish(*, actor: Any, revision: PlanRevision) -> PlanRevision:
     revision.published_at = timezone.now()
     revision.published_by = actor if getattr(actor, "is_authenticated", False) else None
     revision.save()
-    audit_record(actor=actor, source="web", instance=revision, before=before)
+    audit_record(actor=actor, origin=origin, instance=revision, before=before)
     return revision
 
 
 @transaction.atomic
-def plan_set_administrator(*, actor: Any, plan: Plan, employee: Employee, admin: bool) -> None:
+def plan_set_administrator(*, actor: Any, origin: Origin, plan: Plan, employee: Employee, admin: bool) -> None:
     """Delegate (or take back) the administration of one plan to any employee."""
     before = {"administrators": sorted(plan.administrators.values_list("employee_id", flat=True))}
     if admin:
@@ -264,13 +265,13 @@ def plan_set_administrator(*, actor: Any, plan: Plan, employee: Employee, admin:
     else:
         plan.administrators.remove(employee)
     after = {"administrators": sorted(plan.administrators.values_list("employee_id", flat=True))}
-    audit_record(actor=actor, source="web", instance=plan, before=before, after=after)
+    audit_record(actor=actor, origin=origin, instance=plan, before=before, after=after)
 
 
 @transaction.atomic
 def plan_update_scope(
     *,
-    actor: Any,
+    actor: Any, origin: Origin,
     plan: Plan,
     regions: list[str] | None = None,
     positions: list[Position] | None = None,
@@ -286,7 +287,7 @@ def plan_update_scope(
     after = audit_snapshot(plan) | {
         "positions": sorted(plan.positions.values_list("code", flat=True))
     }
-    audit_record(actor=actor, source="web", instance=plan, before=before, after=after)
+    audit_record(actor=actor, origin=origin, instance=plan, before=before, after=after)
     return plan
 
 
@@ -307,9 +308,9 @@ def outdated_pins(revision: PlanRevision) -> dict[str, tuple[int, int]]:
 
 
 @transaction.atomic
-def revision_repin(*, actor: Any, revision: PlanRevision) -> PlanRevision:
+def revision_repin(*, actor: Any, origin: Origin, revision: PlanRevision) -> PlanRevision:
     """Pin the draft to the newest published version of each of its indicators."""
     newer = outdated_pins(revision)
     pins = dict(revision.pinned_versions or {})
     pins.update({code: newest for code, (_pinned, newest) in newer.items()})
-    return revision_update(actor=actor, revision=revision, pinned_versions=pins)
+    return revision_update(actor=actor, origin=origin, revision=revision, pinned_versions=pins)

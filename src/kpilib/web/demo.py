@@ -6,6 +6,7 @@ from django.db import transaction
 
 from kpilib.accounts.models import User
 from kpilib.accounts.services import user_create, user_set_hr_admin
+from kpilib.audit.origin import SYSTEM, Origin
 from kpilib.importing import ImportReport
 from kpilib.org.models import Employee, OrgUnit
 from kpilib.org.services import (
@@ -52,10 +53,10 @@ def demo_load(*, folder: Path, engineers: int, months: int, seed: int) -> Import
         start=default_start_month(months, timezone.localdate()),
     )
     files = write_demo(dataset, folder)
-    positions_ensure_standard(actor=None, source="system")
+    positions_ensure_standard(actor=SYSTEM, origin=Origin.DEMO)
     _create_units(dataset.org_units.iter_rows(named=True))
     report = employees_import(
-        actor=None, data=files["employees"].read_bytes(), file_name=files["employees"].name
+        actor=SYSTEM, origin=Origin.DEMO, data=files["employees"].read_bytes(), file_name=files["employees"].name
     )
     _appoint_heads()
     _create_logins()
@@ -72,8 +73,8 @@ def _create_units(rows: object) -> None:
     for row in rows:  # parents come first in the generator's file
         if row["name"] not in units:
             units[row["name"]] = org_unit_create(
-                actor=None,
-                source="system",
+                actor=SYSTEM,
+                origin=Origin.DEMO,
                 name=row["name"],
                 kind=row["kind"],
                 parent=units.get(row["parent"]),
@@ -85,15 +86,15 @@ def _appoint_heads() -> None:
     for leader in Employee.objects.filter(
         position__name_zh_hans__in=[MANAGER_POSITION, DIRECTOR_POSITION]
     ).select_related("org_unit"):
-        org_unit_update(actor=None, source="system", unit=leader.org_unit, head=leader)
+        org_unit_update(actor=SYSTEM, origin=Origin.DEMO, unit=leader.org_unit, head=leader)
 
 
 def _login(username: str, employee: Employee | None, *, language: str = "") -> User:
     user = user_create(
-        actor=None, source="system", username=username, password=DEMO_PASSWORD, language=language
+        actor=SYSTEM, origin=Origin.DEMO, username=username, password=DEMO_PASSWORD, language=language
     )
     if employee is not None:
-        employee_update(actor=None, source="system", employee=employee, user=user)
+        employee_update(actor=SYSTEM, origin=Origin.DEMO, employee=employee, user=user)
     return user
 
 
@@ -101,7 +102,7 @@ def _create_logins() -> None:
     hr = _login("hr", None)
     hr.first_name = "HR"
     hr.save(update_fields=["first_name"])
-    user_set_hr_admin(actor=None, source="system", user=hr, hr_admin=True)
+    user_set_hr_admin(actor=SYSTEM, origin=Origin.DEMO, user=hr, hr_admin=True)
     director = Employee.objects.filter(position__name_zh_hans=DIRECTOR_POSITION).first()
     _login("director", director)
     manager = (

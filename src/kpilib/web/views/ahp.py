@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from kpilib.accounts.permissions import plan_for
 from kpilib.appraisal.selectors import weight_sensitivity
+from kpilib.audit.origin import Origin
 from kpilib.engine.ahp import ADJUSTMENT_PROFILES, AhpInputError
 from kpilib.library.models import Dimension
 from kpilib.library.selectors import engine_language, local_text_of
@@ -136,7 +137,7 @@ def ahp_save(request: HttpRequest, pk: int) -> HttpResponse:
                 except (ValueError, ZeroDivisionError):
                     continue
         try:
-            ahp_judgements_save(actor=request.user, plan=plan, level=level, judgements=judgements)
+            ahp_judgements_save(actor=request.user, origin=Origin.WEB, plan=plan, level=level, judgements=judgements)
         except AhpInputError as error:
             messages.error(request, "; ".join(str(p) for p in error.problems))
     return render(request, "plans/_ahp_results.html", _context(request, plan))
@@ -151,7 +152,7 @@ def ahp_apply_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not outcome.complete:  # type: ignore[attr-defined]
         messages.error(request, _("Answer every comparison before applying the weights."))
         return redirect("plan_ahp", pk=pk)
-    ahp_apply(actor=request.user, plan=plan, points=outcome.points)  # type: ignore[attr-defined]
+    ahp_apply(actor=request.user, origin=Origin.WEB, plan=plan, points=outcome.points)  # type: ignore[attr-defined]
     messages.success(
         request,
         _("The AHP weights are in the plan's draft: review them with the what-if, then publish."),

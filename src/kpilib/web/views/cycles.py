@@ -22,6 +22,7 @@ from kpilib.accounts.permissions import (
 from kpilib.appraisal import exports, selectors, services
 from kpilib.appraisal.models import Appeal, Cycle, Scorecard
 from kpilib.appraisal.reminders import PHASE_OWNERS
+from kpilib.audit.origin import Origin
 from kpilib.engine.definitions import Indicator as IndicatorDefinition
 from kpilib.engine.measures import metrics_read
 from kpilib.ingest.selectors import facts_for
@@ -41,7 +42,7 @@ def cycle_new(request: HttpRequest, plan_pk: int) -> HttpResponse:
     form = CycleCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            cycle = services.cycle_create(actor=request.user, plan=plan, **form.service_arguments())
+            cycle = services.cycle_create(actor=request.user, origin=Origin.WEB, plan=plan, **form.service_arguments())
         except services.CycleError as error:
             form.add_error(None, "; ".join(error.messages))
         else:
@@ -100,7 +101,7 @@ def _managed_cycle(request: HttpRequest, pk: int) -> Cycle:
 def cycle_advance(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = _managed_cycle(request, pk)
     try:
-        cycle = services.cycle_advance(actor=request.user, cycle=cycle)
+        cycle = services.cycle_advance(actor=request.user, origin=Origin.WEB, cycle=cycle)
     except services.CycleError as error:
         for reason in error.messages:
             messages.error(request, reason)
@@ -115,7 +116,7 @@ def cycle_advance(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def cycle_recompute(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = _managed_cycle(request, pk)
-    count = services.cycle_score(cycle=cycle)
+    count = services.cycle_score(actor=request.user, origin=Origin.WEB, cycle=cycle)
     messages.success(
         request, _("%(count)d scorecards recomputed from the current facts.") % {"count": count}
     )
@@ -135,7 +136,7 @@ def scorecard_calibrate(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         try:
             services.scorecard_calibrate(
-                actor=request.user, scorecard=scorecard, **form.cleaned_data
+                actor=request.user, origin=Origin.WEB, scorecard=scorecard, **form.cleaned_data
             )
         except services.CycleError as error:
             for reason in error.messages:
@@ -216,7 +217,7 @@ def scorecard_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     scorecard = scorecard_for(request.user, pk)
     if employee_of(request.user) != scorecard.participant.employee:
         raise Http404("No such scorecard")
-    services.scorecard_acknowledge(actor=request.user, scorecard=scorecard)
+    services.scorecard_acknowledge(actor=request.user, origin=Origin.WEB, scorecard=scorecard)
     messages.success(request, _("Thank you: your acknowledgement is recorded."))
     return redirect("scorecard_detail", pk=pk)
 
@@ -232,7 +233,7 @@ def appeal_file(request: HttpRequest, pk: int) -> HttpResponse:
         if not form.is_valid():
             raise services.CycleError([_("Say what you appeal and why.")])
         services.appeal_file(
-            actor=request.user, scorecard=scorecard, text=form.cleaned_data["text"]
+            actor=request.user, origin=Origin.WEB, scorecard=scorecard, text=form.cleaned_data["text"]
         )
     except services.CycleError as error:
         for reason in error.messages:
@@ -255,7 +256,7 @@ def appeal_answer(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.appeal_answer(
-                actor=request.user,
+                actor=request.user, origin=Origin.WEB,
                 appeal=appeal,
                 uphold=form.cleaned_data["uphold"],
                 response=form.cleaned_data["response"],

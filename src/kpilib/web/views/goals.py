@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from kpilib.accounts.permissions import participant_for
 from kpilib.appraisal import services
 from kpilib.appraisal.models import PersonalGoal
+from kpilib.audit.origin import Origin
 from kpilib.plans.fetch import effective_plan
 
 NUMBER_FIELDS = ("weight", "target", "actual")
@@ -57,10 +58,10 @@ def participant_goals(request: HttpRequest, pk: int) -> HttpResponse:
                 raise Http404("No such goal")
         try:
             if request.POST.get("delete") and goal is not None:
-                services.goal_delete(actor=request.user, goal=goal)
+                services.goal_delete(actor=request.user, origin=Origin.WEB, goal=goal)
             else:
                 services.goal_save(
-                    actor=request.user,
+                    actor=request.user, origin=Origin.WEB,
                     participant=participant,
                     as_reviewer=role == "reviewer",
                     goal=goal,

@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kpilib.accounts.permissions import Action, require
+from kpilib.audit.origin import Origin
+from kpilib.engine.errors import InputError
 from kpilib.ingest import selectors, services
 from kpilib.ingest.connectors import CONNECTORS, GENERIC
 from kpilib.ingest.models import ImportBatch, QuarantinedRow, Source
-from kpilib.engine.errors import InputError
 from kpilib.web.ingest_forms import FactUploadForm, MappingForm, OwnerAliasForm
 
 EDITABLE = ("employee_id", "metric", "occurred_on", "value", "customer_id", "project_id")
@@ -36,14 +37,18 @@ def data_home(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         source = form.cleaned_data["source"] or services.source_create(
             actor=request.user,
-            audit_source="web",
+            origin=Origin.WEB,
             name=form.cleaned_data["new_source"],
             kind=form.cleaned_data["new_kind"] or GENERIC,
         )
         upload = form.cleaned_data["file"]
         try:
             batch = services.batch_upload(
-                actor=request.user, data=upload.read(), file_name=upload.name, source=source
+                actor=request.user,
+                origin=Origin.WEB,
+                data=upload.read(),
+                file_name=upload.name,
+                source=source,
             )
         except InputError as error:
             messages.error(request, "; ".join(str(problem) for problem in error.problems[:5]))
@@ -69,7 +74,9 @@ def batch_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     headers, choices = selectors.batch_mapping(batch)
     form = MappingForm(request.POST or None, headers=headers, choices=choices)
     if request.method == "POST" and form.is_valid():
-        services.batch_map(actor=request.user, batch=batch, mapping=form.mapping())
+        services.batch_map(
+            actor=request.user, origin=Origin.WEB, batch=batch, mapping=form.mapping()
+        )
         return redirect("ingest_preview", pk=batch.pk)
     context = {
         "batch": batch,
@@ -89,7 +96,7 @@ def batch_preview(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("ingest_batch", pk=batch.pk)
     if request.method == "POST":
         partial = request.POST.get("mode") == "partial"
-        services.batch_commit(actor=request.user, batch=batch, partial=partial)
+        services.batch_commit(actor=request.user, origin=Origin.WEB, batch=batch, partial=partial)
         return redirect("ingest_batch", pk=batch.pk)
     preview = selectors.batch_preview(batch)
     return render(request, "ingest/preview.html", {"batch": batch, "preview": preview})
@@ -134,7 +141,7 @@ def batch_retry(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Action.IMPORT_FACTS)
     batch = _batch(pk)
     try:
-        services.batch_retry(actor=request.user, batch=batch)
+        services.batch_retry(actor=request.user, origin=Origin.WEB, batch=batch)
     except services.IngestError as error:
         messages.error(request, str(error))
     return redirect("ingest_batch", pk=batch.pk)
@@ -167,7 +174,7 @@ def quarantine(request: HttpRequest) -> HttpResponse:
         if not rows:
             messages.error(request, _("Choose the rows first."))
         elif request.POST.get("action") == "discard":
-            count = services.quarantine_discard(actor=request.user, rows=rows)
+            count = services.quarantine_discard(actor=request.user, origin=Origin.WEB, rows=rows)
             messages.success(request, _("%(count)d rows discarded.") % {"count": count})
         else:
             _resubmit(request, rows)
@@ -189,7 +196,7 @@ def _resubmit(request: HttpRequest, rows: list[QuarantinedRow]) -> None:
         by_source.setdefault(row.source_id, []).append(row)
     edits = _edits(request, rows)
     for group in by_source.values():
-        report = services.quarantine_resubmit(actor=request.user, rows=group, edits=edits)
+        report = services.quarantine_resubmit(actor=request.user, origin=Origin.WEB, rows=group, edits=edits)
         messages.success(
             request,
             _(
@@ -217,7 +224,7 @@ def source_detail(request: HttpRequest, name: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         alias = services.owner_alias_set(
             actor=request.user,
-            audit_source="web",
+            origin=Origin.WEB,
             source=source,
             alias=form.cleaned_data["alias"],
             employee=form.cleaned_data["employee_number"],

@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kpilib.accounts.permissions import Action, allowed, require
+from kpilib.audit.origin import Origin
+from kpilib.engine.errors import InputError
 from kpilib.library import selectors, services
 from kpilib.library.models import Dimension, Indicator, Theme
-from kpilib.engine.errors import InputError
 from kpilib.web.library_forms import IndicatorForm, PackImportForm, RetireForm
 
 
@@ -86,11 +87,11 @@ def indicator_edit(request: HttpRequest, code: str | None = None) -> HttpRespons
             try:
                 if indicator is None:
                     indicator = services.indicator_create(
-                        actor=request.user, document=form.document()
+                        actor=request.user, origin=Origin.WEB, document=form.document()
                     )
                 else:
                     services.indicator_save_draft(
-                        actor=request.user, indicator=indicator, document=form.document()
+                        actor=request.user, origin=Origin.WEB, indicator=indicator, document=form.document()
                     )
             except InputError as error:
                 return render(
@@ -107,7 +108,7 @@ def indicator_edit(request: HttpRequest, code: str | None = None) -> HttpRespons
                     status=400,
                 )
             services.indicator_set_details(
-                actor=request.user, indicator=indicator, **form.details()
+                actor=request.user, origin=Origin.WEB, indicator=indicator, **form.details()
             )
             messages.success(
                 request, _("Draft saved. Publish it to make it a version plans can use.")
@@ -153,7 +154,7 @@ def indicator_publish(request: HttpRequest, code: str) -> HttpResponse:
     indicator = _indicator(code)
     try:
         version = services.indicator_publish(
-            actor=request.user, indicator=indicator, change_note=request.POST.get("change_note", "")
+            actor=request.user, origin=Origin.WEB, indicator=indicator, change_note=request.POST.get("change_note", "")
         )
     except (InputError, services.LibraryError) as error:
         reasons = (
@@ -176,7 +177,7 @@ def indicator_retire(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.indicator_retire(
-                actor=request.user,
+                actor=request.user, origin=Origin.WEB,
                 indicator=indicator,
                 reason=form.cleaned_data["reason"],
                 replaced_by=form.cleaned_data["replaced_by"],
@@ -227,7 +228,7 @@ def strategy_proposal(request: HttpRequest, code: str) -> HttpResponse:
     theme = get_object_or_404(Theme, code=code)
     proposals = selectors.strategy_proposal(theme)
     if request.method == "POST":
-        services.strategy_apply(actor=request.user, theme=theme, proposals=proposals)
+        services.strategy_apply(actor=request.user, origin=Origin.WEB, theme=theme, proposals=proposals)
         messages.success(
             request,
             _("%(theme)s is now the active strategy; plan templates re-weighted.")
@@ -245,7 +246,7 @@ def pack_transfer(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             report = services.library_file_import(
-                actor=request.user, data=upload.read(), file_name=upload.name
+                actor=request.user, origin=Origin.WEB, data=upload.read(), file_name=upload.name
             )
         except InputError as error:
             return render(

@@ -15,10 +15,11 @@ from kpilib.accounts.permissions import (
     require,
     visible_employees,
 )
+from kpilib.audit.origin import Origin
 from kpilib.audit.selectors import audit_events
+from kpilib.engine.errors import InputError
 from kpilib.org.selectors import employees_search, org_tree
 from kpilib.org.services import employees_import
-from kpilib.engine.errors import InputError
 from kpilib.web.forms import EmployeeImportForm
 
 
@@ -61,7 +62,7 @@ def employees_import_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            report = employees_import(actor=request.user, data=upload.read(), file_name=upload.name)
+            report = employees_import(actor=request.user, origin=Origin.WEB, data=upload.read(), file_name=upload.name)
         except InputError as error:
             context["problems"] = error.problems
             return render(request, "web/employees_import.html", context, status=400)

@@ -16,6 +16,7 @@ from kpilib.accounts.permissions import (
     require,
 )
 from kpilib.appraisal.selectors import plan_whatif
+from kpilib.audit.origin import Origin
 from kpilib.engine.periods import PeriodError, parse_period
 from kpilib.library.selectors import local_text_of, yaml_block
 from kpilib.plans import services
@@ -55,7 +56,7 @@ def plan_new(request: HttpRequest) -> HttpResponse:
     form = PlanCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            plan = services.plan_create_from_template(actor=request.user, **form.cleaned_data)
+            plan = services.plan_create_from_template(actor=request.user, origin=Origin.WEB, **form.cleaned_data)
         except services.PlanError as error:
             form.add_error(None, "; ".join(error.messages))
         else:
@@ -128,8 +129,8 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         services.revision_set_weights(
-            actor=request.user,
-            revision=draft or services.revision_draft(actor=request.user, plan=plan),
+            actor=request.user, origin=Origin.WEB,
+            revision=draft or services.revision_draft(actor=request.user, origin=Origin.WEB, plan=plan),
             weights=form.weights(),
             grade_bands=form.cleaned_data["grade_bands"],
             rule_overrides=form.cleaned_data["rule_overrides"] or {},
@@ -186,7 +187,7 @@ def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("There is no draft to publish."))
         return redirect("plan_detail", pk=pk)
     try:
-        revision = services.revision_publish(actor=request.user, revision=draft)
+        revision = services.revision_publish(actor=request.user, origin=Origin.WEB, revision=draft)
     except services.PlanError as error:
         for reason in error.messages:
             messages.error(request, reason)
@@ -203,7 +204,7 @@ def plan_administrators(request: HttpRequest, pk: int) -> HttpResponse:
     form = AdministratorForm(request.POST)
     if form.is_valid():
         services.plan_set_administrator(
-            actor=request.user,
+            actor=request.user, origin=Origin.WEB,
             plan=plan,
             employee=form.cleaned_data["employee"],
             admin=request.POST.get("remove") != "1",
@@ -222,7 +223,7 @@ def plan_variant_new(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("plan_detail", pk=pk)
     try:
         variant = services.plan_variant_create(
-            actor=request.user,
+            actor=request.user, origin=Origin.WEB,
             parent=parent,
             code=form.cleaned_data["code"],
             name_zh_hans=form.cleaned_data["name_zh_hans"],
@@ -244,7 +245,7 @@ def plan_variant_new(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_repin(request: HttpRequest, pk: int) -> HttpResponse:
     """Move the draft to the newest versions of its indicators (reviewed before publishing)."""
     plan = plan_for(request.user, pk)
-    draft = services.revision_draft(actor=request.user, plan=plan)
-    services.revision_repin(actor=request.user, revision=draft)
+    draft = services.revision_draft(actor=request.user, origin=Origin.WEB, plan=plan)
+    services.revision_repin(actor=request.user, origin=Origin.WEB, revision=draft)
     messages.success(request, _("The draft now uses the newest indicator versions."))
     return redirect("plan_edit", pk=pk)

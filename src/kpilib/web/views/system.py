@@ -13,6 +13,7 @@ from kpilib import __version__
 from kpilib.accounts.permissions import Action, require
 from kpilib.accounts.services import user_set_language
 from kpilib.audit.models import AuditEvent
+from kpilib.audit.origin import Origin
 from kpilib.audit.selectors import audit_events
 from kpilib.web.forms import LanguageForm
 
@@ -48,7 +49,9 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         language = form.cleaned_data["language"]
         if request.user.is_authenticated:
-            user_set_language(user=request.user, language=language)
+            user_set_language(
+                actor=request.user, origin=Origin.WEB, user=request.user, language=language
+            )
         translation.activate(language)
         response.set_cookie("django_language", language, samesite="Lax")
     return response
