@@ -1,6 +1,6 @@
 """Entry point of the `kpilib` console command; registers each command module.
 
-Offline commands (score, ahp, library lint, demo-data) must start without importing
+Offline commands (score, predict, ahp, library lint, demo-data) must start without importing
 Django: command modules import Django and heavy libraries inside their functions only.
 """
 
@@ -14,6 +14,7 @@ from kpilib.cli import imports, manage
 from kpilib.cli.ahp import ahp
 from kpilib.cli.demo_data import demo_data
 from kpilib.cli.library import library_app
+from kpilib.cli.predict import predict
 from kpilib.cli.score import score
 from kpilib.errors import KpilibError
 
@@ -55,6 +56,7 @@ app.command(
 app.command("demo-data")(demo_data)
 app.command("ahp")(ahp)
 app.command("score")(score)
+app.command("predict")(predict)
 app.add_typer(imports.import_app, name="import")
 app.add_typer(library_app, name="library")
 
