@@ -179,6 +179,22 @@ class Latest(FactMeasure):
     when_no_facts: NoFacts = NoFacts.MISSING
 
 
+class Attributed(FactMeasure):
+    """Outcome facts of a customer (`metric`: upsell, repurchase, …) credited to the members
+    of the won deal before them whose role is in `roles`, by split, when they fall within
+    `after_months` after its close, optionally with linear decay (formulas in
+    attribution.py). `aggregate`: `sum` of credited amounts, `count` of credited orders,
+    or `customers` credited. The team comes from `credit_metric` facts."""
+
+    kind: Literal["attributed"]
+    credit_metric: Annotated[str, Field(min_length=1)] = "deal_credit"
+    roles: Metrics = ("presales", "solution_architect")
+    after_months: int = Field(default=12, ge=1, le=60)
+    decay: Literal["none", "linear"] = "none"
+    aggregate: Literal["sum", "count", "customers"] = "sum"
+    when_no_facts: NoFacts = NoFacts.ZERO
+
+
 class Ratio(Definition):
     """numerator / denominator, at most `cap`; missing when the denominator is 0 or missing."""
 
@@ -207,10 +223,10 @@ class Derived(Definition):
 
 
 type Measure = Annotated[
-    Count | DistinctCount | Sum | Mean | Minimum | Maximum | Latest | Ratio | Derived,
+    Count | DistinctCount | Sum | Mean | Minimum | Maximum | Latest | Attributed | Ratio | Derived,
     Field(discriminator="kind"),
 ]
-type LeafMeasure = Count | DistinctCount | Sum | Mean | Minimum | Maximum | Latest
+type LeafMeasure = Count | DistinctCount | Sum | Mean | Minimum | Maximum | Latest | Attributed
 
 # --- rules --------------------------------------------------------------------------
 

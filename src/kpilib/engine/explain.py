@@ -18,8 +18,10 @@ import re
 
 import polars as pl
 
+from kpilib.engine.attribution import trail_column
 from kpilib.engine.definitions import (
     LANGUAGES,
+    Attributed,
     Count,
     Derived,
     DistinctCount,
@@ -100,6 +102,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "capped": {"en": "{text} (capped at {cap})", "zh-Hans": "{text}（封顶 {cap}）"},
     "none": {"en": "{label}: none", "zh-Hans": "{label}：无"},
+    "credit": {
+        "en": "order {order} ({metric}, customer {customer}, {on}) {amount} ← deal {deal} "
+        "won {closed}, split {split}%{decay} → {credited}",
+        "zh-Hans": "订单 {order}（{metric}，客户 {customer}，{on}）{amount} ← 商机 {deal}"
+        "（{closed} 赢单）拆分 {split}%{decay} → {credited}",
+    },
+    "decay": {"en": " × decay {decay}", "zh-Hans": " × 衰减 {decay}"},
+    "credited": {"en": "{present}: {trail}", "zh-Hans": "{present}：{trail}"},
     "list": {"en": ", ", "zh-Hans": "，"},
     "parts": {"en": "; ", "zh-Hans": "；"},
 }
@@ -114,6 +124,7 @@ _KIND_WORDS: dict[str, dict[str, str]] = {
     "latest": {"en": "latest", "zh-Hans": "最新值"},
     "ratio": {"en": "ratio", "zh-Hans": "比率"},
     "formula": {"en": "formula", "zh-Hans": "公式值"},
+    "attributed": {"en": "credited", "zh-Hans": "归因"},
 }
 
 
@@ -226,6 +237,44 @@ def noun_expr(noun: Noun | None, count: pl.Expr, fallback: str, language: str) -
     return pl.lit(noun.text(language))
 
 
+def _trail(measure: Attributed, column: str, language: str) -> pl.Expr:
+    """The credits of an attributed measure, one after another (null when none):
+    `order U-1 (upsell, customer C-1, 2026-05-02) 40 ← deal O-1 won 2025-11-10, split
+    60% → 24; …`."""
+    field = pl.element().struct.field
+    decay = (
+        render(message("decay", language), decay=number_text(field("decay")))
+        if measure.decay == "linear"
+        else ""
+    )
+    entry = render(
+        message("credit", language),
+        order=field("order"),
+        metric=field("metric"),
+        customer=field("customer"),
+        on=field("on").cast(pl.String),
+        amount=number_text(field("amount")),
+        deal=field("deal"),
+        closed=field("closed").cast(pl.String),
+        split=number_text(field("split")),
+        decay=decay,
+        credited=number_text(field("credited")),
+    )
+    trail = pl.col(trail_column(column))
+    joined_entries = trail.list.eval(entry).list.join(message("parts", language))
+    return pl.when(trail.list.len() > 0).then(joined_entries)
+
+
+def _with_trails(present: pl.Expr, parts: list[tuple[Measure, str]], language: str) -> pl.Expr:
+    """`present`, followed by the trail of every attributed measure among `parts`."""
+    for part, column in parts:
+        if isinstance(part, Attributed):
+            trail = _trail(part, column, language)
+            with_trail = render(message("credited", language), present=present, trail=trail)
+            present = pl.when(trail.is_not_null()).then(with_trail).otherwise(present)
+    return present
+
+
 def describe_measure(
     measure: Measure,
     column: str,
@@ -261,8 +310,26 @@ def describe_measure(
                 present = (
                     pl.when(numerator / denominator > measure.cap).then(capped).otherwise(present)
                 )
-        case Sum() | Mean() | Minimum() | Maximum() | Latest() | Derived():
+            present = _with_trails(
+                present,
+                [
+                    (measure.numerator, part_column(column, NUMERATOR)),
+                    (measure.denominator, part_column(column, DENOMINATOR)),
+                ],
+                language,
+            )
+        case Derived():
             present = render(message("labelled", language), label=label, value=number_text(value))
+            present = _with_trails(
+                present,
+                [(part, part_column(column, name)) for name, part in measure.inputs.items()],
+                language,
+            )
+        case Sum() | Mean() | Minimum() | Maximum() | Latest():
+            present = render(message("labelled", language), label=label, value=number_text(value))
+        case Attributed():
+            present = render(message("labelled", language), label=label, value=number_text(value))
+            present = _with_trails(present, [(measure, column)], language)
     absent = (
         missing_text if missing_text is not None else render(message("none", language), label=label)
     )

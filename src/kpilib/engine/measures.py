@@ -6,7 +6,9 @@ filters and fall in its date range (the appraisal period, or the trailing window
 count = number of facts; distinct_count = number of different non-empty `of` values;
 sum, mean, min, max of `value`; latest = `value` of the last fact of the latest day;
 ratio = numerator / denominator, at most `cap`, missing when the denominator is 0 or
-missing; formula = the safe formula over its inputs (formulas.py).
+missing; formula = the safe formula over its inputs (formulas.py); attributed = outcome
+facts of customers credited through the team of the won deal before them (attribution.py),
+with a trail column `name/trail` for explanations.
 No matching facts gives null (missing), or 0 when the measure says `when_no_facts: zero`
 (the default for count, distinct_count and sum). A `where` on a column the facts do not
 have matches nothing.
@@ -23,7 +25,9 @@ from datetime import date
 
 import polars as pl
 
+from kpilib.engine.attribution import aggregated, credits
 from kpilib.engine.definitions import (
+    Attributed,
     Count,
     Derived,
     DistinctCount,
@@ -76,9 +80,16 @@ def compute_measures(
     for name, measure in measures.items():
         finishers.append(_planned(name, measure, period, leaves, finishers).alias(name))
     lazy_facts = facts.lazy()
-    aggregated = _aggregated(lazy_facts, leaves)
+    fact_leaves = [leaf for leaf in leaves if not isinstance(leaf.measure, Attributed)]
     roster = _roster(lazy_facts, employees)
-    measured = roster.join(aggregated, on=EMPLOYEE, how="left", maintain_order="left")
+    measured = roster.join(
+        _aggregated(lazy_facts, fact_leaves), on=EMPLOYEE, how="left", maintain_order="left"
+    )
+    for leaf in leaves:
+        if isinstance(leaf.measure, Attributed):
+            measured = measured.join(
+                _attributed(lazy_facts, leaf), on=EMPLOYEE, how="left", maintain_order="left"
+            )
     measured = measured.with_columns(
         pl.col(leaf.column).fill_null(0.0)
         if leaf.measure.when_no_facts is NoFacts.ZERO
@@ -86,6 +97,27 @@ def compute_measures(
         for leaf in leaves
     )
     return measured.with_columns(finishers).collect()
+
+
+def _attributed(facts: pl.LazyFrame, leaf: _Leaf) -> pl.LazyFrame:
+    """An attributed leaf per employee, with its trail (attribution.py)."""
+    measure = leaf.measure
+    assert isinstance(measure, Attributed)
+    columns = facts.collect_schema().names()
+    credited = credits(
+        facts,
+        outcome_metrics=measure.metric,
+        credit_metric=measure.credit_metric,
+        roles=measure.roles,
+        after_months=measure.after_months,
+        linear_decay=measure.decay == "linear",
+        start=leaf.start,
+        end=leaf.end,
+        outcome_filter=_where(measure, columns),
+    )
+    return aggregated(credited, measure.aggregate, leaf.column).with_columns(
+        pl.col(leaf.column).cast(pl.Float64)
+    )
 
 
 def _roster(facts: pl.LazyFrame, employees: Sequence[str] | None) -> pl.LazyFrame:
@@ -184,6 +216,12 @@ def _matches(leaf: _Leaf, columns: Sequence[str]) -> pl.Expr:
     condition = pl.col("metric").is_in(measure.metric) & pl.col("occurred_on").is_between(
         leaf.start, leaf.end
     )
+    return condition & _where(measure, columns)
+
+
+def _where(measure: LeafMeasure, columns: Sequence[str]) -> pl.Expr:
+    """The measure's `where` filters as one condition (a column absent matches nothing)."""
+    condition = pl.lit(True)
     for column, allowed in measure.where.items():
         if column not in columns:
             condition = condition & pl.lit(False)
@@ -214,6 +252,8 @@ def measures_needed_columns(measures: Mapping[str, Measure]) -> set[str]:
                 needed |= measures_needed_columns(measure.inputs)
             case DistinctCount():
                 needed |= {measure.of, *measure.where}
+            case Attributed():
+                needed |= {"role", *measure.where}
             case _:
                 needed |= set(measure.where)
     return needed
@@ -235,9 +275,35 @@ def leaf_measures(measures: Mapping[str, Measure]) -> list[LeafMeasure]:
 
 def metrics_read(measures: Mapping[str, Measure]) -> set[str]:
     """Every fact metric these measures read (so a store can fetch only those)."""
-    return {metric for leaf in leaf_measures(measures) for metric in leaf.metric}
+    metrics = {metric for leaf in leaf_measures(measures) for metric in leaf.metric}
+    return metrics | {
+        leaf.credit_metric for leaf in leaf_measures(measures) if isinstance(leaf, Attributed)
+    }
 
 
 def longest_window(measures: Mapping[str, Measure]) -> int:
-    """The longest trailing window (months) among these measures; 0 when none has one."""
-    return max((leaf.window_months or 0 for leaf in leaf_measures(measures)), default=0)
+    """The longest trailing window (months) among these measures; 0 when none has one.
+
+    An attributed measure reaches back its window plus `after_months`, to the deals
+    whose later orders it credits.
+    """
+    return max((_reach(leaf) for leaf in leaf_measures(measures)), default=0)
+
+
+def _reach(leaf: LeafMeasure) -> int:
+    window = leaf.window_months or 0
+    if isinstance(leaf, Attributed):
+        # The outcomes' range is at most a year when it is the period itself.
+        return max(window, 12) + leaf.after_months
+    return window
+
+
+def attributed_metrics(measures: Mapping[str, Measure]) -> set[str]:
+    """Outcome metrics that attributed measures read from *every* employee's facts (an
+    upsell is owned by whoever booked it, not by the presales engineer credited)."""
+    return {
+        metric
+        for leaf in leaf_measures(measures)
+        if isinstance(leaf, Attributed)
+        for metric in leaf.metric
+    }
