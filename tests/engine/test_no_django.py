@@ -17,7 +17,9 @@ def test_engine_modules_import_without_django() -> None:
         "print(','.join(leaked))\n"
     )
     # when they are imported in a fresh interpreter
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     # then no Django module was loaded
     assert result.stdout.strip() == ""
 
@@ -26,6 +28,8 @@ def test_offline_cli_starts_without_django() -> None:
     # given the console command's entry module
     code = "import sys, kpilib.cli.main; print(any(m.startswith('django') for m in sys.modules))"
     # when it is imported as `kpilib score` would import it
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     # then Django stays unloaded
     assert result.stdout.strip() == "False"

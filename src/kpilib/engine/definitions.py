@@ -570,8 +570,8 @@ class Plan(Definition):
     @field_validator("weights")
     @classmethod
     def _weights_total(cls, weights: dict[str, float]) -> dict[str, float]:
-        if any(weight <= 0 for weight in weights.values()):
-            raise ValueError("every weight must be > 0 (leave an indicator out instead)")
+        if any(weight < 0 for weight in weights.values()):
+            raise ValueError("every weight must be ≥ 0 (leave an indicator out instead)")
         total = sum(weights.values())
         if abs(total - PLAN_TOTAL) > WEIGHT_TOLERANCE:
             raise ValueError(f"weights must add up to {PLAN_TOTAL:g}, not {total:g}")
@@ -589,6 +589,10 @@ class Plan(Definition):
         if any(a <= b for a, b in pairwise(thresholds)):  # type: ignore[operator]
             raise ValueError("grade bands must be listed from the highest gte down")
         return bands
+
+    def advisory(self, code: str) -> bool:
+        """Whether the indicator is shown but not counted (weight 0; leading only)."""
+        return self.weights[code] == 0
 
     def rule_for(self, indicator: Indicator) -> Rule:
         return self.rule_overrides.get(indicator.code, indicator.rule)
@@ -633,7 +637,20 @@ type Path = tuple[str | int, ...]
 
 def pack_problems(pack: Pack) -> list[tuple[Path, str]]:
     """Problems no single field can see: references, uniqueness, points within the maximum."""
-    return [*_duplicates(pack), *_references(pack), *_rule_limits(pack)]
+    return [*_duplicates(pack), *_references(pack), *_rule_limits(pack), *_advisory(pack)]
+
+
+def _advisory(pack: Pack) -> Iterator[tuple[Path, str]]:
+    """Weight 0 (shown, not counted) is for leading indicators, such as predictions."""
+    timing = {indicator.code: indicator.leading_or_lagging for indicator in pack.indicators}
+    for index, plan in enumerate(pack.plans):
+        for code, weight in plan.weights.items():
+            if weight == 0 and timing.get(code) is Timing.LAGGING:
+                yield (
+                    ("plans", index, "weights", code),
+                    "weight 0 (advisory) is only for leading indicators; "
+                    "give it points or leave it out",
+                )
 
 
 def _duplicates(pack: Pack) -> Iterator[tuple[Path, str]]:

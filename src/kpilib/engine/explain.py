@@ -94,6 +94,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{explanation}; at weight {weight} of {default}: {points}",
         "zh-Hans": "{explanation}；按权重 {weight}/{default} 折算 → {points} 分",
     },
+    "advisory": {
+        "en": "{explanation}; advisory (weight 0): not counted in the total",
+        "zh-Hans": "{explanation}；参考指标（权重 0）：不计入总分",
+    },
     "count": {"en": "{count} {noun}", "zh-Hans": "{count} {noun}"},
     "labelled": {"en": "{label} {value}", "zh-Hans": "{label} {value}"},
     "ratio": {

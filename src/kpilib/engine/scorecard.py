@@ -1,7 +1,9 @@
 """Scorecards: every employee × every indicator of a plan, scored and explained, with totals.
 
 Per indicator line: the measured value, points, max points (the plan's weight), status,
-explanation and flags. Points are the rule's points × weight / default_weight. When the
+explanation and flags. Points are the rule's points × weight / default_weight; a leading
+indicator at weight 0 is advisory: measured and explained, 0 of 0 points, so it never
+moves the total. When the
 measured value is missing the indicator's policy decides: `not_scored` (status
 `missing`, no points), `full_marks`, `zero`, or `rule` (the rule runs without it); the
 line is flagged. Lines an exclusion names get status `excluded`.
@@ -206,7 +208,10 @@ def _indicator_line(
         plan.rule_for(indicator), indicator.default_weight, inputs, lower_better=lower_better
     )
     points, explanation = scored.points, scored.explanation
-    if weight != indicator.default_weight:
+    if weight == 0:
+        points = pl.lit(0.0)
+        explanation = render(message("advisory", language), explanation=explanation)
+    elif weight != indicator.default_weight:
         points = points * (weight / indicator.default_weight)
         explanation = render(
             message("weighted", language),
