@@ -501,6 +501,24 @@ class Dimension(Definition):
     description: LocalText | None = None
 
 
+class Sharing(Definition):
+    """An indicator shared across positions (presales, delivery, customer success).
+
+    Its value is computed once, over the facts of every employee (not per person), and
+    the same value reaches the scorecard of everyone whose plan weighs it, at that plan's
+    weight. `owner` answers for it, `co_owners` share it, `updater` keeps its data
+    current; each is a position code.
+    """
+
+    owner: Code
+    co_owners: list[Code] = Field(default_factory=list)
+    updater: Code
+
+    def positions(self) -> list[str]:
+        """Owner first, then co-owners and the updater, each once."""
+        return list(dict.fromkeys([self.owner, *self.co_owners, self.updater]))
+
+
 class Indicator(Definition):
     """One indicator: what it measures, how it scores, and its SMART metadata."""
 
@@ -520,6 +538,7 @@ class Indicator(Definition):
     inputs: dict[Code, Measure] = Field(default_factory=dict)
     rule: Rule
     missing: MissingData = DEFAULT_MISSING
+    shared: Sharing | None = None
 
     @field_validator("inputs")
     @classmethod

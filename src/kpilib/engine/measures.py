@@ -31,6 +31,7 @@ from kpilib.engine.definitions import (
     Count,
     Derived,
     DistinctCount,
+    Indicator,
     Latest,
     LeafMeasure,
     Maximum,
@@ -296,6 +297,19 @@ def _reach(leaf: LeafMeasure) -> int:
         # The outcomes' range is at most a year when it is the period itself.
         return max(window, 12) + leaf.after_months
     return window
+
+
+def pooled_metrics(indicators: Sequence[Indicator]) -> set[str]:
+    """Metrics a store must read for *every* employee, not only those scored: the
+    outcomes attributed measures credit (an upsell is booked by whoever sold it) and
+    the metrics of shared indicators (measured once over everyone)."""
+    metrics: set[str] = set()
+    for indicator in indicators:
+        if indicator.shared is not None:
+            metrics |= metrics_read(indicator.measures())
+        else:
+            metrics |= attributed_metrics(indicator.measures())
+    return metrics
 
 
 def attributed_metrics(measures: Mapping[str, Measure]) -> set[str]:

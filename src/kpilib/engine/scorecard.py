@@ -16,6 +16,8 @@ The whole group is computed with Polars expressions over the fact table: one gro
 for the measures, one expression per indicator, no loop over employees.
 Who is scored: `employees` when given, else everyone with a fact in the facts given,
 whatever its date (an employee with no facts in the period is scored on no data).
+A shared indicator (`Indicator.shared`) is measured once over every fact given, whoever
+it belongs to, and every employee's line carries that one value.
 """
 
 from __future__ import annotations
@@ -172,13 +174,40 @@ def score_plan(
         for indicator in indicators
         for name, measure in indicator.measures().items()
     }
-    measured = compute_measures(facts, measures, period, employees)
+    measured = _with_shared(
+        compute_measures(facts, measures, period, employees), facts, indicators, period
+    )
     lines = pl.concat(
         measured.select(_indicator_line(indicator, plan, position, language))
         for position, indicator in enumerate(indicators)
     )
     lines = _with_exclusions(lines, exclusions or {}, language).sort(EMPLOYEE, "position")
     return Scorecards(plan, period, language, lines, totals_of(lines, plan.grade_bands))
+
+
+SHARED_EMPLOYEE = "__shared__"
+
+
+def _with_shared(
+    measured: pl.DataFrame,
+    facts: pl.DataFrame | pl.LazyFrame,
+    indicators: Sequence[Indicator],
+    period: Period,
+) -> pl.DataFrame:
+    """Shared indicators' measures computed once over everyone's facts, and that one
+    value given to every employee measured."""
+    shared = [indicator for indicator in indicators if indicator.shared is not None]
+    if not shared:
+        return measured
+    measures: dict[str, Measure] = {
+        _column(indicator, name): measure
+        for indicator in shared
+        for name, measure in indicator.measures().items()
+    }
+    pooled = facts.lazy().with_columns(pl.lit(SHARED_EMPLOYEE).alias(EMPLOYEE))
+    once = compute_measures(pooled, measures, period, [SHARED_EMPLOYEE]).drop(EMPLOYEE)
+    replaced = [column for column in once.columns if column in measured.columns]
+    return measured.drop(replaced).join(once, how="cross", maintain_order="left")
 
 
 def _column(indicator: Indicator, input_name: str) -> str:
