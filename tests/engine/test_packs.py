@@ -204,6 +204,8 @@ def test_builtin_presales_pack_holds_the_seed_library() -> None:
         "presales-engineer",
         "solution-architect",
         "presales-manager",
+        "delivery-engineer",
+        "customer-success",
     }
 
 

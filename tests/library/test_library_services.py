@@ -195,7 +195,7 @@ def test_strategy_preset_proposes_and_applies_new_weights(presales: str) -> None
     theme = Theme.objects.first()
     theme.adjustment_profile = "quality_stage"
     theme.save()
-    template = PlanTemplate.objects.first()
+    template = PlanTemplate.objects.get(code="presales-engineer")
     before = dict(template.definition["weights"])
     # when the proposal is reviewed and applied
     proposals = selectors.strategy_proposal(theme)

@@ -43,6 +43,8 @@ PLAN_POSITIONS = {
     "presales-engineer": "presales_engineer",
     "solution-architect": "solution_architect",
     "presales-manager": "presales_manager",
+    "delivery-engineer": "delivery_engineer",
+    "customer-success": "customer_success_manager",
 }
 # Tags the AHP strategy presets multiply (engine/ahp/profiles.py), on the indicators they fit.
 PRESET_TAGS = {

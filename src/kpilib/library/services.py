@@ -469,7 +469,7 @@ XLSX_TEXT_COLUMNS = {
     "unit_en": ("unit", "en"),
 }
 XLSX_PLAIN_COLUMNS = ("dimension", "period", "direction", "data_source", "leading_or_lagging")
-XLSX_JSON_COLUMNS = ("measure", "inputs", "rule", "missing")
+XLSX_JSON_COLUMNS = ("measure", "inputs", "rule", "missing", "shared")
 XLSX_COLUMNS = (
     "code",
     *XLSX_TEXT_COLUMNS,

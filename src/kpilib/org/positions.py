@@ -1,4 +1,5 @@
-"""The presales positions every organisation starts with (code, Chinese name, English name).
+"""The positions every organisation starts with (presales, and since issue 17 the delivery
+and customer-success roles that share indicators with presales) (code, Chinese name, English name).
 
 Used by the data migration that seeds them and by the demo loader, which makes sure they
 exist before it imports people.
@@ -9,4 +10,6 @@ STANDARD_POSITIONS = (
     ("solution-architect", "解决方案架构师", "Solution architect"),
     ("presales-manager", "售前经理", "Presales manager"),
     ("presales-director", "售前总监", "Presales director"),
+    ("delivery-engineer", "交付工程师", "Delivery engineer"),
+    ("customer-success-manager", "客户成功经理", "Customer success manager"),
 )
