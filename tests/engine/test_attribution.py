@@ -173,3 +173,11 @@ def test_the_scorecard_explanation_traces_every_credit(language: str, expected: 
     # then the line names each order, its deal, the split and the decay
     line = scorecards.records()[0].indicators[0]
     assert line.explanation == expected
+
+
+def test_stores_pool_outcomes_and_team_facts_of_everyone() -> None:
+    # given the pack's attributed indicator
+    from kpilib.engine.measures import pooled_metrics
+
+    # then outcomes and team facts are read for every employee, not only those scored
+    assert pooled_metrics(PACK.indicators) == {"upsell", "deal_credit"}

@@ -7,7 +7,7 @@ import polars as pl
 
 from kpilib.appraisal.models import Participant, PersonalGoal
 from kpilib.engine.definitions import Pack
-from kpilib.engine.measures import EMPLOYEE, longest_window, metrics_read
+from kpilib.engine.measures import EMPLOYEE, longest_window, metrics_read, pooled_metrics
 from kpilib.engine.periods import Period
 from kpilib.engine.personal import GOAL_COLUMNS, with_personal_goals
 from kpilib.engine.scorecard import Scorecards, score_plan
@@ -15,10 +15,14 @@ from kpilib.ingest.selectors import facts_frame
 from kpilib.library.selectors import engine_language
 from kpilib.plans.fetch import EffectivePlan, engine_plan_and_pack
 
+# The team role on deal_credit facts, which attributed measures filter by.
+ATTRIBUTION_COLUMNS = ("role",)
+
 
 def group_facts(packs: Sequence[Pack], employee_ids: Sequence[str], period: Period) -> pl.DataFrame:
-    """One read of the stored facts that every pack's measures need for `period`: only the
-    metrics they read, from the start of their longest trailing window."""
+    """The stored facts every pack's measures need for `period`: only the metrics they
+    read, from the start of their longest trailing window; the group's own facts, plus
+    everyone's facts of the metrics that attributed and shared indicators pool."""
     measures = {
         f"{index}.{indicator.code}.{name}": measure
         for index, pack in enumerate(packs)
@@ -27,9 +31,25 @@ def group_facts(packs: Sequence[Pack], employee_ids: Sequence[str], period: Peri
     }
     months = longest_window(measures)
     start = min(period.start, period.trailing_months(months)[0]) if months else period.start
-    return facts_frame(
-        employee_ids=employee_ids, start=start, end=period.end, metrics=metrics_read(measures)
+    # Attributed outcomes and shared indicators read everyone's facts of their metrics.
+    pooled = pooled_metrics([indicator for pack in packs for indicator in pack.indicators])
+    own = facts_frame(
+        employee_ids=employee_ids,
+        start=start,
+        end=period.end,
+        metrics=metrics_read(measures) - pooled,
+        attributes=ATTRIBUTION_COLUMNS,
     )
+    if not pooled:
+        return own
+    everyone = facts_frame(
+        employee_ids=None,
+        start=start,
+        end=period.end,
+        metrics=pooled,
+        attributes=ATTRIBUTION_COLUMNS,
+    )
+    return pl.concat([own, everyone], how="diagonal_relaxed")
 
 
 def goals_frame(participants: Sequence[Participant]) -> pl.DataFrame:

@@ -313,11 +313,12 @@ def pooled_metrics(indicators: Sequence[Indicator]) -> set[str]:
 
 
 def attributed_metrics(measures: Mapping[str, Measure]) -> set[str]:
-    """Outcome metrics that attributed measures read from *every* employee's facts (an
-    upsell is owned by whoever booked it, not by the presales engineer credited)."""
+    """Metrics that attributed measures read from *every* employee's facts: the outcomes
+    (an upsell is owned by whoever booked it, not by the presales engineer credited) and
+    the team facts (an order goes to the latest deal before it, whoever was on it)."""
     return {
         metric
         for leaf in leaf_measures(measures)
         if isinstance(leaf, Attributed)
-        for metric in leaf.metric
+        for metric in (*leaf.metric, leaf.credit_metric)
     }
