@@ -220,6 +220,7 @@ def test_every_connector_declares_the_metrics_and_columns_it_reads() -> None:
         "revisit_done",
         "opportunity_won",
         "opportunity_lost",
+        "customer_health",
     }
     for connector in CONNECTORS.values():
         required, optional = slots_of(connector.kind)
@@ -228,3 +229,26 @@ def test_every_connector_declares_the_metrics_and_columns_it_reads() -> None:
         assert set(required) <= set(connector.documented) | set(connector.assumed)
         assert not set(required) & set(optional)
     assert slots_of(GENERIC)[0] == ("employee_id", "metric", "occurred_on")
+
+
+def test_gainsight_health_scores_become_customer_health_facts(team: Team) -> None:
+    # when a Gainsight scorecard history export is imported
+    _import(team, "gainsight_health", "gainsight_health.csv")
+    # then each snapshot is a 0–100 health fact of the customer's CSM (higher is healthier)
+    assert [(n, m, str(d), v, c) for n, m, d, v, c, _ in _facts()] == [
+        ("E1001", "customer_health", "2025-03-31", 82.0, "华东银行"),
+        ("E1002", "customer_health", "2025-03-31", 45.0, "申城证券"),
+    ]
+
+
+def test_churnzero_risk_is_inverted_so_health_always_reads_higher_is_better(team: Team) -> None:
+    # given a ChurnZero export with a ChurnScore (higher healthier) and a churn risk
+    # (higher riskier) on each row, one row without a ChurnScore
+    report = _import(team, "churnzero_health", "churnzero_health.csv", partial=True)
+    # then the score is kept, the risk becomes 100 − risk, each its own fact
+    assert [(n, str(d), v, e) for n, _, d, v, _, e in _facts()] == [
+        ("E1001", "2025-03-31", 70.0, "CZ-1:risk"),
+        ("E1001", "2025-03-31", 76.0, "CZ-1:score"),
+        ("E1003", "2025-03-31", 20.0, "CZ-2:risk"),
+    ]
+    assert report.summary_line().startswith("imported 3,")

@@ -55,6 +55,11 @@ class Output:
     when: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     value: str | None = None
     id_suffix: str = ""
+    # A score whose polarity is "lower is better" (a churn risk of 0–100) is stored as
+    # `invert_from − value`, so every health fact reads "higher is healthier".
+    invert_from: float | None = None
+    # A score column left empty means "no score" (not §5's "empty value means 1").
+    skip_blank: bool = False
 
 
 @dataclass(frozen=True)
@@ -110,6 +115,8 @@ def _lowered(values: tuple[str, ...]) -> list[str]:
 
 def _condition(output: Output) -> pl.Expr:
     condition = pl.lit(True)
+    if output.skip_blank and output.value:
+        condition = (pl.col(output.value).str.strip_chars() != "").fill_null(False)
     for column, values in output.when.items():
         text = pl.col(column).str.strip_chars().str.to_lowercase()
         condition = condition & text.is_in(_lowered(values)).fill_null(False)
@@ -128,6 +135,17 @@ def _date_text(column: str, formats: tuple[str, ...]) -> pl.Expr:
 
 def _text(column: str | None) -> pl.Expr:
     return pl.col(column) if column else pl.lit(None, dtype=pl.String)
+
+
+def _value(output: Output) -> pl.Expr:
+    """The output's value as text; an inverted score becomes `invert_from − value` (text
+    that is not a number stays as written, so the fact check names it)."""
+    value = _text(output.value)
+    if output.invert_from is None:
+        return value
+    number = value.str.strip_chars().cast(pl.Float64, strict=False)
+    inverted = (pl.lit(output.invert_from) - number).cast(pl.String)
+    return pl.when(number.is_not_null()).then(inverted).otherwise(value)
 
 
 def vendor_facts(connector: Connector, table: pl.DataFrame) -> tuple[pl.DataFrame, int]:
@@ -149,7 +167,7 @@ def vendor_facts(connector: Connector, table: pl.DataFrame) -> tuple[pl.DataFram
                 _text(connector.owner_email).alias(OWNER_EMAIL),
                 pl.lit(output.metric).alias("metric"),
                 _date_text(output.occurred_on, connector.date_formats).alias("occurred_on"),
-                _text(output.value).alias("value"),
+                _value(output).alias("value"),
                 _text(connector.customer_id).alias("customer_id"),
                 _text(connector.project_id).alias("project_id"),
                 external_id.alias("external_id"),
@@ -374,6 +392,67 @@ CONNECTORS: dict[str, Connector] = {
             ),
             assumed=("Custom field (Customer)", "Issue Type value Revisit/回访"),
             export_hint="Filters → Export → Export Excel CSV (all fields)",
+        ),
+        Connector(
+            kind="gainsight_health",
+            label=_("Gainsight · customer health scores"),
+            vendor="Gainsight",
+            owner="CSM",
+            owner_email="CSM Email",
+            external_id="Scorecard History Id",
+            customer_id="Company Name",
+            attributes=("Score Label",),
+            outputs=(
+                Output("customer_health", "Snapshot Date", value="Overall Score", skip_blank=True),
+            ),
+            assumed=(
+                "Scorecard History Id",
+                "Company Name",
+                "CSM",
+                "CSM Email",
+                "Overall Score",
+                "Snapshot Date",
+                "Score Label",
+            ),
+            export_hint="Scorecards → Scorecard history report → Export (CSV)",
+        ),
+        Connector(
+            kind="churnzero_health",
+            label=_("ChurnZero · ChurnScore and risk"),
+            vendor="ChurnZero",
+            owner="Account Owner",
+            owner_email="Account Owner Email",
+            external_id="Record Id",
+            customer_id="Account Name",
+            outputs=(
+                Output(
+                    "customer_health",
+                    "Score Date",
+                    value="ChurnScore",
+                    id_suffix=":score",
+                    skip_blank=True,
+                ),
+                Output(
+                    "customer_health",
+                    "Score Date",
+                    {"Risk Scale": ("0-100",)},
+                    value="Churn Risk",
+                    id_suffix=":risk",
+                    invert_from=100.0,
+                    skip_blank=True,
+                ),
+            ),
+            assumed=(
+                "Record Id",
+                "Account Name",
+                "Account Owner",
+                "Account Owner Email",
+                "ChurnScore",
+                "Churn Risk",
+                "Risk Scale",
+                "Score Date",
+            ),
+            export_hint="Accounts → ChurnScore history → Export (CSV)",
         ),
         Connector(
             kind="survey",
