@@ -64,7 +64,7 @@ def test_realised_value_counts_won_orders_in_the_horizon() -> None:
 
 
 def test_the_horizon_is_24_to_36_months() -> None:
-    with pytest.raises(ValueError, match="between 24 and 36"):
+    with pytest.raises(ProfileError, match="between 24 and 36 months"):
         customer_values(opportunities([]), as_of=AS_OF, horizon_months=12)
 
 

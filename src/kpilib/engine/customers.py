@@ -37,6 +37,7 @@ import polars as pl
 from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
+from kpilib.engine.errors import EngineError
 from kpilib.engine.forecast.features import (
     FeatureKind,
     FeatureSpec,
@@ -54,7 +55,7 @@ Z95 = 1.959963984540054
 SEED = 0
 
 
-class ProfileError(ValueError):
+class ProfileError(EngineError):
     """Too few customers, or of one kind only, to learn a profile."""
 
 
@@ -74,7 +75,7 @@ def customer_values(
     scored, high_value (null when not scored).
     """
     if not 24 <= horizon_months <= 36:
-        raise ValueError("horizon_months must be between 24 and 36")
+        raise ProfileError("the value horizon must be between 24 and 36 months")
     seen = opportunities.filter(pl.col("created_on") < as_of)
     firsts = (
         seen.sort("created_on", "opportunity_id")

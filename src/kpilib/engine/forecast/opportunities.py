@@ -20,7 +20,8 @@ from datetime import date
 
 import polars as pl
 
-from kpilib.tabular import LINE, InputError, Problem
+from kpilib.engine.errors import InputError, Problem
+from kpilib.tabular import LINE
 
 OPPORTUNITY = "opportunity_id"
 CREATED = "created_on"

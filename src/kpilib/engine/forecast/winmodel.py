@@ -49,6 +49,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from threadpoolctl import threadpool_limits
 
+from kpilib.engine.errors import EngineError
 from kpilib.engine.forecast.features import (
     WEIGHT,
     FeatureKind,
@@ -74,7 +75,7 @@ LABEL = "won"
 BASELINE = "baseline"
 
 
-class EligibilityError(ValueError):
+class EligibilityError(EngineError):
     """The data cannot support a model; the message says why and what is needed."""
 
 
