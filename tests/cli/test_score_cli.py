@@ -157,7 +157,7 @@ def test_bad_options_are_all_reported_at_once(tmp_path: Path) -> None:
         "--format: 'pdf' is not one of table, json, csv, xlsx",
         "--language: 'fr' is not one of zh-Hans, en",
         "--period: cannot read period '2026-Q5': expected 2026-09, 2026-Q3, 2026 or 2026-07-01..2026-09-30",
-        "--plan: no plan 'ceo' in pack 'presales' (plans: presales-engineer, presales-manager, solution-architect)",
+        "--plan: no plan 'ceo' in pack 'presales' (plans: customer-success, delivery-engineer, presales-engineer, presales-manager, solution-architect)",
     ]
 
 

@@ -88,15 +88,19 @@ def test_names_definitions_and_units_are_in_both_languages(pack: Pack) -> None:
     assert [code for code, _, en in texts if any("\u4e00" <= c <= "\u9fff" for c in en)] == []
 
 
-def test_three_plans_with_their_positions_and_weights_adding_up_to_100(pack: Pack) -> None:
+def test_each_position_has_a_plan_with_weights_adding_up_to_100(pack: Pack) -> None:
     # given the built-in pack
     # when its plans are read
     positions = {plan.code: plan.position for plan in pack.plans}
     totals = {plan.code: math.fsum(plan.weights.values()) for plan in pack.plans}
-    # then engineer, architect and manager each have a plan worth exactly 100 points
+    # then engineer, architect, manager, delivery and customer success each have a plan
+    # worth exactly 100 points; only leading (advisory) indicators are weighed 0
     assert positions == PLAN_POSITIONS
     assert totals == dict.fromkeys(PLAN_POSITIONS, PLAN_TOTAL)
-    assert all(weight > 0 for plan in pack.plans for weight in plan.weights.values())
+    zero = {code for plan in pack.plans for code, weight in plan.weights.items() if weight == 0}
+    assert zero == {"expected_technical_wins", "pipeline_coverage"}
+    assert all(pack.indicator(code).leading_or_lagging == "leading" for code in zero)
+    assert all(weight >= 0 for plan in pack.plans for weight in plan.weights.values())
 
 
 def test_the_presales_engineer_plan_is_section_4s(pack: Pack) -> None:
