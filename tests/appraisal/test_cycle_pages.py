@@ -86,7 +86,7 @@ def test_drill_down_lists_the_facts_behind_a_line(world: World) -> None:
         .content.decode()
     )
     # then both complaints are listed
-    assert page.count("<code>complaint</code>") == 2
+    assert page.count("<td>customer complaint</td>") == 2
 
 
 def test_plan_admin_edits_only_their_plan(world: World) -> None:

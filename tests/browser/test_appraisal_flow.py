@@ -55,7 +55,7 @@ def test_hr_creates_a_plan_from_the_template_publishes_it_and_delegates_it(
     # when HR creates a plan for presales engineers from the presales-engineer template
     page.click("nav >> text=Plans")
     page.click("a[href='/plans/new/']")
-    page.select_option("#id_template", label="Presales engineer appraisal (presales-engineer)")
+    page.select_option("#id_template", label="Presales engineer appraisal")
     page.fill("#id_code", "pe-east-2026")
     page.fill("#id_name_zh_hans", "华东售前工程师考核 2026")
     page.fill("#id_name_en", "East presales engineers 2026")

@@ -91,8 +91,8 @@ def test_vague_indicator_exits_1_with_reasons_and_the_rewrite() -> None:
     assert smart["checks"]["specific"] == "pass"
     specific = [item for item in vague["messages"] if item["check"] == "specific"]
     assert {item["severity"] for item in specific} == {"error"}
-    assert specific[0]["message"].startswith("name.zh-Hans「提升客户满意度」用了「提升」")
-    assert "「客户满意度 ≥ 95 分（survey）本季度」" in specific[0]["message"]
+    assert specific[0]["message"].startswith("中文名称「提升客户满意度」用了「提升」")
+    assert "「客户满意度 ≥ 95 分（客户调研）本季度」" in specific[0]["message"]
     assert "「项目支持满意度 ≥ 90%（NPS 调研）本季度」" in specific[0]["message"]
 
 
@@ -136,7 +136,7 @@ def test_table_marks_each_check_and_prints_the_messages_below() -> None:
     rows = {line.split("│")[1].strip(): line for line in stdout.splitlines() if "│" in line}
     assert [mark for mark in "✓✗?" if mark in rows["vague_satisfaction"]] == ["✓", "✗", "?"]
     assert rows["customer_satisfaction"].count("✓") == 4
-    assert "✗ vague_satisfaction · Specific: name.zh-Hans '提升客户满意度' uses" in stdout
+    assert "✗ vague_satisfaction · Specific: The Chinese name '提升客户满意度' uses" in stdout
     assert stdout.rstrip().endswith("1 of 2 indicators fail a SMART check.")
 
 

@@ -110,12 +110,12 @@ def test_section_2_vague_indicator_fails_specific_with_the_smart_rewrite() -> No
     ] * 4
     chinese = texts(report, Check.SPECIFIC, "zh-Hans")
     english = texts(report, Check.SPECIFIC, "en")
-    assert chinese[0].startswith("name.zh-Hans「提升客户满意度」用了「提升」")
-    assert "客户满意度 ≥ 95 分（survey）本季度" in chinese[0]
+    assert chinese[0].startswith("中文名称「提升客户满意度」用了「提升」")
+    assert "客户满意度 ≥ 95 分（客户调研）本季度" in chinese[0]
     assert "「项目支持满意度 ≥ 90%（NPS 调研）本季度」" in chinese[0]
-    assert "definition.zh-Hans「提升客户满意度，加强客户关系」用了「提升、加强」" in chinese[1]
-    assert english[2].startswith("name.en 'Improve customer satisfaction' uses 'Improve'")
-    assert "e.g. 'customer satisfaction ≥ 95 points (survey) this quarter'" in english[2]
+    assert "中文定义「提升客户满意度，加强客户关系」用了「提升、加强」" in chinese[1]
+    assert english[2].startswith("The English name 'Improve customer satisfaction' uses 'Improve'")
+    assert "e.g. 'customer satisfaction ≥ 95 points (customer survey) this quarter'" in english[2]
     assert "project support satisfaction ≥ 90% (NPS survey) this quarter" in english[2]
     assert {message.severity for message in report.messages} == {Severity.ERROR}
 
@@ -158,8 +158,8 @@ def test_efficiency_is_not_a_measurable_rate() -> None:
     # then the Chinese name is vague, and the rewrite drops the verb
     assert report.checks[Check.SPECIFIC] is Verdict.FAIL
     [message] = texts(report, Check.SPECIFIC, "en")
-    assert message.startswith("name.zh-Hans '提升工作效率' uses '提升'")
-    assert "'工作效率 ≥ 95 分（survey）本季度'" in message
+    assert message.startswith("The Chinese name '提升工作效率' uses '提升'")
+    assert "'工作效率 ≥ 95 分（客户调研）本季度'" in message
 
 
 def test_english_vague_definition_fails_in_both_message_languages() -> None:
@@ -177,12 +177,12 @@ def test_english_vague_definition_fails_in_both_message_languages() -> None:
     [chinese] = texts(report, Check.SPECIFIC, "zh-Hans")
     [english] = texts(report, Check.SPECIFIC, "en")
     assert (
-        "definition.en「Enhance the customer relationship and do well」用了「Enhance、do well」"
+        "英文定义「Enhance the customer relationship and do well」用了「Enhance、do well」"
         in chinese
     )
     assert "没有可衡量的对象" in chinese
     assert (
-        "definition.en 'Enhance the customer relationship and do well' uses 'Enhance, do well'"
+        "The English definition 'Enhance the customer relationship and do well' uses 'Enhance, do well'"
         in english
     )
     assert "without a measurable object (no number, threshold, unit or counted thing)" in english
@@ -202,8 +202,8 @@ def test_definition_that_repeats_the_name_fails() -> None:
     assert report.checks[Check.SPECIFIC] is Verdict.FAIL
     [english] = texts(report, Check.SPECIFIC, "en")
     [chinese] = texts(report, Check.SPECIFIC, "zh-Hans")
-    assert english.startswith("definition.en only repeats the name. Say how it is calculated")
-    assert chinese.startswith("definition.en 只是重复了名称")
+    assert english.startswith("The English definition only repeats the name. Say how it is calculated")
+    assert chinese.startswith("英文定义只是重复了名称")
 
 
 def test_too_short_definitions_fail_in_each_language() -> None:
@@ -216,9 +216,9 @@ def test_too_short_definitions_fail_in_each_language() -> None:
     # then both are too short, each counted in its own language's units
     english = texts(report, Check.SPECIFIC, "en")
     chinese = texts(report, Check.SPECIFIC, "zh-Hans")
-    assert english[0].startswith("definition.zh-Hans has 7 characters (at least 8 needed)")
-    assert english[1].startswith("definition.en has 3 words (at least 4 needed)")
-    assert chinese[1].startswith("definition.en 只有 3 个词（至少需要 4）")
+    assert english[0].startswith("The Chinese definition has 7 characters (at least 8 needed)")
+    assert english[1].startswith("The English definition has 3 words (at least 4 needed)")
+    assert chinese[1].startswith("英文定义只有 3 个词（至少需要 4）")
 
 
 # --- Measurable ---------------------------------------------------------------------
@@ -512,7 +512,7 @@ def test_monthly_period_is_time_bound_and_shapes_the_rewrite() -> None:
     report = check(indicator)
     # then Time-bound passes and the suggested rewrite says "本月"
     assert report.checks[Check.TIME_BOUND] is Verdict.PASS
-    assert "「客户满意度 ≥ 95 分（survey）本月」" in texts(report, Check.SPECIFIC, "zh-Hans")[0]
+    assert "「客户满意度 ≥ 95 分（客户调研）本月」" in texts(report, Check.SPECIFIC, "zh-Hans")[0]
 
 
 # --- a whole pack -------------------------------------------------------------------

@@ -90,7 +90,7 @@ def scorecards_xlsx(scorecards: list[Scorecard], language: str) -> bytes:
         values = (
             employee.employee_id,
             employee.name,
-            card.participant.cycle.name,
+            card.participant.cycle.local_name,
             card.total,
             card.final_grade,
             card.rank,
@@ -147,7 +147,7 @@ def _pdf_scorecard(pdf: "FPDF", scorecard: Scorecard, language: str) -> None:
     pdf.set_font("cjk", size=11)
     total = "—" if scorecard.total is None else f"{scorecard.total:.2f}"
     summary = (
-        f"{cycle.name} · {cycle.period} · {_('Total')} {total} · "
+        f"{cycle.local_name} · {cycle.period} · {_('Total')} {total} · "
         f"{_('Grade')} {scorecard.final_grade or '—'} · {_('Rank')} {scorecard.rank or '—'}"
     )
     pdf.cell(text=summary, new_x="LMARGIN", new_y="NEXT")

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kpilib.org.models import local_name
+
 
 class Cycle(models.Model):
     """One appraisal cycle (考核周期) of one plan revision over one period."""
@@ -28,7 +30,13 @@ class Cycle(models.Model):
         ACKNOWLEDGEMENT = "acknowledgement", _("acknowledgement or appeal")
         CLOSED = "closed", _("closed")
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("cycle name"), max_length=200)
+    name_en = models.CharField(
+        _("English name"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown to English readers; the name is shown when this is empty."),
+    )
     plan = models.ForeignKey("plans.Plan", on_delete=models.PROTECT, related_name="cycles")
     revision = models.ForeignKey(
         "plans.PlanRevision",
@@ -71,7 +79,12 @@ class Cycle(models.Model):
         ordering = ["-start", "name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.local_name
+
+    @property
+    def local_name(self) -> str:
+        """The name in the reader's language: the English name for English readers, if any."""
+        return local_name(self.name, self.name_en)
 
 
 class Participant(models.Model):

@@ -82,14 +82,14 @@ def _message(reminder: Reminder, user: User) -> tuple[str, str, str, list[str]]:
     with translation.override(language):
         phase = Cycle.Phase(reminder.phase).label
         subject = gettext("%(cycle)s: %(phase)s is due on %(date)s") % {
-            "cycle": reminder.cycle.name,
+            "cycle": reminder.cycle.local_name,
             "phase": phase,
             "date": reminder.deadline.isoformat(),
         }
         body = gettext(
             "The phase “%(phase)s” of %(cycle)s is due on %(date)s and waits for you. "
             "Open kpilib to do your part."
-        ) % {"phase": phase, "cycle": reminder.cycle.name, "date": reminder.deadline.isoformat()}
+        ) % {"phase": phase, "cycle": reminder.cycle.local_name, "date": reminder.deadline.isoformat()}
     address = user.email or getattr(getattr(user, "employee", None), "email", "")
     return subject, body, settings.DEFAULT_FROM_EMAIL, [address]
 

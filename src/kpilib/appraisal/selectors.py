@@ -94,7 +94,7 @@ def employee_trend(employee: Employee, *, published_only: bool = True) -> list[d
         newest.setdefault(card.participant.cycle_id, card)
     return [
         {
-            "cycle": c.participant.cycle.name,
+            "cycle": c.participant.cycle.local_name,
             "period": c.participant.cycle.period,
             "total": c.total,
             "grade": c.final_grade,

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from kpilib.appraisal.errors import CycleError
 from kpilib.appraisal.fetch import goals_frame, group_facts, score_group
@@ -43,6 +43,7 @@ def cycle_create(
     name: str,
     kind: str,
     period: str,
+    name_en: str = "",
     grade_targets: dict[str, float] | None = None,
     forced_distribution: bool = False,
     phase_deadlines: dict[str, str] | None = None,
@@ -54,9 +55,10 @@ def cycle_create(
     try:
         span = parse_period(period)
     except PeriodError as error:
-        raise CycleError([str(error)]) from None
+        raise CycleError([error.in_language(get_language() or "en")]) from None
     cycle = Cycle.objects.create(
         name=name,
+        name_en=name_en,
         plan=plan,
         revision=revision,
         kind=kind,

@@ -87,6 +87,33 @@ class Organisation:
     workforce: Workforce
 
 
+COMPANY_EN = "Yunqi Technology"
+REGIONS_EN: dict[str, str] = {
+    "华东": "East China",
+    "华北": "North China",
+    "华南": "South China",
+    "西南": "Southwest China",
+    "华中": "Central China",
+    "西北": "Northwest China",
+    "东北": "Northeast China",
+}
+
+
+def english_unit_name(name: str) -> str:
+    """The English name of a demo unit: 华东售前二组 → East China presales team 2."""
+    if name == COMPANY:
+        return COMPANY_EN
+    if name in REGIONS_EN:
+        return REGIONS_EN[name]
+    for region, english in REGIONS_EN.items():
+        if name.startswith(f"{region}售前") and name.endswith("组"):
+            numeral = name[len(region) + 2 : -1]
+            numbers = {chinese_numeral(n): n for n in range(1, 100)}
+            if numeral in numbers:
+                return f"{english} presales team {numbers[numeral]}"
+    return ""
+
+
 def chinese_numeral(number: int) -> str:
     """Write 1–9999 in Chinese numerals (1 → 一, 12 → 十二, 105 → 一百零五)."""
     if not 1 <= number <= 9999:

@@ -26,8 +26,40 @@ class PeriodKind(StrEnum):
     RANGE = "range"
 
 
+_PERIOD_MESSAGES: dict[str, tuple[str, str]] = {
+    # reason: (zh-Hans, en); {label} is the text as written, {part} the piece at fault
+    "outside_calendar": ("“{label}”超出了日历范围", "{label!r} is outside the calendar"),
+    "month": ("“{label}”中的月份 {part} 不在 1–12 之间", "month {part} is not 1–12 in {label!r}"),
+    "range_reversed": ("区间“{label}”的结束早于开始", "the range {label!r} ends before it starts"),
+    "unreadable": (
+        "无法识别期间“{label}”：应写作 2026-09、2026-Q3、2026 或 2026-07-01..2026-09-30",
+        "cannot read period {label!r}: expected 2026-09, 2026-Q3, 2026 or 2026-07-01..2026-09-30",
+    ),
+    "not_a_date": (
+        "“{label}”中的“{part}”不是 YYYY-MM-DD 格式的日期",
+        "{part!r} in {label!r} is not a date YYYY-MM-DD",
+    ),
+    "not_a_calendar_date": (
+        "“{label}”中的“{part}”不是日历上的日期",
+        "{part!r} in {label!r} is not a calendar date",
+    ),
+}
+
+
 class PeriodError(EngineError):
-    """A period text that cannot be read; the message says what is accepted."""
+    """A period text that cannot be read; the message says what is accepted.
+
+    `str(error)` is English (for the CLI); `in_language("zh-Hans")` gives the same in Chinese.
+    """
+
+    def __init__(self, reason: str, label: str, part: object = "") -> None:
+        self.reason, self.label, self.part = reason, label, part
+        super().__init__(self.in_language("en"))
+
+    def in_language(self, language: str) -> str:
+        zh_hans, en = _PERIOD_MESSAGES[self.reason]
+        template = zh_hans if language.lower().startswith("zh") else en
+        return template.format(label=self.label, part=self.part)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +92,7 @@ def parse_period(text: str) -> Period:
     except PeriodError:
         raise
     except ValueError:  # date() refuses years before 1
-        raise PeriodError(f"{label!r} is outside the calendar") from None
+        raise PeriodError("outside_calendar", label) from None
 
 
 def _parsed(label: str) -> Period:
@@ -71,7 +103,7 @@ def _parsed(label: str) -> Period:
     if match := _MONTH.fullmatch(label):
         year, month = int(match[1]), int(match[2])
         if not 1 <= month <= 12:
-            raise PeriodError(f"month {month} is not 1–12 in {label!r}")
+            raise PeriodError("month", label, month)
         return Period(date(year, month, 1), _month_end(year, month), PeriodKind.MONTH, label)
     if _YEAR.fullmatch(label):
         year = int(label)
@@ -80,19 +112,19 @@ def _parsed(label: str) -> Period:
         first, _, last = label.partition("..")
         start, end = _day(first, label), _day(last, label)
         if end < start:
-            raise PeriodError(f"the range {label!r} ends before it starts")
+            raise PeriodError("range_reversed", label)
         return Period(start, end, PeriodKind.RANGE, label)
-    raise PeriodError(f"cannot read period {label!r}: {ACCEPTED}")
+    raise PeriodError("unreadable", label)
 
 
 def _day(text: str, label: str) -> date:
     match = _DAY.fullmatch(text.strip())
     if not match:
-        raise PeriodError(f"{text.strip()!r} in {label!r} is not a date YYYY-MM-DD")
+        raise PeriodError("not_a_date", label, text.strip())
     try:
         return date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
-        raise PeriodError(f"{text.strip()!r} in {label!r} is not a calendar date") from None
+        raise PeriodError("not_a_calendar_date", label, text.strip()) from None
 
 
 def _month_index(day: date) -> int:

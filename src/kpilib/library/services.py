@@ -31,6 +31,7 @@ from kpilib.library.models import (
     Theme,
 )
 from kpilib.library.selectors import WeightProposal, engine_language, smart_report
+from kpilib.notes import system_note
 from kpilib.tabular import spreadsheet_cell
 
 
@@ -207,7 +208,9 @@ def _import_indicator(
         audit_record(actor=actor, origin=origin, instance=indicator, before=before)
         report.drafts.append(definition.code)
         return
-    _publish(actor=actor, origin=origin, indicator=indicator, document=document, note=gettext("imported"))
+    _publish(
+        actor=actor, origin=origin, indicator=indicator, document=document, note=system_note("imported")
+    )
 
 
 def _import_plan(

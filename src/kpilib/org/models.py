@@ -6,6 +6,12 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
+def local_name(name: str, name_en: str) -> str:
+    """Master data named once (in Chinese) with an optional English name."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return name_en if name_en and not language.startswith("zh") else name
+
+
 class OrgUnit(models.Model):
     """A node of the organisation: company → region → department/team.
 
@@ -20,6 +26,12 @@ class OrgUnit(models.Model):
         TEAM = "team", _("team")
 
     name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(
+        _("English name"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown to English readers; the name is shown when this is empty."),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.TEAM)
     parent = models.ForeignKey(
         "self",
@@ -49,7 +61,12 @@ class OrgUnit(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.local_name
+
+    @property
+    def local_name(self) -> str:
+        """The name in the reader's language: the English name for English readers, if any."""
+        return local_name(self.name, self.name_en)
 
     @property
     def depth(self) -> int:

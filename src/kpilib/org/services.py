@@ -22,9 +22,15 @@ def _unit_path(unit: OrgUnit) -> str:
 
 @transaction.atomic
 def org_unit_create(
-    *, actor: Any, origin: Origin, name: str, kind: str, parent: OrgUnit | None = None
+    *,
+    actor: Any,
+    origin: Origin,
+    name: str,
+    kind: str,
+    parent: OrgUnit | None = None,
+    name_en: str = "",
 ) -> OrgUnit:
-    unit = OrgUnit.objects.create(name=name, kind=kind, parent=parent)
+    unit = OrgUnit.objects.create(name=name, name_en=name_en, kind=kind, parent=parent)
     unit.path = _unit_path(unit)
     unit.save(update_fields=["path"])
     audit_record(actor=actor, origin=origin, instance=unit, before=None)

@@ -14,6 +14,7 @@ from kpilib.audit.services import audit_record, audit_snapshot
 from kpilib.engine.packs import pack_problems
 from kpilib.library.fetch import published_definitions
 from kpilib.library.models import Indicator, IndicatorVersion, PlanTemplate
+from kpilib.notes import system_note
 from kpilib.org.models import Employee, Position
 from kpilib.plans.errors import PlanError, UnpinnedIndicators
 from kpilib.plans.fetch import (
@@ -92,7 +93,7 @@ def plan_create_from_template(
         precision=definition.get("precision", 2),
         personal_mode=Plan.PersonalMode.NONE,
         personal_share=0.0,
-        note=gettext("created from template %(code)s") % {"code": template.code},
+        note=system_note("created_from_template", template=template.code),
     )
     return plan
 
@@ -123,7 +124,7 @@ def plan_clone(*, actor: Any, origin: Origin, plan: Plan, code: str, name_zh_han
         precision=effective.precision,
         personal_mode=effective.personal_mode,
         personal_share=effective.personal_share,
-        note=gettext("cloned from %(code)s") % {"code": plan.code},
+        note=system_note("cloned_from_plan", plan=plan.code),
     )
     return clone
 

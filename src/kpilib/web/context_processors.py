@@ -12,7 +12,7 @@ from kpilib.accounts.permissions import Action, allowed, is_plan_administrator, 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     if not user.is_authenticated:
-        return {"nav_items": [], "user_roles": set()}
+        return {"nav_items": [], "user_roles": set(), "person_name": ""}
     items = [(reverse("home"), _("Home"))]
     if allowed(user, Action.CREATE_PLAN) or is_plan_administrator(user):
         items.append((reverse("plans"), _("Plans")))
@@ -40,4 +40,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             {"url": url, "label": label, "active": url == active} for url, label in items
         ],
         "user_roles": roles_of(user),
+        "person_name": person_name(user),
     }
+
+
+def person_name(user: Any) -> str:
+    """The name the header shows: the person's employee name, else their account's name."""
+    employee = getattr(user, "employee", None)
+    if employee is not None:
+        return employee.name
+    return user.get_full_name() or user.username

@@ -7,6 +7,7 @@ from django.db import transaction
 from kpilib.accounts.models import User
 from kpilib.accounts.services import user_create, user_set_hr_admin
 from kpilib.audit.origin import SYSTEM, Origin
+from kpilib.demo.organisation import english_unit_name
 from kpilib.importing import ImportReport
 from kpilib.org.models import Employee, OrgUnit
 from kpilib.org.services import (
@@ -76,6 +77,7 @@ def _create_units(rows: object) -> None:
                 actor=SYSTEM,
                 origin=Origin.DEMO,
                 name=row["name"],
+                name_en=english_unit_name(row["name"]),
                 kind=row["kind"],
                 parent=units.get(row["parent"]),
             )

@@ -4,11 +4,13 @@ from typing import Any
 
 import yaml
 from django import forms
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from kpilib.library.models import Dimension, Indicator, Objective
 from kpilib.library.selectors import yaml_block
 from kpilib.org.models import Employee
+from kpilib.web.labels import column_list
 
 PERIODS = [("month", _("month")), ("quarter", _("quarter")), ("year", _("year"))]
 DIRECTIONS = [("higher_better", _("higher is better")), ("lower_better", _("lower is better"))]
@@ -38,9 +40,7 @@ class IndicatorForm(forms.Form):
     default_weight = forms.FloatField(
         label=_("Default weight (points)"), min_value=0.01, max_value=100
     )
-    tags = forms.CharField(
-        label=_("Tags"), required=False, help_text=_("Comma-separated, e.g. quality, new_customer")
-    )
+    tags = forms.CharField(label=_("Tags"), required=False)
     objectives = forms.MultipleChoiceField(
         label=_("Objectives served"), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -82,6 +82,11 @@ class IndicatorForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["dimension"].choices = [(d.code, str(d)) for d in Dimension.objects.all()]
         self.fields["objectives"].choices = [(o.code, str(o)) for o in Objective.objects.all()]
+        # Tags are written as codes, so the examples are shown as code.
+        self.fields["tags"].help_text = format_html(
+            _("Comma-separated codes, e.g. {examples}"),
+            examples=column_list(["quality", "new_customer"]),
+        )
         if indicator is not None:
             self.fields["code"].disabled = True
 

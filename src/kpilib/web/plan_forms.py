@@ -14,11 +14,10 @@ from kpilib.plans.models import Plan
 
 
 class TemplateChoiceField(forms.ModelChoiceField):
-    """Templates by their name in the active language and their code."""
+    """Templates by their name in the active language (the code only when it has none)."""
 
     def label_from_instance(self, obj: PlanTemplate) -> str:
-        name = local_text_of(obj.definition.get("name"))
-        return f"{name} ({obj.code})" if name else obj.code
+        return local_text_of(obj.definition.get("name")) or obj.name or obj.code
 
 
 class PlanCreateForm(forms.Form):
@@ -35,7 +34,7 @@ class VariantForm(forms.Form):
     code = forms.SlugField(label=_("Code"), max_length=64)
     name_zh_hans = forms.CharField(label=_("Name (Chinese)"), max_length=200)
     name_en = forms.CharField(label=_("Name (English)"), max_length=200)
-    regions = forms.CharField(label=_("Regions"), help_text=_("Comma-separated, e.g. 华南, 西南"))
+    regions = forms.CharField(label=_("Regions"), help_text=_("Comma-separated region names, as in the organisation"))
 
     def region_list(self) -> list[str]:
         return [
@@ -115,7 +114,13 @@ class WhatIfForm(forms.Form):
 
 
 class CycleCreateForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=_("Cycle name"), max_length=200)
+    name_en = forms.CharField(
+        label=_("English name"),
+        max_length=200,
+        required=False,
+        help_text=_("Shown to English readers; the name is shown when this is empty."),
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=Cycle.Kind.choices)
     period = forms.CharField(label=_("Period"), help_text=_("2026-Q3, 2026-09 or 2026"))
     grade_targets = forms.CharField(

@@ -68,12 +68,18 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
-        auth_views.PasswordChangeView.as_view(),
+        # Own templates: django.contrib.admin ships registration/password_change_*.html,
+        # which would otherwise take the person into the admin site's look and links.
+        auth_views.PasswordChangeView.as_view(
+            template_name="registration/kpilib_password_change.html"
+        ),
         name="password_change",
     ),
     path(
         "accounts/password/done/",
-        auth_views.PasswordChangeDoneView.as_view(),
+        auth_views.PasswordChangeDoneView.as_view(
+            template_name="registration/kpilib_password_changed.html"
+        ),
         name="password_change_done",
     ),
 ]

@@ -58,10 +58,32 @@ from kpilib.engine.smart.wording import (
 MIN_HISTORY = 5
 MANUAL_SOURCE = "manual"
 SECTION_2_EXAMPLE = LocalText(
-    zh_hans="（如 §2：「提升客户满意度」→「项目支持满意度 ≥ 90%（NPS 调研）本季度」）",
-    en=" (as in §2: 'Improve customer satisfaction' → 'project support satisfaction ≥ 90%"
-    " (NPS survey) this quarter')",
+    zh_hans="（再如：「提升客户满意度」→「项目支持满意度 ≥ 90%（NPS 调研）本季度」）",
+    en=" (another example: 'Improve customer satisfaction' → 'project support satisfaction"
+    " ≥ 90% (NPS survey) this quarter')",
 )
+# The texts of an indicator that messages point at, named as people call them.
+FIELD_WORDS: dict[str, LocalText] = {
+    "name.zh-Hans": LocalText(zh_hans="中文名称", en="The Chinese name"),
+    "name.en": LocalText(zh_hans="英文名称", en="The English name"),
+    "definition.zh-Hans": LocalText(zh_hans="中文定义", en="The Chinese definition"),
+    "definition.en": LocalText(zh_hans="英文定义", en="The English definition"),
+}
+# Data sources as the rewrite names them; another source is named by its code.
+SOURCE_WORDS: dict[str, LocalText] = {
+    "survey": LocalText(zh_hans="客户调研", en="customer survey"),
+    "crm": LocalText(zh_hans="CRM", en="CRM"),
+    "project_tool": LocalText(zh_hans="项目管理工具", en="project management tool"),
+    "lms": LocalText(zh_hans="学习系统", en="learning system"),
+    "app": LocalText(zh_hans="kpilib", en="kpilib"),
+    "manual": LocalText(zh_hans="人工录入", en="entered by hand"),
+}
+
+
+def field_words(field: str, language: str) -> str:
+    """`definition.en` → 英文定义 / The English definition."""
+    words = FIELD_WORDS.get(field)
+    return words.text(language) if words else field
 PERIOD_WORDS: dict[Cycle, LocalText] = {
     Cycle.MONTH: LocalText(zh_hans="本月", en="this month"),
     Cycle.QUARTER: LocalText(zh_hans="本季度", en="this quarter"),
@@ -112,26 +134,27 @@ def check_specific(indicator: Indicator) -> CheckOutcome:
         name = indicator.name.text(language)
         definition = indicator.definition.text(language)
         if is_vague(name):
-            reasons.append(_vague(indicator, f"name.{language}", name, language))
+            reasons.append(_vague(indicator, f"name.{language}", name))
         if same_wording(name, definition):
             # Its wording is the name's: saying it is vague again would repeat that message.
             reasons.append(_repeats_name(indicator, language))
             continue
         if is_vague(definition):
-            reasons.append(_vague(indicator, f"definition.{language}", definition, language))
+            reasons.append(_vague(indicator, f"definition.{language}", definition))
         if content_size(definition, language) < minimum_content(language):
             reasons.append(_too_short(indicator, language))
     return failure(Check.SPECIFIC, reasons) if reasons else PASSED
 
 
-def _vague(indicator: Indicator, field: str, text: str, language: str) -> LocalText:
+def _vague(indicator: Indicator, field: str, text: str) -> LocalText:
     terms = vague_terms(text)
     terms_zh, terms_en = "、".join(terms), ", ".join(terms)
+    language = field.partition(".")[2]
     rewrite = smart_rewrite(indicator, language)
     return LocalText(
-        zh_hans=f"{field}「{text}」用了「{terms_zh}」，"
+        zh_hans=f"{field_words(field, 'zh-Hans')}「{text}」用了「{terms_zh}」，"
         f"却没有可衡量的对象（数字、阈值、单位或计数对象）。请写明衡量什么、要达到哪条线，例如「{rewrite}」{SECTION_2_EXAMPLE.zh_hans}",
-        en=f"{field} '{text}' uses '{terms_en}' without a measurable object (no number,"
+        en=f"{field_words(field, 'en')} '{text}' uses '{terms_en}' without a measurable object (no number,"
         f" threshold, unit or counted thing). Say what is measured and the line to reach,"
         f" e.g. '{rewrite}'{SECTION_2_EXAMPLE.en}.",
     )
@@ -140,9 +163,9 @@ def _vague(indicator: Indicator, field: str, text: str, language: str) -> LocalT
 def _repeats_name(indicator: Indicator, language: str) -> LocalText:
     rewrite = smart_rewrite(indicator, language)
     return LocalText(
-        zh_hans=f"definition.{language} 只是重复了名称。请写明计算方法、数据来源和要达到的线，"
+        zh_hans=f"{field_words(f'definition.{language}', 'zh-Hans')}只是重复了名称。请写明计算方法、数据来源和要达到的线，"
         f"例如「{rewrite}」",
-        en=f"definition.{language} only repeats the name. Say how it is calculated, where the"
+        en=f"{field_words(f'definition.{language}', 'en')} only repeats the name. Say how it is calculated, where the"
         f" data comes from and the line to reach, e.g. '{rewrite}'.",
     )
 
@@ -153,18 +176,18 @@ def _too_short(indicator: Indicator, language: str) -> LocalText:
     unit = ("字", "characters") if language == "zh-Hans" else ("个词", "words")
     rewrite = smart_rewrite(indicator, language)
     return LocalText(
-        zh_hans=f"definition.{language} 只有 {size} {unit[0]}（至少需要 {needed}），说不清衡量什么。"
+        zh_hans=f"{field_words(f'definition.{language}', 'zh-Hans')}只有 {size} {unit[0]}（至少需要 {needed}），说不清衡量什么。"
         f"请写明计算方法、数据来源和要达到的线，例如「{rewrite}」",
-        en=f"definition.{language} has {size} {unit[1]} (at least {needed} needed), too few to"
+        en=f"{field_words(f'definition.{language}', 'en')} has {size} {unit[1]} (at least {needed} needed), too few to"
         f" say what is measured. Say how it is calculated, where the data comes from and the"
         f" line to reach, e.g. '{rewrite}'.",
     )
 
 
 def smart_rewrite(indicator: Indicator, language: str) -> str:
-    """The indicator said the §2 way: object, line and unit, source, period.
+    """The indicator said the SMART way (product.md §2): object, line and unit, source, period.
 
-    `客户满意度 ≥ 95 分（survey）本季度`; the line is `N` when the rule has no single one.
+    `客户满意度 ≥ 95 分（客户调研）本季度`; the line is `N` when the rule has no single one.
     """
     name = indicator.name.text(language)
     measured = without_vague_terms(name) or name
@@ -177,9 +200,11 @@ def smart_rewrite(indicator: Indicator, language: str) -> str:
     else:
         target = "≥ N"
     period = PERIOD_WORDS[indicator.period].text(language)
+    words = SOURCE_WORDS.get(indicator.data_source)
+    source = words.text(language) if words else indicator.data_source
     if language == "zh-Hans":
-        return f"{measured} {target}（{indicator.data_source}）{period}"
-    return f"{measured} {target} ({indicator.data_source}) {period}"
+        return f"{measured} {target}（{source}）{period}"
+    return f"{measured} {target} ({source}) {period}"
 
 
 # --- Measurable -------------------------------------------------------------------------

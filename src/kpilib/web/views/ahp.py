@@ -19,6 +19,7 @@ from kpilib.library.selectors import engine_language, local_text_of
 from kpilib.plans.ahp import DIMENSIONS, ahp_apply, ahp_judgements_save, plan_ahp, plan_hierarchy
 from kpilib.plans.fetch import effective_plan, live_revision, pinned_definitions
 from kpilib.plans.models import AhpJudgement, Plan
+from kpilib.web.labels import profile_rationale
 
 SCALE = [9, 7, 5, 3, 2, 1, 1 / 2, 1 / 3, 1 / 5, 1 / 7, 1 / 9]
 
@@ -106,7 +107,7 @@ def _context(request: HttpRequest, plan: Plan) -> dict[str, object]:
         "chart": chart,
         "names": names,
         "profiles": [
-            (code, getattr(profile, f"name_{language}"), profile.rationale, code in profiles)
+            (code, getattr(profile, f"name_{language}"), profile_rationale(code), code in profiles)
             for code, profile in ADJUSTMENT_PROFILES.items()
         ],
         "selected_profiles": profiles,

@@ -143,7 +143,13 @@ def indicator_check(request: HttpRequest) -> HttpResponse:
         if not context["problems"]:
             context["smart_lines"] = selectors.smart_lines(selectors.smart_report(document))
     else:
-        context["form_errors"] = form.errors
+        # Only fields the person has filled in are judged while they type: an empty new
+        # form shows no errors until it is saved. Errors name the field by its label.
+        context["form_errors"] = [
+            (form[name].label if name in form.fields else "", errors)
+            for name, errors in form.errors.items()
+            if name == "__all__" or (request.POST.get(name) or "").strip()
+        ]
     return render(request, "library/_check.html", context)
 
 

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -171,7 +172,7 @@ def plan_whatif_view(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 period = parse_period(form.cleaned_data["period"])
             except PeriodError as error:
-                context["error"] = str(error)
+                context["error"] = error.in_language(get_language() or "en")
             else:
                 context["rows"] = plan_whatif(draft, period)
                 context["period"] = period.label
