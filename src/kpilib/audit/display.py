@@ -15,10 +15,14 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from kpilib.audit.models import AuditEvent
+from kpilib.notes import PREFIX as NOTE_PREFIX
+from kpilib.notes import note_text
 
 EMPTY = "∅"
 
@@ -60,7 +64,11 @@ def model_label(object_type: str) -> str:
 
 
 def _value(field: models.Field | None, value: Any) -> tuple[str, bool]:
-    """(text, is_data): a choice's label or yes/no is interface text; the rest is data."""
+    """(text, is_data): a choice's label or yes/no is interface text; the rest is data.
+
+    A reference shows the object it points at, a date or time the reader's format, a
+    system note its text in the reader's language.
+    """
     if value is None or value == "":
         return EMPTY, False
     if isinstance(value, bool):
@@ -69,6 +77,19 @@ def _value(field: models.Field | None, value: Any) -> tuple[str, bool]:
         labels = {str(choice): str(label) for choice, label in field.flatchoices}
         if str(value) in labels:
             return labels[str(value)], False
+    if isinstance(field, models.ForeignKey):
+        target = field.related_model._default_manager.filter(pk=value).first()
+        return (str(target) if target is not None else f"#{value}"), True
+    if isinstance(field, models.DateTimeField) and isinstance(value, str):
+        moment = parse_datetime(value)
+        if moment is not None:
+            return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT"), False
+    if isinstance(field, models.DateField) and isinstance(value, str):
+        day = parse_date(value)
+        if day is not None:
+            return formats.date_format(day, "SHORT_DATE_FORMAT"), False
+    if isinstance(value, str) and value.startswith(NOTE_PREFIX):
+        return note_text(value), False
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False, sort_keys=False), True
     return str(value), True
@@ -108,6 +129,8 @@ def event_lines(events: list[AuditEvent]) -> list[EventLine]:
         model = model_of(event.object_type)
         changes = []
         for name, change in (event.changes or {}).items():
+            if name == "id":
+                continue  # the object's own number says nothing to a reader
             field = _field(model, name)
             change = change if isinstance(change, dict) else {"before": None, "after": change}
             before, before_is_data = _value(field, change.get("before"))

@@ -190,7 +190,7 @@ class IndicatorVersion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator.code} v{self.number}"
+        return f"{self.indicator.name} v{self.number}"
 
 
 class Contribution(models.Model):

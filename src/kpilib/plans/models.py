@@ -133,7 +133,7 @@ class PlanRevision(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.plan.code} r{self.number}"
+        return f"{self.plan.name} r{self.number}"
 
 
 class AhpJudgement(models.Model):
