@@ -195,7 +195,7 @@ def test_engineer_reads_their_explained_scorecard_and_its_facts_in_chinese(
     # then they see the two survey responses behind it, with the line's Chinese explanation
     facts = page.locator("table tbody tr")
     assert facts.count() == 2
-    assert all("satisfaction_score" in text for text in facts.all_inner_texts())
+    assert all("客户满意度评分" in text for text in facts.all_inner_texts())
     assert "96" in page.locator("p.muted").first.inner_text()
     assert re.search(r"[\u4e00-\u9fff]", page.locator("p.muted").first.inner_text())
     page.screenshot(path=str(screenshots / "scorecard-facts-zh.png"), full_page=True)

@@ -235,7 +235,7 @@ def test_manual_value_scored_by_a_formula_is_not_measurable() -> None:
     [chinese] = texts(report, Check.MEASURABLE, "zh-Hans")
     assert "data_source is manual (typed in by hand) but scored by a linear rule" in english
     assert "rubric" in english
-    assert chinese.startswith("data_source 为 manual（手工填写），却用 linear 规则计分")
+    assert chinese.startswith("数据来源为人工录入，却用 linear 规则计分")
 
 
 def test_manual_rating_scored_by_a_rubric_is_measurable() -> None:
@@ -265,7 +265,7 @@ def test_rule_reading_an_input_the_indicator_lacks_is_not_measurable() -> None:
     assert english.startswith("the rule reads input 'escalations', which is not one of the")
     assert "(known: value)" in english
     assert (
-        "rule 读取的输入 escalations 不是本指标的测量"
+        "评分规则读取的输入 escalations 不是本指标的测量"
         in texts(report, Check.MEASURABLE, "zh-Hans")[0]
     )
 
@@ -578,3 +578,61 @@ def test_check_never_raises_on_any_wording_or_history(
     assert (report.checks[Check.SPECIFIC] is Verdict.FAIL) == any(
         message.check is Check.SPECIFIC for message in report.messages
     )
+
+
+# --- a definition that states another full-marks line than its rule ----------------------
+
+
+def test_definition_saying_90_gives_full_marks_against_a_rule_at_95_is_flagged() -> None:
+    # given a definition promising full marks at 90 in both languages, and full_at 95
+    indicator = satisfaction(
+        definition={
+            "zh-Hans": "本季度客户满意度调查（0–100 分）的平均分：≥ 90 满分，低于 80 分得 0 分。",
+            "en": "Mean score of this quarter's satisfaction survey (0–100): 90 or more earns"
+            " full marks, below 80 earns 0.",
+        }
+    )
+    # when it is checked
+    report = check(indicator, IN_RANGE_HISTORY)
+    # then Measurable fails, saying in each language what the text and the rule say
+    assert report.checks[Check.MEASURABLE] is Verdict.FAIL
+    chinese = texts(report, Check.MEASURABLE, "zh-Hans")
+    english = texts(report, Check.MEASURABLE, "en")
+    assert chinese[0].startswith("中文定义写的是「≥ 90 满分」，但评分规则在 ≥ 95 时才给满分")
+    assert english[1].startswith(
+        "The English definition says '90 or more earns full marks', but the scoring rule"
+        " gives full marks at ≥ 95"
+    )
+
+
+def test_definition_that_agrees_with_its_rule_passes() -> None:
+    # given the seed's wording (95 分及以上得满分 / 95 or more earns full marks) and full_at 95
+    report = check(satisfaction(), IN_RANGE_HISTORY)
+    # then nothing is said about it
+    assert report.checks[Check.MEASURABLE] is Verdict.PASS
+
+
+def test_a_percentage_is_read_against_a_rule_on_the_0_to_1_scale() -> None:
+    # given a revisit rate whose rule gives full marks at 1.0, and texts saying 100% and 90%
+    agreeing = satisfaction(
+        definition={"zh-Hans": "回访完成率 100% 得满分。", "en": "A 100% revisit rate earns full marks."},
+        rule={"kind": "linear", "zero_at": 0, "full_at": 1.0},
+    )
+    contradicting = satisfaction(
+        definition={"zh-Hans": "回访完成率不低于 90% 得满分。", "en": "At least 90% earns full marks."},
+        rule={"kind": "linear", "zero_at": 0, "full_at": 1.0},
+    )
+    # then the first agrees and the second is flagged in both languages
+    assert not texts(check(agreeing), Check.MEASURABLE, "en")
+    assert len(texts(check(contradicting), Check.MEASURABLE, "en")) == 2
+
+
+def test_saying_at_most_for_a_rule_that_rewards_more_is_flagged() -> None:
+    # given "≤ 95 满分" for a rule where higher is better
+    indicator = satisfaction(
+        definition={"zh-Hans": "满意度平均分 ≤ 95 分得满分。", "en": "95 or more earns full marks."}
+    )
+    # then the Chinese text is flagged, the English one is not
+    messages = texts(check(indicator), Check.MEASURABLE, "en")
+    assert len(messages) == 1
+    assert messages[0].startswith("The Chinese definition says '≤ 95 分得满分'")

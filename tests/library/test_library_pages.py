@@ -67,6 +67,9 @@ def test_hr_saves_a_draft_and_publishes_it(org: Org, presales: str) -> None:
     form = client.get("/library/i/customer_satisfaction/edit/").context["form"]
     data = {name: value for name, value in form.initial.items() if value is not None}
     data["rule"] = data["rule"].replace("full_at: 95", "full_at: 96")
+    # (the definitions state the line too, and must agree with the rule)
+    data["definition_zh_hans"] = data["definition_zh_hans"].replace("95 分及以上", "96 分及以上")
+    data["definition_en"] = data["definition_en"].replace("95 or more", "96 or more")
     # when they save and publish
     saved = client.post("/library/i/customer_satisfaction/edit/", data)
     published = client.post(
@@ -89,6 +92,9 @@ def test_compare_page_shows_the_changed_line(org: Org, presales: str) -> None:
     form = client.get("/library/i/customer_satisfaction/edit/").context["form"]
     data = {name: value for name, value in form.initial.items() if value is not None}
     data["rule"] = data["rule"].replace("full_at: 95", "full_at: 96")
+    # (the definitions state the line too, and must agree with the rule)
+    data["definition_zh_hans"] = data["definition_zh_hans"].replace("95 分及以上", "96 分及以上")
+    data["definition_en"] = data["definition_en"].replace("95 or more", "96 or more")
     client.post("/library/i/customer_satisfaction/edit/", data)
     client.post("/library/i/customer_satisfaction/publish/")
     # when they are compared

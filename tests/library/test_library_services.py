@@ -74,6 +74,10 @@ def test_publishing_a_good_draft_makes_the_next_version(presales: str) -> None:
     indicator = Indicator.objects.get(code="customer_satisfaction")
     document = newest("customer_satisfaction")
     document["rule"]["full_at"] = 96
+    document["definition"] = {
+        "zh-Hans": document["definition"]["zh-Hans"].replace("95 分及以上", "96 分及以上"),
+        "en": document["definition"]["en"].replace("95 or more", "96 or more"),
+    }
     services.indicator_save_draft(actor=SYSTEM, origin=Origin.WEB, indicator=indicator, document=document)
     # when it is published
     version = services.indicator_publish(actor=SYSTEM, origin=Origin.WEB, indicator=indicator, change_note="stricter")

@@ -21,6 +21,7 @@ Excludes: plans' rule overrides (the library's indicator is checked, not a plan'
 from __future__ import annotations
 
 import math
+import re
 import statistics
 from collections.abc import Collection, Iterable, Iterator, Mapping
 
@@ -84,6 +85,8 @@ def field_words(field: str, language: str) -> str:
     """`definition.en` → 英文定义 / The English definition."""
     words = FIELD_WORDS.get(field)
     return words.text(language) if words else field
+
+
 PERIOD_WORDS: dict[Cycle, LocalText] = {
     Cycle.MONTH: LocalText(zh_hans="本月", en="this month"),
     Cycle.QUARTER: LocalText(zh_hans="本季度", en="this quarter"),
@@ -219,7 +222,85 @@ def check_measurable(indicator: Indicator) -> CheckOutcome:
     ]
     if indicator.data_source == MANUAL_SOURCE and not isinstance(indicator.rule, Rubric):
         reasons.append(_manual_without_rubric(indicator))
+    reasons.extend(stated_lines_contradicting_the_rule(indicator))
     return failure(Check.MEASURABLE, reasons) if reasons else PASSED
+
+
+# A full-marks line stated in words: "≥ 90 满分", "95 分及以上得满分", "不低于 90% 得满分",
+# "95 or more earns the full 15 points", "at least 90% for full marks", "≤ 2 full marks".
+_NUMBER = r"(?P<number>\d+(?:\.\d+)?)\s*(?P<percent>[%％])?"
+_STATED_FULL_MARKS = {
+    "zh-Hans": re.compile(
+        r"(?P<sign>≥|>=|≤|<=|不低于|不少于|达到|不超过|不高于)?\s*"
+        + _NUMBER
+        + r"\s*(?:分|家|次|个|项|天|小时|万元)?\s*(?P<side>及以上|以上|及以下|以下|或以上|或以下)?"
+        r"\s*(?:即|则|可)?\s*(?:得|为|记|计)?\s*满分"
+    ),
+    "en": re.compile(
+        r"(?P<sign>≥|>=|≤|<=|at least|at most|no more than|no less than)?\s*"
+        + _NUMBER
+        + r"\s*(?:points?)?\s*(?P<side>or more|or above|and above|or fewer|or less|and below)?"
+        r"\s*(?:earns?|gets?|gives?|scores?|for|is|=|→|:)?\s*(?:the\s+)?full\s+(?:marks|points|score)",
+        re.IGNORECASE,
+    ),
+}
+_LOWER_WORDS = (
+    "≤",
+    "<=",
+    "不超过",
+    "不高于",
+    "及以下",
+    "以下",
+    "或以下",
+    "at most",
+    "no more than",
+    "or fewer",
+    "or less",
+    "and below",
+)
+
+
+def stated_lines_contradicting_the_rule(indicator: Indicator) -> list[LocalText]:
+    """A definition that states a full-marks line the rule does not have.
+
+    "≥ 90 满分" in the definition with `full_at: 95` in the rule misleads everyone who reads
+    the definition; so does "≤ 2" when the rule rewards higher values. A percentage is
+    compared with a rule on the 0–1 scale as its hundredth.
+    """
+    line = full_marks_line(indicator)
+    if not isinstance(line, FullMarksLine):
+        return []
+    reasons = []
+    for language in LANGUAGES:
+        text = indicator.definition.text(language)
+        for match in _STATED_FULL_MARKS[language].finditer(text):
+            stated = float(match["number"])
+            if match["percent"] and abs(line.value) <= 1.0 < stated:
+                stated /= 100
+            words = f"{match['sign'] or ''} {match['side'] or ''}".lower()
+            stated_lower = any(word in words for word in _LOWER_WORDS)
+            if abs(stated - line.value) <= 1e-9 and (
+                not words.strip() or stated_lower == line.lower_better
+            ):
+                continue
+            reasons.append(_contradiction(indicator, language, match[0].strip(), line))
+            break
+    return reasons
+
+
+def _contradiction(
+    indicator: Indicator, language: str, stated: str, line: FullMarksLine
+) -> LocalText:
+    comparator = "≤" if line.lower_better else "≥"
+    rule_line = f"{comparator} {constant_text(line.value)}"
+    field = f"definition.{language}"
+    return LocalText(
+        zh_hans=f"{field_words(field, 'zh-Hans')}写的是「{stated}」，但评分规则在 {rule_line} 时"
+        f"才给满分。请让定义与规则一致：改定义，或改规则（{indicator.rule.kind}）的满分线",
+        en=f"{field_words(field, 'en')} says '{stated}', but the scoring rule gives full marks"
+        f" at {rule_line}. Make them agree: change the definition, or the rule's"
+        f" ({indicator.rule.kind}) full-marks line.",
+    )
 
 
 def rule_inputs(rule: Rule) -> Iterator[str]:
@@ -240,8 +321,8 @@ def rule_inputs(rule: Rule) -> Iterator[str]:
 def _unknown_input(name: str, known: Iterable[str]) -> LocalText:
     listed = ", ".join(known)
     return LocalText(
-        zh_hans=f"rule 读取的输入 {name} 不是本指标的测量（已有：{listed}）。"
-        f"请在 inputs 中定义 {name}，或改用已有的输入",
+        zh_hans=f"评分规则读取的输入 {name} 不是本指标的测量（已有：{listed}）。"
+        f"请在“其他输入”中定义 {name}，或改用已有的输入",
         en=f"the rule reads input {name!r}, which is not one of the indicator's measures"
         f" (known: {listed}). Define {name} under inputs, or read a known input.",
     )
@@ -250,8 +331,8 @@ def _unknown_input(name: str, known: Iterable[str]) -> LocalText:
 def _manual_without_rubric(indicator: Indicator) -> LocalText:
     kind = indicator.rule.kind
     return LocalText(
-        zh_hans=f"data_source 为 manual（手工填写），却用 {kind} 规则计分，数值无从核对。"
-        "请绑定系统数据源（如 crm、survey），或改用评分量表（rubric）写明每一级的含义",
+        zh_hans=f"数据来源为人工录入，却用 {kind} 规则计分，数值无从核对。"
+        "请绑定系统数据源（如 CRM、客户调研），或改用评分量表写明每一级的含义",
         en=f"data_source is manual (typed in by hand) but scored by a {kind} rule, so the value"
         " cannot be verified. Bind it to a system source (crm, survey, …), or score it with a"
         " rubric whose levels say what each rating means.",
