@@ -52,7 +52,19 @@ CATALOGUE: dict[str, Metric] = {
         _m("support_rating", "支持满意度评分", "support rating", "分", "points"),
         _m("repurchase", "客户复购", "customer repurchase", "万元", "CNY 10k"),
         _m("upsell", "增购", "upsell revenue", "万元", "CNY 10k"),
+        _m("customer_health", "客户健康分", "customer health score", "分", "points"),
+        _m("first_value_days", "首次见效天数", "days to first value", "天", "days"),
         # business results
+        _m("deal_credit", "赢单拆分归因", "deal credit (split)", "比例", "share"),
+        _m("win_probability", "赢单概率（预测）", "win probability (predicted)", "比例", "share"),
+        _m("pipeline_amount", "商机金额", "pipeline amount", "万元", "CNY 10k"),
+        _m(
+            "expected_pipeline_amount",
+            "加权商机金额（预测）",
+            "expected pipeline amount (predicted)",
+            "万元",
+            "CNY 10k",
+        ),
         _m("opportunity_won", "赢单", "opportunity won"),
         _m("opportunity_lost", "丢单", "opportunity lost"),
         _m("deal_amount", "成交金额", "deal amount", "万元", "CNY 10k"),
@@ -64,6 +76,12 @@ CATALOGUE: dict[str, Metric] = {
         _m("industry_reference_case", "行业标杆案例", "industry reference case"),
         _m("customer_assigned", "负责的客户", "customer assigned"),
         # process efficiency
+        _m("poc_requirement", "POC 需求项", "PoC requirement"),
+        _m(
+            "poc_requirement_carried",
+            "带入交付的 POC 需求项",
+            "PoC requirement carried into delivery",
+        ),
         _m("poc_success", "POC 成功", "PoC succeeded"),
         _m("poc_failed", "POC 失败", "PoC failed"),
         _m("demo_held", "产品演示", "demo held"),
@@ -89,7 +107,9 @@ CATALOGUE: dict[str, Metric] = {
 }
 
 
-def register(code: str, *, zh_hans: str, en: str, unit_zh_hans: str = "", unit_en: str = "") -> Metric:
+def register(
+    code: str, *, zh_hans: str, en: str, unit_zh_hans: str = "", unit_en: str = ""
+) -> Metric:
     """Add a metric to the catalogue (idempotent for the same names; a clash is an error)."""
     metric = Metric(code, zh_hans, en, unit_zh_hans, unit_en)
     existing = CATALOGUE.get(code)

@@ -94,7 +94,9 @@ def test_hr_navigation_stays_on_one_line_at_1366_px(
     # given HR, who sees every entry of the navigation
     make_world()
     context = browser.new_context(  # type: ignore[attr-defined]
-        locale=locale, viewport=LAPTOP, base_url=live_server.url  # type: ignore[attr-defined]
+        locale=locale,
+        viewport=LAPTOP,
+        base_url=live_server.url,  # type: ignore[attr-defined]
     )
     page = context.new_page()
     # when HR signs in on a 1366 px laptop

@@ -89,7 +89,9 @@ def test_a_cycle_with_a_bad_period_is_refused_in_the_readers_language(world: Wor
 
 def test_org_units_and_cycles_show_their_english_name_to_english_readers(org: Org) -> None:
     # given a team with an English name
-    org_unit_update(actor=SYSTEM, origin=Origin.WEB, unit=org.team_a, name_en="East presales team 1")
+    org_unit_update(
+        actor=SYSTEM, origin=Origin.WEB, unit=org.team_a, name_en="East presales team 1"
+    )
     # when a manager opens their people in English and in Chinese
     en = page(org.manager.user, "/people/", EN)
     zh = page(org.manager.user, "/people/", ZH)

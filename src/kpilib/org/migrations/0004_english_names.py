@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('org', '0002_standard_positions'),
+        ('org', '0003_delivery_and_success_positions'),
     ]
 
     operations = [
