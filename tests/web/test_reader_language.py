@@ -141,3 +141,22 @@ def test_metrics_and_tags_are_shown_by_name(world: World) -> None:
 @pytest.fixture
 def world(db: None) -> World:
     return make_world()
+
+
+def test_an_audit_entry_of_a_reference_by_name_shows_the_referenced_object(org: Org) -> None:
+    # given an audited change whose reference is stored by name (not a number), and one to
+    # an object that is gone
+    AuditEvent.objects.create(
+        actor=org.hr,
+        action=AuditEvent.Action.UPDATE,
+        origin=Origin.WEB,
+        object_type="org.employee",
+        object_id=str(org.engineer.pk),
+        object_repr=str(org.engineer),
+        changes={"manager": {"before": "not-a-number", "after": 999999}},
+    )
+    # when HR reads the trail
+    html = page(org.hr, "/audit/", EN)
+    # then the page shows the stored values instead of failing
+    assert "not-a-number" in html
+    assert "999999" in html

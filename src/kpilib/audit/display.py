@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -78,8 +78,13 @@ def _value(field: models.Field | None, value: Any) -> tuple[str, bool]:
         if str(value) in labels:
             return labels[str(value)], False
     if isinstance(field, models.ForeignKey):
-        target = field.related_model._default_manager.filter(pk=value).first()
-        return (str(target) if target is not None else f"#{value}"), True
+        try:  # a reference by its target field (a pk, or a name such as a source's)
+            target = field.related_model._default_manager.filter(
+                **{field.target_field.name: value}
+            ).first()
+        except (ValueError, TypeError, ValidationError):
+            target = None
+        return (str(target) if target is not None else str(value)), True
     if isinstance(field, models.DateTimeField) and isinstance(value, str):
         moment = parse_datetime(value)
         if moment is not None:
