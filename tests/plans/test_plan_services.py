@@ -113,7 +113,7 @@ def test_a_draft_can_move_to_the_newest_indicator_versions(world: World) -> None
 
     indicator = Indicator.objects.get(code="customer_satisfaction")
     document = dict(indicator.latest_version().definition)
-    document["rule"] = {**document["rule"], "full_at": 96}
+    document["rule"] = {**document["rule"], "zero_at": 75}  # the stated full-marks line stays
     library_services.indicator_save_draft(
         actor=world.org.hr, origin=Origin.WEB, indicator=indicator, document=document
     )
