@@ -102,7 +102,20 @@ LATIN_IN_CHINESE = {
     "email",
 }
 # Names of other products, as their makers spell them in every language.
-PRODUCT_NAMES = ("Zoho CRM", "Zoho Survey", "Zoho", "Salesforce", "Jira", "Zendesk", "DingTalk")
+PRODUCT_NAMES = (
+    "Zoho CRM",
+    "Zoho Survey",
+    "Zoho",
+    "Salesforce",
+    "Jira",
+    "Zendesk",
+    "DingTalk",
+    "Gainsight",
+    "ChurnZero",
+    "HubSpot",
+    "Feishu",
+    "WeCom",
+)
 FILE_NAME = re.compile(r"[^\s/]+\.(csv|xlsx|xls|json|yaml|yml|txt|pdf)\b", re.IGNORECASE)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 ADDRESS = re.compile(r"https?://\S+|/[\w/.-]*/")
