@@ -132,8 +132,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-if os.environ.get("KPILIB_TEST_DB_NAME"):
-    # Several test runs may share one PostgreSQL server: each names its own test database.
+if os.environ.get("KPILIB_TEST_DB_NAME") and DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    # Several test runs may share one PostgreSQL server: each names its own test database
+    # (SQLite tests keep their in-memory database).
     DATABASES["default"]["TEST"] = {"NAME": os.environ["KPILIB_TEST_DB_NAME"]}
 AUTH_USER_MODEL = "accounts.User"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
