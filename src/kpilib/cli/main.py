@@ -1,7 +1,7 @@
 """Entry point of the `kpilib` console command; registers each command module.
 
-Offline commands (score, predict, ahp, library lint, demo-data) must start without importing
-Django: command modules import Django and heavy libraries inside their functions only.
+Offline commands (score, review, predict, ahp, library lint, demo-data) must start without
+importing Django: command modules import Django and heavy libraries inside their functions only.
 """
 
 from typing import Any
@@ -15,6 +15,7 @@ from kpilib.cli.ahp import ahp
 from kpilib.cli.demo_data import demo_data
 from kpilib.cli.library import library_app
 from kpilib.cli.predict import predict
+from kpilib.cli.review import review
 from kpilib.cli.score import score
 from kpilib.errors import KpilibError
 
@@ -57,6 +58,7 @@ app.command("demo-data")(demo_data)
 app.command("ahp")(ahp)
 app.command("score")(score)
 app.command("predict")(predict)
+app.command("review")(review)
 app.add_typer(imports.import_app, name="import")
 app.add_typer(library_app, name="library")
 

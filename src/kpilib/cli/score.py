@@ -73,23 +73,29 @@ def score(
     """Score every employee in a facts file on a plan for a period (评分), offline."""
     from kpilib.engine.errors import InputError
 
-    problems, appraisal_period = _option_problems(facts, period, output_format, language, output)
+    problems, appraisal_period = option_problems(facts, period, output_format, language, output)
     try:
-        chosen_pack = _pack(pack, library)
-        chosen_plan = _plan(chosen_pack, plan)
+        the_pack = chosen_pack(pack, library)
+        the_plan = chosen_plan(the_pack, plan)
     except InputError as error:
         problems.extend(error.problems)
     if problems or facts is None or appraisal_period is None:
-        _fail(problems)
+        fail(problems)
     try:
-        scorecards = _scorecards(Path(facts), chosen_plan, chosen_pack, appraisal_period, language)
+        scorecards = _scorecards(Path(facts), the_plan, the_pack, appraisal_period, language)
     except InputError as error:
-        _fail(error.problems)
-    _write(_rendered(scorecards, output_format), output)
+        fail(error.problems)
+    write_output(_rendered(scorecards, output_format), output)
 
 
-def _option_problems(
-    facts: str | None, period: str | None, output_format: str, language: str, output: str | None
+def option_problems(
+    facts: str | None,
+    period: str | None,
+    output_format: str,
+    language: str,
+    output: str | None,
+    *,
+    formats: tuple[str, ...] = FORMATS,
 ) -> tuple[list[Problem], Period | None]:
     """What is wrong with the options, and the period when it can be read."""
     from kpilib.engine.definitions import LANGUAGES
@@ -102,8 +108,8 @@ def _option_problems(
         problems.append(Problem("--facts", None, None, "required: the facts file to score"))
     elif not Path(facts).is_file():
         problems.append(Problem(facts, None, None, "cannot read file: no such file"))
-    if output_format not in FORMATS:
-        reason = f"{output_format!r} is not one of {', '.join(FORMATS)}"
+    if output_format not in formats:
+        reason = f"{output_format!r} is not one of {', '.join(formats)}"
         problems.append(Problem("--format", None, None, reason))
     if language not in LANGUAGES:
         reason = f"{language!r} is not one of {', '.join(LANGUAGES)}"
@@ -120,13 +126,13 @@ def _option_problems(
     return problems, appraisal_period
 
 
-def _pack(name: str, library: str | None) -> Pack:
+def chosen_pack(name: str, library: str | None) -> Pack:
     from kpilib.engine.packs import builtin_pack, load_pack
 
     return load_pack(library) if library is not None else builtin_pack(name)
 
 
-def _plan(pack: Pack, code: str) -> Plan:
+def chosen_plan(pack: Pack, code: str) -> Plan:
     from kpilib.engine.errors import InputError, Problem, UnknownCode
 
     try:
@@ -138,9 +144,15 @@ def _plan(pack: Pack, code: str) -> Plan:
 
 
 def _scorecards(facts: Path, plan: Plan, pack: Pack, period: Period, language: str) -> Scorecards:
+    from kpilib.engine.scorecard import score_plan
+
+    return score_plan(read_plan_facts(facts, plan, pack), plan, pack, period, language=language)
+
+
+def read_plan_facts(facts: Path, plan: Plan, pack: Pack) -> pl.DataFrame:
+    """The facts file, typed, with the attribute columns the plan's measures read."""
     from kpilib.engine.facts import read_facts
     from kpilib.engine.measures import measures_needed_columns
-    from kpilib.engine.scorecard import score_plan
 
     indicators = [pack.indicator(code) for code in plan.weights]
     needed = measures_needed_columns(
@@ -150,8 +162,7 @@ def _scorecards(facts: Path, plan: Plan, pack: Pack, period: Period, language: s
             for name, measure in indicator.measures().items()
         }
     )
-    typed = read_facts(facts, attributes=needed)
-    return score_plan(typed, plan, pack, period, language=language)
+    return read_facts(facts, attributes=needed)
 
 
 def _rendered(scorecards: Scorecards, output_format: str) -> str | bytes:
@@ -208,16 +219,17 @@ def _table(scorecards: Scorecards) -> str:
         f"{scorecards.plan.code} · {scorecards.period.label} · "
         f"{table.height} employees (points; — not scored)"
     )
-    return title + "\n" + _aligned(table)
+    return title + "\n" + aligned(table)
 
 
-def _aligned(table: pl.DataFrame) -> str:
+def aligned(table: pl.DataFrame, left: frozenset[str] = frozenset({"employee_id", "grade"})) -> str:
+    """The table as plain text: columns in `left` aligned left, the others right."""
     import polars as pl
 
     header = table.columns
     longest = table.select(pl.col(header).str.len_chars().max().fill_null(0))
     widths = [max(len(name), int(longest.item(0, name))) for name in header]
-    left_aligned = {"employee_id", "grade"}
+    left_aligned = left
     cells = [
         pl.col(name).str.pad_end(width)
         if name in left_aligned
@@ -248,7 +260,7 @@ def _xlsx(long_form: pl.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
-def _write(rendered: str | bytes, output: str | None) -> None:
+def write_output(rendered: str | bytes, output: str | None) -> None:
     from kpilib.engine.errors import Problem
 
     content = rendered.encode("utf-8") if isinstance(rendered, str) else rendered
@@ -261,10 +273,10 @@ def _write(rendered: str | bytes, output: str | None) -> None:
     try:
         Path(output).write_bytes(content)
     except OSError as error:
-        _fail([Problem("--output", None, None, f"cannot write {output}: {error.strerror}")])
+        fail([Problem("--output", None, None, f"cannot write {output}: {error.strerror}")])
 
 
-def _fail(problems: list[Problem]) -> NoReturn:
+def fail(problems: list[Problem]) -> NoReturn:
     for problem in problems:
         typer.echo(str(problem), err=True)
     raise typer.Exit(BAD_INPUT)

@@ -520,7 +520,12 @@ class Sharing(Definition):
 
 
 class Indicator(Definition):
-    """One indicator: what it measures, how it scores, and its SMART metadata."""
+    """One indicator: what it measures, how it scores, and its SMART metadata.
+
+    `counters` names the metrics (product.md §5) whose rise this indicator is meant to
+    counter: the quarterly review suggests it when such a metric rises abnormally
+    (`error_proofing_coverage` counters `complaint`).
+    """
 
     code: Code
     name: LocalText
@@ -533,6 +538,7 @@ class Indicator(Definition):
     leading_or_lagging: Timing
     tags: list[str] = Field(default_factory=list)
     objectives: list[Code] = Field(default_factory=list)
+    counters: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
     default_weight: float = Field(gt=0, le=PLAN_TOTAL)
     measure: Measure
     inputs: dict[Code, Measure] = Field(default_factory=dict)

@@ -480,6 +480,7 @@ XLSX_COLUMNS = (
     "default_weight",
     "tags",
     "objectives",
+    "counters",
     *XLSX_JSON_COLUMNS,
 )
 
@@ -501,6 +502,7 @@ def indicators_xlsx_export() -> bytes:
         row += [document[key] for key in XLSX_PLAIN_COLUMNS]
         row += [document["default_weight"], ", ".join(document.get("tags", []))]
         row += [", ".join(document.get("objectives", []))]
+        row += [", ".join(document.get("counters", []))]
         row += [
             json.dumps(document[key], ensure_ascii=False) if key in document else ""
             for key in XLSX_JSON_COLUMNS
@@ -533,7 +535,7 @@ def _xlsx_documents(data: bytes, file_name: str) -> list[tuple[int, dict[str, An
         for column in XLSX_PLAIN_COLUMNS:
             document[column] = record.get(column) or ""
         document["default_weight"] = record.get("default_weight") or ""
-        for column in ("tags", "objectives"):
+        for column in ("tags", "objectives", "counters"):
             document[column] = [
                 v.strip() for v in (record.get(column) or "").split(",") if v.strip()
             ]

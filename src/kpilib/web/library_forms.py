@@ -44,6 +44,13 @@ class IndicatorForm(forms.Form):
     objectives = forms.MultipleChoiceField(
         label=_("Objectives served"), required=False, widget=forms.CheckboxSelectMultiple
     )
+    counters = forms.CharField(
+        label=_("Counters metrics"),
+        required=False,
+        help_text=_(
+            "Comma-separated metrics whose abnormal rise this indicator answers, e.g. complaint"
+        ),
+    )
     measure = forms.CharField(
         label=_("Measure (YAML)"), widget=forms.Textarea(attrs={"rows": 6, "class": "code"})
     )
@@ -106,6 +113,7 @@ class IndicatorForm(forms.Form):
             "unit_zh_hans": text("unit", "zh-Hans"),
             "unit_en": text("unit", "en"),
             "tags": ", ".join(document.get("tags", [])),
+            "counters": ", ".join(document.get("counters", [])),
             **{
                 key: document.get(key)
                 for key in (
@@ -150,6 +158,11 @@ class IndicatorForm(forms.Form):
             "leading_or_lagging": data["leading_or_lagging"],
             "tags": [tag.strip() for tag in (data.get("tags") or "").split(",") if tag.strip()],
             "objectives": list(data.get("objectives") or []),
+            "counters": [
+                metric.strip()
+                for metric in (data.get("counters") or "").split(",")
+                if metric.strip()
+            ],
             "default_weight": data["default_weight"],
             "measure": data.get("measure"),
             "rule": data.get("rule"),
