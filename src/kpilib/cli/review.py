@@ -97,9 +97,9 @@ def review(
         read_plan_facts,
         write_output,
     )
+    from kpilib.engine.errors import InputError, Problem
     from kpilib.engine.periods import PeriodKind
     from kpilib.engine.review import AnomalySettings, ReviewSettings, review_plan
-    from kpilib.engine.errors import InputError, Problem
 
     problems, quarter = option_problems(
         facts, period, output_format, language, output, formats=FORMATS
