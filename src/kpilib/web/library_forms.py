@@ -47,9 +47,6 @@ class IndicatorForm(forms.Form):
     counters = forms.CharField(
         label=_("Counters metrics"),
         required=False,
-        help_text=_(
-            "Comma-separated metrics whose abnormal rise this indicator answers, e.g. complaint"
-        ),
     )
     measure = forms.CharField(
         label=_("Measure (YAML)"), widget=forms.Textarea(attrs={"rows": 6, "class": "code"})
@@ -93,6 +90,12 @@ class IndicatorForm(forms.Form):
         self.fields["tags"].help_text = format_html(
             _("Comma-separated codes, e.g. {examples}"),
             examples=column_list(["quality", "new_customer"]),
+        )
+        self.fields["counters"].help_text = format_html(
+            _(
+                "Comma-separated metric codes whose abnormal rise this indicator answers, e.g. {examples}"
+            ),
+            examples=column_list(["complaint"]),
         )
         if indicator is not None:
             self.fields["code"].disabled = True
