@@ -3,11 +3,14 @@
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.management import call_command
 
 from kpilib.appraisal.models import Cycle, Scorecard
 from kpilib.ingest.models import Fact
+from kpilib.library.models import Indicator
 from kpilib.org.models import Employee
+from kpilib.plans.models import Plan, PlanRevision
 
 
 @pytest.mark.django_db(transaction=True)
@@ -26,3 +29,18 @@ def test_demo_setup_loads_people_facts_plans_and_published_cycles_once() -> None
     ).exists()
     assert "engineer" in first.getvalue()
     assert second.getvalue().strip() == "Demo organisation already loaded."
+
+
+# The demo's facts are built back from "today"; a date must never decide whether the
+# demo works (issue 10). The first and last day of a quarter, and a day half a year on.
+@pytest.mark.parametrize("day", ["2027-01-01", "2027-03-31", "2027-07-15"])
+@pytest.mark.django_db(transaction=True)
+def test_demo_publishes_every_plan_on_any_day(day: str) -> None:
+    with time_machine.travel(f"{day} 09:00 +08:00", tick=False):
+        call_command("demo_setup", engineers=8, months=6, seed=7, stdout=StringIO())
+    plans = Plan.objects.all()
+    assert plans.count() >= 2
+    for plan in plans:
+        assert plan.revisions.filter(status=PlanRevision.Status.PUBLISHED).exists(), plan.code
+    # and no indicator of the pack was left a draft by the SMART check
+    assert not Indicator.objects.filter(draft__isnull=False, versions__isnull=True).exists()

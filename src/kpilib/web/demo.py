@@ -43,7 +43,7 @@ def demo_load(*, folder: Path, engineers: int, months: int, seed: int) -> Import
     """Generate the demo files, import them as HR would, and create one login per role."""
     from django.utils import timezone
 
-    from kpilib.appraisal.demo import demo_appraisal_load
+    from kpilib.appraisal.demo import demo_appraisal_load, demo_library_load
     from kpilib.demo.generator import default_start_month, generate_demo, write_demo
     from kpilib.ingest.demo import demo_facts_load
 
@@ -61,6 +61,7 @@ def demo_load(*, folder: Path, engineers: int, months: int, seed: int) -> Import
     )
     _appoint_heads()
     _create_logins()
+    demo_library_load()
     demo_facts_load(folder=folder, facts=files["facts"], last_month=dataset.last_month, seed=seed)
     manager = Employee.objects.filter(user__username="manager").first()
     demo_appraisal_load(
