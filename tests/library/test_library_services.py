@@ -211,3 +211,33 @@ def test_strategy_preset_proposes_and_applies_new_weights(presales: str) -> None
     assert template.definition["weights"] != before
     assert sum(template.definition["weights"].values()) == pytest.approx(100)
     assert template.revision == 2
+
+
+def test_an_indicator_kept_as_draft_is_named_and_a_plan_weighting_it_is_refused(db: None) -> None:
+    # given a pack whose satisfaction indicator states a vague goal (fails SMART)
+    from kpilib.plans import services as plan_services
+    from kpilib.plans.models import Plan
+    from tests.library.conftest import presales_pack_text
+
+    text = presales_pack_text().replace(
+        "本季度客户满意度调查（0–100 分）的平均分：95 分及以上得满分 15 分，低于 80 分得 0 分，其间按 15 × (平均分 − 80) / 15 线性计分。无调查反馈时不计分。",
+        "提升客户满意度",
+    )
+    # when it is imported
+    report = services.pack_import(actor=SYSTEM, origin=Origin.WEB, text=text, file_name="vague.yaml")
+    # then the report names the indicator kept as a draft
+    assert report.drafts == ["customer_satisfaction"]
+    assert "customer_satisfaction" in report.summary()
+    # and creating a plan from a template that weights it is refused with the reason,
+    # instead of a plan that can never be published
+    template = PlanTemplate.objects.get(code="presales-engineer")
+    assert "customer_satisfaction" in template.definition["weights"]
+    with pytest.raises(plan_services.PlanError) as caught:
+        plan_services.plan_create_from_template(
+            actor=SYSTEM, origin=Origin.WEB, template=template, code="pe",
+            name_zh_hans="方案", name_en="Plan", positions=[],
+        )
+    assert len(caught.value.messages) == 1
+    assert "customer_satisfaction" in caught.value.messages[0]
+    assert "SMART" in caught.value.messages[0]
+    assert not Plan.objects.exists()

@@ -51,6 +51,35 @@ def latest_versions(codes: list[str]) -> dict[str, int]:
     return numbers
 
 
+def unpublished_indicator_reasons(codes: list[str]) -> list[str]:
+    """Why each of these indicators has no published version a plan could pin.
+
+    A pack import keeps an indicator that fails the SMART check as a draft; a plan that
+    weights it cannot be published, so the plan is refused at once with the reason.
+    """
+    from kpilib.library.services import smart_failures
+
+    found = {indicator.code: indicator for indicator in Indicator.objects.filter(code__in=codes)}
+    reasons = []
+    for code in codes:
+        indicator = found.get(code)
+        if indicator is None:
+            reasons.append(gettext("%(code)s is not in the library") % {"code": code})
+        elif indicator.status == Indicator.Status.RETIRED:
+            reasons.append(gettext("%(name)s (%(code)s) is retired") % {"name": indicator.name, "code": code})
+        elif indicator.draft is not None and (failures := smart_failures(indicator.draft)):
+            reasons.append(
+                gettext("%(name)s (%(code)s) is still a draft: it fails the SMART check (%(why)s)")
+                % {"name": indicator.name, "code": code, "why": "; ".join(failures)}
+            )
+        else:
+            reasons.append(
+                gettext("%(name)s (%(code)s) has no published version")
+                % {"name": indicator.name, "code": code}
+            )
+    return reasons
+
+
 def _new_revision(*, actor: Any, origin: Origin, plan: Plan, **fields: Any) -> PlanRevision:
     last = plan.revisions.order_by("-number").first()
     revision = PlanRevision.objects.create(
@@ -77,17 +106,22 @@ def plan_create_from_template(
     if Plan.objects.filter(code=code).exists():
         raise PlanError([gettext("a plan with code %(code)s exists") % {"code": code}])
     definition = template.definition
+    weights = dict(definition["weights"])
+    pinned = latest_versions(list(weights))
+    unpinned = [indicator for indicator in weights if indicator not in pinned]
+    if unpinned:
+        # Refused now, naming why, rather than a plan that can never be published.
+        raise PlanError(unpublished_indicator_reasons(unpinned))
     plan = Plan.objects.create(
         code=code, name_zh_hans=name_zh_hans, name_en=name_en, template=template
     )
     plan.positions.set(positions)
     audit_record(actor=actor, origin=origin, instance=plan, before=None)
-    weights = dict(definition["weights"])
     _new_revision(
         actor=actor, origin=origin,
         plan=plan,
         weights=weights,
-        pinned_versions=latest_versions(list(weights)),
+        pinned_versions=pinned,
         rule_overrides=dict(definition.get("rule_overrides", {})),
         grade_bands=definition.get("grade_bands"),
         precision=definition.get("precision", 2),
@@ -230,7 +264,8 @@ def revision_problems(revision: PlanRevision) -> list[str]:
     except UnpinnedIndicators as error:
         return [
             gettext("no published version is pinned for %(codes)s")
-            % {"codes": ", ".join(error.codes)}
+            % {"codes": ", ".join(error.codes)},
+            *unpublished_indicator_reasons(error.codes),
         ]
     except ValidationError as error:
         return [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()]
