@@ -3,7 +3,6 @@
 The generator (NumPy, Polars) is imported inside the command so that `kpilib` starts fast.
 """
 
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -25,10 +24,11 @@ def demo_data(
     ] = Path("demo-data"),
 ) -> None:
     """Write a realistic presales organisation and its activity facts (UTF-8 CSV)."""
+    from kpilib import clock
     from kpilib.demo.generator import default_start_month, generate_demo, parse_month, write_demo
 
     if start is None:
-        start = default_start_month(months, datetime.now(UTC).date())
+        start = default_start_month(months, clock.today())
     try:
         parse_month(start)
     except ValueError as error:

@@ -8,9 +8,10 @@ from typing import Any
 
 import yaml
 from django.db.models import Q, QuerySet
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext
 
+from kpilib import clock
 from kpilib.engine.ahp.hierarchy import weights_to_points
 from kpilib.engine.ahp.profiles import ADJUSTMENT_PROFILES, WeightedIndicator, adjust_weights
 from kpilib.engine.definitions import PRIMARY_INPUT, Plan
@@ -217,12 +218,14 @@ def past_periods(cycle: str, count: int, today: datetime.date) -> list[Period]:
     return [parse_period(label) for label in labels]
 
 
-def indicator_history(document: dict[str, Any], *, periods: int = HISTORY_PERIODS) -> list[float]:
+def indicator_history(
+    document: dict[str, Any], *, today: datetime.date, periods: int = HISTORY_PERIODS
+) -> list[float]:
     """Everyone's measured values of the indicator in its last complete periods, from the
     stored facts: the history the SMART check's Achievable test compares the rule with."""
     definition = IndicatorDefinition.model_validate(document)
     measures = {PRIMARY_INPUT: definition.measure}
-    windows = past_periods(definition.period.value, periods, timezone.localdate())
+    windows = past_periods(definition.period.value, periods, today)
     longest = longest_window(measures)
     start = windows[0].trailing_months(longest)[0] if longest else windows[0].start
     facts = facts_frame(
@@ -237,13 +240,14 @@ def indicator_history(document: dict[str, Any], *, periods: int = HISTORY_PERIOD
     return values
 
 
-def smart_report(document: dict[str, Any]) -> SmartReport:
+def smart_report(document: dict[str, Any], *, today: datetime.date | None = None) -> SmartReport:
     """The SMART check of a definition against the library's objectives and, for the
-    Achievable test, everyone's results in its last complete periods."""
+    Achievable test, everyone's results in its last complete periods before `today`
+    (by default the project's today, `kpilib.clock.today()`)."""
     definition = IndicatorDefinition.model_validate(document)
     objectives = set(Objective.objects.values_list("code", flat=True))
     return check_indicator(
-        definition, objectives=objectives, history=indicator_history(document) or None
+        definition, objectives=objectives, history=indicator_history(document, today=today or clock.today()) or None
     )
 
 

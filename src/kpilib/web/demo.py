@@ -41,8 +41,7 @@ def demo_is_loaded() -> bool:
 @transaction.atomic
 def demo_load(*, folder: Path, engineers: int, months: int, seed: int) -> ImportReport:
     """Generate the demo files, import them as HR would, and create one login per role."""
-    from django.utils import timezone
-
+    from kpilib import clock
     from kpilib.appraisal.demo import demo_appraisal_load, demo_library_load
     from kpilib.demo.generator import default_start_month, generate_demo, write_demo
     from kpilib.ingest.demo import demo_facts_load
@@ -51,7 +50,7 @@ def demo_load(*, folder: Path, engineers: int, months: int, seed: int) -> Import
         engineers=engineers,
         months=months,
         seed=seed,
-        start=default_start_month(months, timezone.localdate()),
+        start=default_start_month(months, clock.today()),
     )
     files = write_demo(dataset, folder)
     positions_ensure_standard(actor=SYSTEM, origin=Origin.DEMO)

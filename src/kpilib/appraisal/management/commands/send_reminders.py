@@ -3,8 +3,8 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
+from kpilib import clock
 from kpilib.appraisal.reminders import reminders_send
 
 
@@ -12,5 +12,5 @@ class Command(BaseCommand):
     help = "Send reminders for cycle phases whose deadline is near or past (once per phase)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        sent = reminders_send(today=timezone.localdate())
+        sent = reminders_send(today=clock.today())
         self.stdout.write(f"reminders sent: {sent}")
