@@ -8,3 +8,6 @@ class WebConfig(AppConfig):
     name = "kpilib.web"
     label = "web"
     verbose_name = _("Web interface")
+
+    def ready(self) -> None:
+        from kpilib.config import checks  # noqa: F401  (registers kpilib's system checks)

@@ -2,11 +2,11 @@
 
 Environment: DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, KPILIB_DATA_DIR,
 CSRF_TRUSTED_ORIGINS, SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS, KPILIB_TEST_DB_NAME. Defaults are safe for
-production: DEBUG is off, and with DEBUG off a missing SECRET_KEY stops start-up.
+production: DEBUG is off. A plain shell is enough for the command line: without SECRET_KEY a
+random key is generated once and kept in KPILIB_DATA_DIR (mode 0600).
 """
 
 import os
-import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from kpilib.clock import DEFAULT_TIME_ZONE
+from kpilib.config.secret_key import key_from_file
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -45,24 +46,13 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = _env_bool("DEBUG", False)
 
 
-def _secret_key() -> str:
-    key = os.environ.get("SECRET_KEY", "")
-    if key:
-        return key
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "SECRET_KEY is not set. With DEBUG off kpilib refuses to start without one: "
-            "export SECRET_KEY to a long random string (python -c 'import secrets; "
-            "print(secrets.token_urlsafe(50))'), or set DEBUG=true for local development."
-        )
-    # Development only: one random key per data directory, so sessions survive restarts.
-    key_file = DATA_DIR / "dev-secret-key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
-    return key_file.read_text(encoding="utf-8").strip()
-
-
-SECRET_KEY = _secret_key()
+# An explicit SECRET_KEY always wins (several hosts must share one). Without it the key is
+# generated once and kept in the data directory (see kpilib.config.secret_key);
+# `manage check --deploy` warns about that (kpilib.W001).
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+KPILIB_SECRET_KEY_FILE: Path | None = None
+if not SECRET_KEY:
+    SECRET_KEY, KPILIB_SECRET_KEY_FILE = key_from_file(DATA_DIR)
 ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS", "")
 
