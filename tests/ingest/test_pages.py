@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from kpilib.audit.models import AuditEvent
-from kpilib.audit.origin import Origin
+from kpilib.audit.origin import SYSTEM, Origin
 from kpilib.ingest.models import Fact, ImportBatch, OwnerAlias, QuarantinedRow, Source
 from kpilib.ingest.services import batches_fail_stale
 from tests.factories import make_user
@@ -137,7 +137,7 @@ def test_a_batch_whose_worker_went_quiet_is_marked_failed_and_can_be_retried(
     batch = ImportBatch.objects.get()
     ImportBatch.objects.filter(pk=batch.pk).update(status="running")
     # when stale batches are looked for
-    marked = batches_fail_stale(older_than=timedelta(0))
+    marked = batches_fail_stale(actor=SYSTEM, origin=Origin.TASK, older_than=timedelta(0))
     # then it is failed, with nothing written, and a retry imports it
     batch.refresh_from_db()
     assert (marked, batch.status, Fact.objects.count()) == (1, "failed", 0)

@@ -82,11 +82,15 @@ def _worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
 STATE = """
 import json
 from kpilib.ingest.models import Fact, ImportBatch
+from kpilib.audit.origin import SYSTEM, Origin
 from kpilib.ingest.services import batches_fail_stale
 from datetime import timedelta
 batch = ImportBatch.objects.get()
 before = (batch.status, Fact.objects.filter(batch=batch).count(), Fact.objects.count())
-marked = batches_fail_stale(older_than=timedelta(0)) if {recover} else 0
+recover = {recover}
+marked = (
+    batches_fail_stale(actor=SYSTEM, origin=Origin.TASK, older_than=timedelta(0)) if recover else 0
+)
 batch.refresh_from_db()
 print(json.dumps({{"before": before, "marked": marked, "status": batch.status}}))
 """

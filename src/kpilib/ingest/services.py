@@ -568,11 +568,15 @@ def batch_retry(*, actor: Any, origin: Origin, batch: ImportBatch) -> ImportBatc
     return batch
 
 
-def batches_fail_stale(*, older_than: timedelta = STALE_AFTER) -> int:
+def batches_fail_stale(
+    *, actor: Any, origin: Origin, older_than: timedelta = STALE_AFTER
+) -> int:
     """Mark running imports whose worker stopped (no progress for `older_than`) as failed.
 
     Their transaction was rolled back with the worker, so none of their facts exist;
-    the batch can be retried. Returns how many were marked.
+    the batch can be retried. Each batch marked is one audit event (status and error,
+    before and after). Run by the periodic `ingest_fail_stale` task or command
+    (`actor=SYSTEM`, `origin=Origin.TASK`), never by a page. Returns how many were marked.
     """
     marked = 0
     now = timezone.now()
@@ -583,16 +587,35 @@ def batches_fail_stale(*, older_than: timedelta = STALE_AFTER) -> int:
             if progress is not None
             else now - (batch.started_at or batch.created_at)
         )
-        if quiet >= older_than:
+        if quiet < older_than:
+            continue
+        with transaction.atomic():
+            # Only a batch still running is marked: the worker may have finished meanwhile.
+            current = (
+                ImportBatch.objects.select_for_update()
+                .filter(pk=batch.pk, status=ImportBatch.Status.RUNNING)
+                .first()
+            )
+            if current is None:
+                continue
+            before = {"status": current.status, "error": current.error}
             _fail(
-                batch.pk,
+                current.pk,
                 error=gettext(
                     "The import stopped before it finished (its worker ended); nothing of it "
                     "was written. Retry it."
                 ),
             )
-            progress_clear(batch.pk)
-            marked += 1
+            current.refresh_from_db()
+            audit_record(
+                actor=actor,
+                origin=origin,
+                instance=current,
+                before=before,
+                after={"status": current.status, "error": current.error},
+            )
+        progress_clear(batch.pk)
+        marked += 1
     return marked
 
 

@@ -54,7 +54,6 @@ def data_home(request: HttpRequest) -> HttpResponse:
             messages.error(request, "; ".join(str(problem) for problem in error.problems[:5]))
         else:
             return redirect("ingest_mapping", pk=batch.pk)
-    services.batches_fail_stale()
     context = {
         "form": form,
         "sources": selectors.sources_overview(),
@@ -108,8 +107,6 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch(pk)
     if batch.status == ImportBatch.Status.DRAFT:
         return redirect("ingest_mapping", pk=batch.pk)
-    services.batches_fail_stale()
-    batch.refresh_from_db()
     context = {
         "batch": batch,
         "progress": selectors.batch_progress(batch),
@@ -123,8 +120,6 @@ def batch_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress bar fragment the batch page polls; a finished batch reloads the page."""
     require(request.user, Action.IMPORT_FACTS)
     batch = _batch(pk)
-    services.batches_fail_stale()
-    batch.refresh_from_db()
     response = render(
         request,
         "ingest/_progress.html",

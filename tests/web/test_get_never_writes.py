@@ -1,0 +1,211 @@
+"""GET never writes: every route of the URL map, requested with GET as every role, leaves
+every table as it was.
+
+The world has a published cycle with an open appeal, a cycle still setting goals, a data
+source with a finished batch, and an import whose worker died (running, silent for an
+hour), which a page must not mark failed: that is the periodic task's job. Each route's
+ids are filled from the database (`IDS`); a route the test cannot fill fails it, so a
+new route is covered the day it is added.
+"""
+
+import datetime
+import hashlib
+import re
+from collections.abc import Callable
+
+import pytest
+from django.contrib import admin
+from django.db import connection
+from django.test import Client
+from django.urls import get_resolver, reverse
+from django.utils import timezone
+
+from kpilib.appraisal import services as appraisal_services
+from kpilib.appraisal.models import Appeal, Cycle, Participant, Scorecard
+from kpilib.audit.origin import Origin
+from kpilib.ingest.models import ImportBatch, Source
+from kpilib.library.models import Indicator, Theme
+from kpilib.org.models import Employee
+from kpilib.plans.models import Plan
+from tests.accounts.test_role_matrix import ROLES, client_for
+from tests.appraisal_fixtures import QUARTER, World, make_world
+from tests.browser.crawl import _walk
+
+# Routes outside the application's own pages: the admin is walked model by model below.
+NOT_APP = ("admin/", "static/", "media/")
+FORMATS = ["xlsx", "pdf", "csv", "json", "yaml"]
+
+Values = Callable[[], list[object]]
+
+
+def _pks(model: type) -> Values:
+    return lambda: list(model.objects.order_by("pk").values_list("pk", flat=True))
+
+
+# (route prefix, parameter) -> the values it takes; the longest matching prefix wins.
+IDS: dict[tuple[str, str], Values] = {
+    ("people/", "pk"): _pks(Employee),
+    ("plans/", "pk"): _pks(Plan),
+    ("plans/", "plan_pk"): _pks(Plan),
+    ("cycles/", "pk"): _pks(Cycle),
+    ("participants/", "pk"): _pks(Participant),
+    ("scorecards/", "pk"): _pks(Scorecard),
+    ("scorecards/", "code"): lambda: list(Indicator.objects.values_list("code", flat=True)),
+    ("appeals/", "pk"): _pks(Appeal),
+    ("library/strategy/", "code"): lambda: list(Theme.objects.values_list("code", flat=True)),
+    ("library/i/", "code"): lambda: list(Indicator.objects.values_list("code", flat=True)[:3]),
+    ("ingest/sources/", "name"): lambda: list(Source.objects.values_list("name", flat=True)),
+    ("ingest/batches/", "pk"): _pks(ImportBatch),
+    ("api/employees/", "pk"): _pks(Employee),
+    ("api/webhooks/", "source"): lambda: list(Source.objects.values_list("name", flat=True)),
+    ("api/indicators/", "code"): lambda: list(Indicator.objects.values_list("code", flat=True)[:3]),
+    ("api/cycles/", "pk"): _pks(Cycle),
+    ("api/scorecards/", "pk"): _pks(Scorecard),
+    ("", "fmt"): lambda: FORMATS,
+}
+PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
+def _values(route: str, name: str) -> list[object]:
+    matching = [key for key in IDS if key[1] == name and route.startswith(key[0])]
+    if not matching:
+        raise LookupError(f"/{route}: no ids for <{name}>; add them to IDS")
+    return IDS[max(matching, key=lambda key: len(key[0]))]()
+
+
+def _addresses(route: str) -> list[str]:
+    """Every address of a route with each of its parameters' values (all combinations)."""
+    addresses = [route]
+    for name in PARAMETER.findall(route):
+        values = _values(route, name)
+        assert values, f"/{route}: the world has no value for <{name}>"
+        addresses = [
+            re.sub(rf"<(?:\w+:)?{name}>", str(value), address, count=1)
+            for address in addresses
+            for value in values
+        ]
+    return ["/" + address for address in addresses]
+
+
+def app_addresses() -> list[str]:
+    """Every route of the URL map outside the admin, filled with real ids."""
+    found = []
+    for route, _pattern in _walk(get_resolver().url_patterns):
+        if route.startswith(NOT_APP):
+            continue
+        found.extend(_addresses(route))
+    return found
+
+
+def admin_addresses() -> list[str]:
+    """The admin's index and, per registered model, its list, add and first object's pages."""
+    found = [reverse("admin:index")]
+    for model in admin.site._registry:
+        meta = model._meta
+        base = f"admin:{meta.app_label}_{meta.model_name}"
+        found += [reverse("admin:app_list", args=[meta.app_label])]
+        found += [reverse(f"{base}_changelist"), reverse(f"{base}_add")]
+        first = model._default_manager.order_by("pk").first()
+        if first is not None:
+            found += [reverse(f"{base}_{page}", args=[first.pk]) for page in ("change", "history", "delete")]
+    return sorted(set(found))
+
+
+def database_state() -> dict[str, tuple[int, str]]:
+    """Every table's row count and a checksum of all its rows, in primary-key order."""
+    state = {}
+    with connection.cursor() as cursor:
+        for table in sorted(connection.introspection.table_names()):
+            quoted = connection.ops.quote_name(table)
+            cursor.execute(f"SELECT * FROM {quoted}")  # table names from the schema
+            rows = sorted(repr(row) for row in cursor.fetchall())
+            digest = hashlib.sha256("\n".join(rows).encode()).hexdigest()
+            state[table] = (len(rows), digest)
+    return state
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    world = make_world()
+    hr = world.org.hr
+
+    def start(name: str, period: str) -> Cycle:
+        return appraisal_services.cycle_create(
+            actor=hr, origin=Origin.WEB, plan=world.plan, name=name, kind="quarterly",
+            period=period,
+        )
+
+    published = start("2026 Q3", QUARTER)
+    while published.phase != Cycle.Phase.PUBLICATION:
+        published = appraisal_services.cycle_advance(actor=hr, origin=Origin.WEB, cycle=published)
+    card = Scorecard.objects.filter(
+        participant__cycle=published, participant__employee=world.org.peer
+    ).latest("revision")
+    appraisal_services.appeal_file(
+        actor=world.org.peer.user, origin=Origin.WEB, scorecard=card, text="缺少一份满意度调查"
+    )
+    start("2026 Q4", "2026-Q4")
+    source = Source.objects.create(name="crm", kind="generic")
+    ImportBatch.objects.create(source=source, channel="file", status="committed")
+    # an import whose worker died an hour ago: only the periodic task may mark it failed
+    stale = ImportBatch.objects.create(source=source, channel="file", status="running")
+    an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
+    ImportBatch.objects.filter(pk=stale.pk).update(created_at=an_hour_ago, started_at=an_hour_ago)
+    return world
+
+
+def test_every_route_has_ids_in_the_world(world: World) -> None:
+    # when every route of the URL map is filled with the world's ids
+    addresses = app_addresses()
+    # then each parameterised route became at least one real address
+    assert not [address for address in addresses if "<" in address]
+    assert "/ingest/batches/" in "".join(addresses)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_get_on_every_route_changes_no_row(world: World, role: str) -> None:
+    # given a role signed in (signing in writes; it happens first) and the database's state
+    client: Client = client_for(world.org, role)
+    addresses = app_addresses() + admin_addresses()
+    before = database_state()
+    # when the role requests every route with GET
+    served = {}
+    for address in addresses:
+        served[address] = client.get(address).status_code
+    # then no page failed, and not one row of any table changed
+    assert not {address: status for address, status in served.items() if status >= 500}
+    after = database_state()
+    changed = sorted(table for table in before if before[table] != after.get(table))
+    assert not changed, f"GET as {role} changed {changed}"
+
+
+def test_the_periodic_task_fails_the_stale_import_as_the_system(world: World) -> None:
+    # given the import whose worker died an hour ago
+    from kpilib.audit.models import AuditEvent
+    from kpilib.ingest.tasks import fail_stale_imports_task
+
+    stale = ImportBatch.objects.get(status="running")
+    # when the periodic task runs (the worker calls it like this)
+    marked = fail_stale_imports_task.call()
+    # then the batch is failed, and the change is audited as the system, origin task
+    stale.refresh_from_db()
+    event = AuditEvent.objects.filter(
+        object_type="ingest.importbatch", object_id=str(stale.pk)
+    ).latest("pk")
+    assert (marked, stale.status) == (1, "failed")
+    assert (event.actor, event.origin) == (None, Origin.TASK)
+    assert event.changes["status"] == {"before": "running", "after": "failed"}
+
+
+def test_the_cron_command_fails_the_stale_import(world: World) -> None:
+    # given the import whose worker died an hour ago
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    # when cron runs the command
+    call_command("fail_stale_imports", stdout=out)
+    # then it is failed and the command says how many it marked
+    assert ImportBatch.objects.filter(status="running").count() == 0
+    assert out.getvalue().strip() == "stale imports marked failed: 1"
