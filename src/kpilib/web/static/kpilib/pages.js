@@ -1,0 +1,99 @@
+// The behaviour of kpilib's pages, in one static file so that the Content-Security-Policy
+// allows scripts from this site only (no inline script, no inline event handler).
+// Each part acts only when its page's elements are present; charts are drawn on load and
+// again after an HTMX swap brings new chart data.
+(function () {
+  "use strict";
+
+  function readData(id) {
+    var node = document.getElementById(id);
+    return node ? JSON.parse(node.textContent) : null;
+  }
+
+  function chartOn(id) {
+    var node = document.getElementById(id);
+    if (!node || !window.echarts) return null;
+    return window.echarts.getInstanceByDom(node) || window.echarts.init(node);
+  }
+
+  var charts = {
+    "ahp-chart": function (chart, data, node) {
+      chart.setOption({tooltip: {trigger: "axis"}, legend: {bottom: 0}, grid: {left: 8, right: 16, top: 8, bottom: 40, containLabel: true},
+        xAxis: {type: "value", axisLabel: {formatter: "{value}%"}}, yAxis: {type: "category", data: data.indicators, inverse: true},
+        series: [{name: node.dataset.labelBase, type: "bar", data: data.base}, {name: node.dataset.labelAdjusted, type: "bar", data: data.adjusted}]});
+    },
+    "theme-shares": function (chart, data) {
+      chart.setOption({tooltip: {trigger: "axis"}, legend: {bottom: 0}, grid: {left: 8, right: 16, top: 16, bottom: 48, containLabel: true},
+        xAxis: {type: "value", max: 100}, yAxis: {type: "category", data: data.plans}, series: data.series});
+    },
+    "trend": function (chart, data) {
+      chart.setOption({tooltip: {trigger: "axis"}, grid: {left: 8, right: 16, top: 16, bottom: 8, containLabel: true},
+        xAxis: {type: "category", data: data.map(function (d) { return d.period; })}, yAxis: {type: "value", min: 0, max: 100},
+        series: [{type: "line", showSymbol: true, symbolSize: 9, data: data.map(function (d) { return d.total === null ? null : Math.round(d.total * 100) / 100; }), label: {show: true}}]});
+    },
+    "heatmap": function (chart, data) {
+      chart.setOption({tooltip: {position: "top"}, grid: {left: 8, right: 8, top: 8, bottom: 70, containLabel: true},
+        xAxis: {type: "category", data: data.indicators, axisLabel: {rotate: 30}}, yAxis: {type: "category", data: data.people, inverse: true},
+        visualMap: {min: 0, max: 100, calculable: true, orient: "horizontal", left: "center", bottom: 0, inRange: {color: ["#fdecea", "#fff4e5", "#e6f4ea", "#1f7a4d"]}},
+        series: [{type: "heatmap", data: data.cells, label: {show: data.people.length <= 30}}]});
+    }
+  };
+
+  function drawCharts() {
+    Object.keys(charts).forEach(function (id) {
+      var data = readData(id + "-data");
+      var chart = data === null ? null : chartOn(id);
+      if (chart) charts[id](chart, data, document.getElementById(id));
+    });
+  }
+
+  function setUpCalibration() {
+    var form = document.getElementById("move-form");
+    if (!form) return;
+    var dragged = null;
+    document.querySelectorAll(".chip").forEach(function (chip) {
+      chip.addEventListener("dragstart", function () { dragged = chip.dataset.scorecard; });
+    });
+    document.querySelectorAll(".lane").forEach(function (lane) {
+      lane.addEventListener("dragover", function (event) { event.preventDefault(); });
+      lane.addEventListener("drop", function (event) {
+        event.preventDefault();
+        if (!dragged) return;
+        form.action = "/scorecards/" + dragged + "/calibrate/";
+        document.getElementById("move-grade").value = lane.dataset.grade;
+        document.getElementById("move-dialog").showModal();
+      });
+    });
+  }
+
+  // A select with data-autosubmit sends its form when it changes.
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("select[data-autosubmit]")) event.target.form.submit();
+  });
+
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    // A button with data-close-dialog closes the dialog it sits in.
+    var closer = target.closest("[data-close-dialog]");
+    if (closer) closer.closest("dialog").close();
+    // A checkbox with data-check-all="name" sets every checkbox of that name.
+    if (target.matches("input[data-check-all]")) {
+      document.querySelectorAll("input[name='" + target.dataset.checkAll + "']").forEach(function (box) { box.checked = target.checked; });
+    }
+  });
+
+  // The plan editor shows the running total of the weights.
+  document.addEventListener("input", function (event) {
+    if (!event.target.classList.contains("weight-input")) return;
+    var total = 0;
+    document.querySelectorAll(".weight-input").forEach(function (input) { total += parseFloat(input.value) || 0; });
+    var shown = document.getElementById("weight-total");
+    if (shown) shown.textContent = Math.round(total * 1000) / 1000;
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    drawCharts();
+    setUpCalibration();
+  });
+  document.addEventListener("htmx:afterSettle", drawCharts);
+})();
