@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks_db",
     "csp",
+    "ninja",  # Swagger UI for /api/docs from its own static files, not from a CDN
     "kpilib.accounts",
     "kpilib.audit",
     "kpilib.org",
