@@ -2,6 +2,7 @@
 production-safe defaults, and a clear reason when a value cannot be read."""
 
 import os
+import secrets
 import stat
 import subprocess
 import sys
@@ -119,3 +120,71 @@ def test_unreadable_debug_value_is_rejected(tmp_path) -> None:
     result = run_settings({"KPILIB_DATA_DIR": str(tmp_path), "DEBUG": "maybe"})
     # then the error names the variable and the accepted values
     assert "DEBUG='maybe'" in result.stderr
+
+
+DEPLOYMENT_DOC = Path(__file__).resolve().parents[2] / "docs" / "deployment.md"
+
+
+def production_environment() -> dict[str, str]:
+    """The `export NAME=value` lines of the production block in docs/deployment.md."""
+    text = DEPLOYMENT_DOC.read_text(encoding="utf-8")
+    block = text.split("<!-- production-environment -->", 1)[1].split("```bash", 1)[1]
+    block = block.split("```", 1)[0]
+    env = {}
+    for line in block.strip().splitlines():
+        name, value = line.removeprefix("export ").split("=", 1)
+        env[name] = value.strip("'")
+    return env
+
+
+def test_security_settings_come_from_the_environment(tmp_path) -> None:
+    # given HSTS preload, sub-domains and insecure cookies asked for in the environment
+    code = (
+        "import kpilib.config.settings.base as s; print(s.SECURE_HSTS_PRELOAD,"
+        " s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE)"
+    )
+    env = {
+        "KPILIB_DATA_DIR": str(tmp_path),
+        "SECRET_KEY": "x" * 50,
+        "SECURE_HSTS_SECONDS": "31536000",
+        "SECURE_HSTS_PRELOAD": "true",
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "no",
+    }
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    # when the settings load
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=clean | env, capture_output=True, text=True, check=False
+    )
+    # then each one is what the environment says
+    assert result.stdout.split() == ["True", "False", "False", "False"], result.stderr
+
+
+def test_deploy_check_finds_nothing_with_the_documented_production_environment(
+    tmp_path,
+) -> None:
+    # given the production environment exactly as docs/deployment.md gives it
+    env = production_environment()
+    assert env["SECURE_HSTS_PRELOAD"] == "true"
+    env["SECRET_KEY"] = secrets.token_urlsafe(50)  # the doc shows a placeholder
+    env |= {
+        "KPILIB_DATA_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "kpilib.config.settings.base",
+    }
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SECURE_", "DJANGO_")) and k != "DEBUG"
+    }
+    # when Django's deployment check runs, failing on any warning
+    result = subprocess.run(
+        [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
+        env=clean | env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    # then it reports no issue at all
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
