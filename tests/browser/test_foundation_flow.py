@@ -36,7 +36,7 @@ def test_manager_searches_their_team_as_they_type(
     page.click("nav >> text=People")
     page.fill("#q", "张")
     # then the list narrows to their matching report without a page load
-    page.wait_for_function("document.querySelectorAll('#people-rows tbody tr').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('#people-rows tbody tr').length === 1")
     assert "张三" in page.locator("#people-rows tbody").inner_text()
     page.screenshot(path=str(screenshots / "people-manager-en.png"), full_page=True)
 
