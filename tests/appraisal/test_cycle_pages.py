@@ -224,3 +224,47 @@ def test_a_corrected_grade_must_be_one_of_the_plan(world: World) -> None:
         )
     # then no corrected revision was published
     assert not Scorecard.objects.filter(participant__employee=world.org.peer, revision=2).exists()
+
+
+def test_adding_an_indicator_in_the_editor_keeps_it_with_a_weight_field(world: World) -> None:
+    # given HR in the base plan's editor
+    client = client_for(world.org.hr)
+    # when they add customer coverage (no weight yet)
+    response = client.post(
+        f"/plans/{world.plan.pk}/indicators/add/", {"indicator": "customer_coverage", "weight": ""}
+    )
+    assert response.status_code == 302
+    page = client.get(f"/plans/{world.plan.pk}/edit/").content.decode()
+    # then the draft keeps it and the editor shows it with an empty weight input
+    draft = world.plan.revisions.get(status="draft")
+    assert draft.weights["customer_coverage"] is None
+    assert 'name="weight__customer_coverage" value=""' in page
+    assert "no weight set yet for" in page
+    # and once its weight is saved with the others it is weighted in the draft
+    weights = {f"weight__{code}": w for code, w in draft.weights.items() if w is not None}
+    weights |= {"weight__customer_coverage": "10", "weight__tech_resolution": "25"}
+    client.post(f"/plans/{world.plan.pk}/edit/", weights)
+    draft.refresh_from_db()
+    assert draft.weights["customer_coverage"] == 10
+    # and the remove button takes it out again
+    client.post(f"/plans/{world.plan.pk}/indicators/remove/", {"code": "customer_coverage"})
+    draft.refresh_from_db()
+    assert "customer_coverage" not in draft.weights
+
+
+def test_adding_an_indicator_to_a_variant_in_the_editor(world: World) -> None:
+    variant = plan_services.plan_variant_create(
+        actor=world.org.hr, origin=Origin.WEB,
+        parent=world.plan, code="pe-north", name_zh_hans="华北", name_en="North", regions=["华北"],
+    )
+    client = client_for(world.org.hr, "zh-hans")
+    client.post(f"/plans/{variant.pk}/indicators/add/", {"indicator": "customer_coverage", "weight": "10"})
+    page = client.get(f"/plans/{variant.pk}/edit/").content.decode()
+    assert variant.revisions.get(status="draft").weights == {"customer_coverage": 10}
+    assert 'name="weight__customer_coverage" value="10' in page
+    # a second addition of the same indicator is refused on the form, not silently dropped
+    again = client.post(
+        f"/plans/{variant.pk}/indicators/add/", {"indicator": "customer_coverage", "weight": "5"}
+    )
+    assert again.status_code == 200
+    assert variant.revisions.get(status="draft").weights == {"customer_coverage": 10}

@@ -176,3 +176,109 @@ def test_a_published_variant_does_not_change_when_its_parent_is_revised(world: W
         ]
         == 5
     )
+
+
+def _north_variant(world: World):  # type: ignore[no-untyped-def]
+    return services.plan_variant_create(
+        actor=world.org.hr, origin=Origin.WEB,
+        parent=world.plan, code="pe-north", name_zh_hans="华北", name_en="North", regions=["华北"],
+    )
+
+
+def test_an_indicator_added_to_a_base_plan_stays_in_the_draft_with_its_weight(world: World) -> None:
+    # given a draft of the base plan
+    draft = services.revision_draft(actor=world.org.hr, origin=Origin.WEB, plan=world.plan)
+    # when customer coverage is added without a weight, then given 10 points
+    draft = services.revision_add_indicator(
+        actor=world.org.hr, origin=Origin.WEB, revision=draft, code="customer_coverage"
+    )
+    pending = effective_plan(draft)
+    weights = {**pending.weights, "customer_coverage": 10.0, "tech_resolution": 25.0}
+    draft = services.revision_set_weights(
+        actor=world.org.hr, origin=Origin.WEB, revision=draft, weights=weights
+    )
+    # then it was kept (pinned, without a weight) before the weight was set, blocking publication
+    assert pending.pending == {"customer_coverage": 1}
+    assert "customer_coverage" not in pending.weights
+    # and after it is in the draft with its weight, and the draft publishes
+    effective = effective_plan(draft)
+    assert effective.weights["customer_coverage"] == 10
+    assert effective.pinned_versions["customer_coverage"] == 1
+    assert effective.pending == {}
+    services.revision_publish(actor=world.org.hr, origin=Origin.WEB, revision=draft)
+
+
+def test_an_unweighted_indicator_blocks_publication_by_name(world: World) -> None:
+    draft = services.revision_draft(actor=world.org.hr, origin=Origin.WEB, plan=world.plan)
+    draft = services.revision_add_indicator(
+        actor=world.org.hr, origin=Origin.WEB, revision=draft, code="customer_coverage"
+    )
+    with pytest.raises(services.PlanError) as caught:
+        services.revision_publish(actor=world.org.hr, origin=Origin.WEB, revision=draft)
+    assert caught.value.messages[0].startswith("no weight set yet for ")
+
+
+def test_an_indicator_added_to_a_variant_appears_with_its_weight(world: World) -> None:
+    # given a regional variant draft that inherits everything
+    variant = _north_variant(world)
+    draft = variant.revisions.get()
+    # when it adds customer coverage with 10 points and takes 10 from tech resolution
+    draft = services.revision_add_indicator(
+        actor=world.org.hr, origin=Origin.WEB, revision=draft, code="customer_coverage", weight=10
+    )
+    effective = effective_plan(draft)
+    draft = services.revision_set_weights(
+        actor=world.org.hr, origin=Origin.WEB, revision=draft,
+        weights={**effective.weights, "tech_resolution": 25.0},
+    )
+    # then the variant's draft has seven indicators, the new one with its weight, and publishes
+    effective = effective_plan(draft)
+    assert effective.weights["customer_coverage"] == 10
+    assert len(effective.weights) == 7
+    assert draft.weights == {"customer_coverage": 10, "tech_resolution": 25}
+    services.revision_publish(actor=world.org.hr, origin=Origin.WEB, revision=draft)
+    # and the parent plan is untouched
+    assert "customer_coverage" not in effective_plan(live_revision(world.plan)).weights
+
+
+def test_a_variant_removes_an_inherited_indicator_and_it_stays_out(world: World) -> None:
+    variant = _north_variant(world)
+    draft = services.revision_remove_indicator(
+        actor=world.org.hr, origin=Origin.WEB, revision=variant.revisions.get(), code="daily_report"
+    )
+    assert "daily_report" not in effective_plan(draft).weights
+    # a later save of the other weights does not bring it back
+    effective = effective_plan(draft)
+    draft = services.revision_set_weights(
+        actor=world.org.hr, origin=Origin.WEB, revision=draft,
+        weights={**effective.weights, "tech_resolution": 45.0},
+    )
+    assert "daily_report" not in effective_plan(draft).weights
+    services.revision_publish(actor=world.org.hr, origin=Origin.WEB, revision=draft)
+
+
+def test_adding_and_removing_are_refused_with_reasons_and_audited(world: World) -> None:
+    from kpilib.audit.models import AuditEvent
+
+    draft = services.revision_draft(actor=world.org.hr, origin=Origin.WEB, plan=world.plan)
+    with pytest.raises(services.PlanError, match="already in the plan"):
+        services.revision_add_indicator(
+            actor=world.org.hr, origin=Origin.WEB, revision=draft, code="complaints"
+        )
+    with pytest.raises(services.PlanError, match="not a published indicator"):
+        services.revision_add_indicator(
+            actor=world.org.hr, origin=Origin.WEB, revision=draft, code="no_such_thing"
+        )
+    with pytest.raises(services.PlanError, match="not in the plan"):
+        services.revision_remove_indicator(
+            actor=world.org.hr, origin=Origin.WEB, revision=draft, code="customer_coverage"
+        )
+    before = AuditEvent.objects.filter(object_type="plans.planrevision").count()
+    draft = services.revision_remove_indicator(
+        actor=world.org.hr, origin=Origin.CLI, revision=draft, code="daily_report"
+    )
+    assert "daily_report" not in draft.weights
+    assert "daily_report" not in draft.pinned_versions
+    event = AuditEvent.objects.filter(object_type="plans.planrevision").order_by("-pk").first()
+    assert AuditEvent.objects.filter(object_type="plans.planrevision").count() == before + 1
+    assert event.origin == Origin.CLI

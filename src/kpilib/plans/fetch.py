@@ -2,7 +2,8 @@
 
 A regional variant's revision inherits every field it leaves empty from its parent's
 revision (the one recorded at publication; the live one for a draft), and its weights and rule overrides are merged indicator by indicator (a
-weight of 0 removes the indicator). Indicators come from the versions the revision pins.
+weight of 0 removes the indicator; a weight of null keeps an indicator that was added but
+not weighted yet: it is listed as `pending`, never scored, and blocks publication). Indicators come from the versions the revision pins.
 """
 
 from dataclasses import dataclass, field
@@ -41,6 +42,8 @@ class EffectivePlan:
     personal_mode: str
     personal_share: float
     inherited: dict[str, Any] = field(default_factory=dict)
+    pending: dict[str, int | None] = field(default_factory=dict)
+    """Indicators added to the plan without a weight yet: code → pinned version."""
 
     @property
     def kpi_share(self) -> float:
@@ -78,6 +81,7 @@ def effective_plan(revision: PlanRevision) -> EffectivePlan:
         above = dict(getattr(base, name)) if base else {}
         inherited[name] = {key: value for key, value in above.items() if key not in own}
         merged[name] = {**above, **own}
+    pending = list(in_library_order({c: 0.0 for c, w in merged["weights"].items() if w is None}))
     merged["weights"] = in_library_order({code: w for code, w in merged["weights"].items() if w})
     scalars: dict[str, Any] = {}
     for name in SCALAR_FIELDS:
@@ -102,6 +106,7 @@ def effective_plan(revision: PlanRevision) -> EffectivePlan:
         personal_mode=scalars["personal_mode"] or PlanModel.PersonalMode.NONE,
         personal_share=scalars["personal_share"] or 0.0,
         inherited=inherited,
+        pending={code: merged["pinned_versions"].get(code) for code in pending},
     )
 
 

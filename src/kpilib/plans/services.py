@@ -14,6 +14,7 @@ from kpilib.audit.services import audit_record, audit_snapshot
 from kpilib.engine.packs import pack_problems
 from kpilib.library.fetch import published_definitions
 from kpilib.library.models import Indicator, IndicatorVersion, PlanTemplate
+from kpilib.library.selectors import local_text_of
 from kpilib.notes import system_note
 from kpilib.org.models import Employee, Position
 from kpilib.plans.errors import PlanError, UnpinnedIndicators
@@ -222,23 +223,28 @@ def revision_update(*, actor: Any, origin: Origin, revision: PlanRevision, **cha
 
 @transaction.atomic
 def revision_set_weights(
-    *, actor: Any, origin: Origin, revision: PlanRevision, weights: dict[str, float], **changes: Any
+    *, actor: Any, origin: Origin, revision: PlanRevision, weights: dict[str, float | None], **changes: Any
 ) -> PlanRevision:
-    """Give a draft these effective weights (0 takes an indicator out) and other changes.
+    """Give a draft these effective weights (0 takes an indicator out, None keeps an added
+    indicator that has no weight yet) and other changes.
 
     An indicator new to the plan is pinned to its newest version. A regional variant
     stores only the weights that differ from what it inherits, and pins only the
-    indicators it adds.
+    indicators it adds; the inherited indicators it took out stay out.
     """
     effective = effective_plan(revision)
-    new_codes = [code for code in weights if code not in effective.pinned_versions]
+    known = {**effective.pinned_versions, **{c: v for c, v in effective.pending.items() if v}}
+    new_codes = [code for code in weights if code not in known]
     added_pins = latest_versions(new_codes)
     if revision.plan.parent is None:
-        own_weights = weights
+        own_weights = dict(weights)
         pins = {**(revision.pinned_versions or {}), **added_pins}
     else:
         inherited = effective.inherited.get("weights", {})
         own_weights = {code: w for code, w in weights.items() if inherited.get(code) != w}
+        own_weights.update(
+            {c: w for c, w in (revision.weights or {}).items() if w == 0 and c not in weights}
+        )
         pins = {**(revision.pinned_versions or {}), **added_pins}
         pins = {code: version for code, version in pins.items() if code in own_weights}
     return revision_update(
@@ -246,11 +252,80 @@ def revision_set_weights(
     )
 
 
+def _in_plan(revision: PlanRevision, code: str) -> bool:
+    effective = effective_plan(revision)
+    return code in effective.weights or code in effective.pending
+
+
+@transaction.atomic
+def revision_add_indicator(
+    *, actor: Any, origin: Origin, revision: PlanRevision, code: str, weight: float | None = None
+) -> PlanRevision:
+    """Add a library indicator to a draft, pinned to its newest published version.
+
+    Without a weight it stays in the draft with an empty weight (never scored) until one
+    is set; publication refuses the draft until then and until the weights add up.
+    """
+    if weight is not None and not 0 < weight <= 100:
+        raise PlanError([gettext("a weight is more than 0 and at most 100 points")], field="weight")
+    if _in_plan(revision, code):
+        raise PlanError(
+            [gettext("%(code)s is already in the plan") % {"code": code}], field="indicator"
+        )
+    version = latest_versions([code]).get(code)
+    if version is None:
+        raise PlanError(
+            [gettext("%(code)s is not a published indicator of the library") % {"code": code}],
+            field="indicator",
+        )
+    return revision_update(
+        actor=actor, origin=origin, revision=revision,
+        weights={**(revision.weights or {}), code: weight},
+        pinned_versions={**(revision.pinned_versions or {}), code: version},
+    )
+
+
+@transaction.atomic
+def revision_remove_indicator(
+    *, actor: Any, origin: Origin, revision: PlanRevision, code: str
+) -> PlanRevision:
+    """Take an indicator out of a draft, with its pin, rule override and missing-data policy.
+
+    A regional variant records the removal of an indicator it inherits as weight 0; one
+    it added itself is simply dropped.
+    """
+    if not _in_plan(revision, code):
+        raise PlanError([gettext("%(code)s is not in the plan") % {"code": code}])
+    above_revision = inherited_revision(revision)
+    inherited_here = above_revision is not None and _in_plan(above_revision, code)
+    weights = dict(revision.weights or {})
+    if inherited_here:
+        weights[code] = 0
+    else:
+        weights.pop(code, None)
+    without = {
+        name: {c: v for c, v in (getattr(revision, name) or {}).items() if c != code}
+        for name in ("pinned_versions", "rule_overrides", "missing_policies")
+    }
+    return revision_update(actor=actor, origin=origin, revision=revision, weights=weights, **without)
+
+
 def revision_problems(revision: PlanRevision) -> list[str]:
     """Why a revision cannot be scored or published (empty when it can)."""
     effective = effective_plan(revision)
     total = sum(effective.weights.values())
     problems: list[str] = []
+    if effective.pending:
+        names = published_definitions()
+        problems.append(
+            gettext("no weight set yet for %(names)s")
+            % {
+                "names": ", ".join(
+                    local_text_of(names.get(code, {}).get("name")) or code
+                    for code in effective.pending
+                )
+            }
+        )
     if abs(total - 100) > 1e-6:
         problems.append(
             gettext("the weights add up to %(total)s, not 100") % {"total": f"{total:g}"}

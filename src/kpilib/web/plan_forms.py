@@ -69,22 +69,15 @@ class RevisionForm(forms.Form):
     personal_share = forms.FloatField(
         label=_("Points for personal goals"), required=False, min_value=0, max_value=99
     )
-    add_indicator = forms.ChoiceField(label=_("Add an indicator"), required=False)
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
-    def __init__(
-        self, *args: Any, weights: dict[str, float], choices: list[tuple[str, str]], **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, weights: dict[str, float | None], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.weight_codes = list(weights)
         for code, weight in weights.items():
             self.fields[f"weight__{code}"] = forms.FloatField(
                 label=code, min_value=0, max_value=100, initial=weight, required=False
             )
-        self.fields["add_indicator"].choices = [
-            ("", "—"),
-            *[(c, n) for c, n in choices if c not in weights],
-        ]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -96,13 +89,26 @@ class RevisionForm(forms.Form):
                 self.add_error(key, str(getattr(error, "problem", "") or _("not valid YAML")))
         return cleaned
 
-    def weights(self) -> dict[str, float]:
-        weights = {
-            code: self.cleaned_data.get(f"weight__{code}") or 0.0 for code in self.weight_codes
-        }
-        if self.cleaned_data.get("add_indicator"):
-            weights[self.cleaned_data["add_indicator"]] = 0.0
-        return weights
+    def weights(self) -> dict[str, float | None]:
+        """Points per indicator; an empty field keeps the indicator without a weight yet."""
+        return {code: self.cleaned_data.get(f"weight__{code}") for code in self.weight_codes}
+
+
+class IndicatorAddForm(forms.Form):
+    """Add one library indicator to the draft, with its weight when it is known already."""
+
+    indicator = forms.ChoiceField(label=_("Add an indicator"))
+    weight = forms.FloatField(
+        label=_("Weight / points"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        help_text=_("May stay empty: set it later in the weights table."),
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].choices = [("", "—"), *choices]
 
 
 class WhatIfForm(forms.Form):

@@ -16,6 +16,12 @@ urlpatterns = [
     path("plans/new/", plans.plan_new, name="plan_new"),
     path("plans/<int:pk>/", plans.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/edit/", plans.plan_edit, name="plan_edit"),
+    path("plans/<int:pk>/indicators/add/", plans.plan_indicator_add, name="plan_indicator_add"),
+    path(
+        "plans/<int:pk>/indicators/remove/",
+        plans.plan_indicator_remove,
+        name="plan_indicator_remove",
+    ),
     path("plans/<int:pk>/whatif/", plans.plan_whatif_view, name="plan_whatif"),
     path("plans/<int:pk>/publish/", plans.plan_publish, name="plan_publish"),
     path("plans/<int:pk>/repin/", plans.plan_repin, name="plan_repin"),

@@ -3,6 +3,7 @@ delegate administration, regional variants."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -21,11 +22,13 @@ from kpilib.audit.origin import Origin
 from kpilib.engine.periods import PeriodError, parse_period
 from kpilib.library.selectors import local_text_of, yaml_block
 from kpilib.plans import services
-from kpilib.plans.fetch import effective_plan, live_revision
+from kpilib.plans.fetch import EffectivePlan, effective_plan, live_revision
 from kpilib.plans.models import PlanRevision
 from kpilib.plans.selectors import plan_members
+from kpilib.web.errors import form_error
 from kpilib.web.plan_forms import (
     AdministratorForm,
+    IndicatorAddForm,
     PlanCreateForm,
     RevisionForm,
     VariantForm,
@@ -67,7 +70,7 @@ def plan_new(request: HttpRequest) -> HttpResponse:
 
 
 def _indicator_rows(
-    effective_weights: dict[str, float], pins: dict[str, int]
+    effective_weights: dict[str, float | None], pins: dict[str, int | None]
 ) -> list[dict[str, object]]:
     names = services.available_indicators()
     return [
@@ -78,6 +81,20 @@ def _indicator_rows(
             "version": pins.get(code),
         }
         for code, weight in effective_weights.items()
+    ]
+
+
+def _editor_weights(effective: EffectivePlan) -> dict[str, float | None]:
+    """The editor's rows: weighted indicators, then those added without a weight yet."""
+    return {**effective.weights, **dict.fromkeys(effective.pending)}
+
+
+def _addable_choices(effective: EffectivePlan) -> list[tuple[str, str]]:
+    present = set(effective.weights) | set(effective.pending)
+    return [
+        (code, local_text_of(d.get("name")) or code)
+        for code, d in services.available_indicators().items()
+        if code not in present
     ]
 
 
@@ -106,20 +123,18 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_edit(
+    request: HttpRequest, pk: int, add_form: IndicatorAddForm | None = None
+) -> HttpResponse:
     plan = plan_for(request.user, pk)
     # Opening the page changes nothing: the draft is created by the first save.
     draft = plan.revisions.filter(status=PlanRevision.Status.DRAFT).first()
     shown = draft or live_revision(plan) or plan.revisions.order_by("-number").first()
     effective = effective_plan(shown)
-    choices = [
-        (code, local_text_of(d.get("name")) or code)
-        for code, d in services.available_indicators().items()
-    ]
+    editor_weights = _editor_weights(effective)
     form = RevisionForm(
-        request.POST or None,
-        weights=effective.weights,
-        choices=choices,
+        None if add_form else (request.POST or None),
+        weights=editor_weights,
         initial={
             "grade_bands": yaml_block(shown.grade_bands),
             "rule_overrides": yaml_block(shown.rule_overrides),
@@ -128,7 +143,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "note": draft.note if draft else "",
         },
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and add_form is None and form.is_valid():
         services.revision_set_weights(
             actor=request.user, origin=Origin.WEB,
             revision=draft or services.revision_draft(actor=request.user, origin=Origin.WEB, plan=plan),
@@ -145,14 +160,57 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "plan": plan,
         "draft": draft,
         "form": form,
-        "rows": _indicator_rows(effective.weights, effective.pinned_versions),
+        "rows": _indicator_rows(
+            editor_weights, {**effective.pinned_versions, **effective.pending}
+        ),
         "effective": effective,
+        "add_form": add_form or IndicatorAddForm(choices=_addable_choices(effective)),
         "total": sum(effective.weights.values()),
         "problems": services.revision_problems(draft) if draft else [],
         "outdated": services.outdated_pins(shown),
         "whatif_form": WhatIfForm(),
     }
     return render(request, "plans/edit.html", context)
+
+
+@login_required
+@require_POST
+def plan_indicator_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add an indicator to the draft (started here when there is none), weighted or not yet."""
+    plan = plan_for(request.user, pk)
+    draft = plan.revisions.filter(status=PlanRevision.Status.DRAFT).first()
+    shown = draft or live_revision(plan) or plan.revisions.order_by("-number").first()
+    form = IndicatorAddForm(request.POST, choices=_addable_choices(effective_plan(shown)))
+    if form.is_valid():
+        try:
+            with transaction.atomic():  # a refused addition leaves no new draft behind
+                services.revision_add_indicator(
+                    actor=request.user, origin=Origin.WEB,
+                    revision=draft
+                    or services.revision_draft(actor=request.user, origin=Origin.WEB, plan=plan),
+                    code=form.cleaned_data["indicator"],
+                    weight=form.cleaned_data["weight"],
+                )
+        except services.PlanError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Indicator added to the draft: set its weight."))
+            return redirect("plan_edit", pk=plan.pk)
+    return plan_edit(request, pk, add_form=form)
+
+
+@login_required
+@require_POST
+def plan_indicator_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take one indicator out of the draft (started here when there is none)."""
+    plan = plan_for(request.user, pk)
+    with transaction.atomic():  # a refused removal leaves no new draft behind
+        draft = services.revision_draft(actor=request.user, origin=Origin.WEB, plan=plan)
+        services.revision_remove_indicator(
+            actor=request.user, origin=Origin.WEB, revision=draft, code=request.POST.get("code", "")
+        )
+    messages.success(request, _("Indicator taken out of the draft."))
+    return redirect("plan_edit", pk=pk)
 
 
 @login_required
