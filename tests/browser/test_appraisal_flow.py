@@ -102,7 +102,7 @@ def test_plan_administrator_compares_a_reweighted_draft_with_the_live_plan(
     page.fill("input[name=weight__tech_resolution]", "25")
     page.fill("input[name=weight__complaints]", "25")
     assert float(page.locator("#weight-total").inner_text()) == 100
-    page.click("#revision-form button[type=submit]")
+    page.click("#save-draft")
     page.wait_for_load_state("load")  # HTMX is ready
     # and runs the what-if for 2026-Q3
     page.fill("#whatif input[name=period]", QUARTER)

@@ -1,0 +1,56 @@
+"""End to end in Chromium: HR builds a regional variant with one extra indicator and
+publishes it (issue 11, defect 1: the added indicator used to vanish on save)."""
+
+from pathlib import Path
+
+import pytest
+
+from kpilib.plans.fetch import effective_plan, live_revision
+from kpilib.plans.models import Plan
+from tests.appraisal_fixtures import make_world
+from tests.browser.conftest import new_page, sign_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_hr_builds_a_regional_variant_with_one_extra_indicator(
+    browser: object, live_server: object, screenshots: Path
+) -> None:
+    # given the live presales plan, and HR signed in in Chinese
+    world = make_world()
+    page = new_page(browser, live_server, locale="zh-CN")
+    sign_in(page, "hr")
+    # when HR creates a 华北 variant from the plan's page
+    page.goto(f"/plans/{world.plan.pk}/")
+    variants = page.locator("#variants form")
+    variants.locator("input[name=code]").fill("pe-north")
+    variants.locator("input[name=name_zh_hans]").fill("华北售前工程师")
+    variants.locator("input[name=name_en]").fill("Presales engineers, North")
+    variants.locator("input[name=regions]").fill("华北")
+    variants.locator("button[type=submit]").click()
+    page.wait_for_selector("#indicator-add")
+    # and adds customer coverage (客户覆盖率) without a weight yet
+    page.select_option("#indicator-add select[name=indicator]", "customer_coverage")
+    page.click("#add-indicator")
+    # then the editor lists it at once with an empty weight field, and publication waits for it
+    weight = page.locator("input[name=weight__customer_coverage]")
+    assert weight.input_value() == ""
+    assert "尚未设置权重" in page.locator("#revision-check").inner_text()
+    # when HR gives it 10 points, takes 10 from technical resolution and saves
+    weight.fill("10")
+    page.fill("input[name=weight__tech_resolution]", "25")
+    assert float(page.locator("#weight-total").inner_text()) == 100
+    page.click("#save-draft")
+    page.wait_for_selector("#publish-revision")
+    page.screenshot(path=str(screenshots / "plan-variant-extra-indicator.png"), full_page=True)
+    # and publishes the variant
+    page.click("#publish-revision")
+    page.wait_for_load_state("load")
+    # then the variant's live revision carries seven indicators, the new one with 10 points
+    variant = Plan.objects.get(code="pe-north")
+    effective = effective_plan(live_revision(variant))
+    assert effective.weights["customer_coverage"] == 10
+    assert effective.weights["tech_resolution"] == 25
+    assert len(effective.weights) == 7
+    # and the base plan is unchanged
+    assert "customer_coverage" not in effective_plan(live_revision(world.plan)).weights
