@@ -550,7 +550,7 @@ def batch_retry(*, actor: Any, origin: Origin, batch: ImportBatch) -> ImportBatc
 
     if batch.status != ImportBatch.Status.FAILED or batch.channel != ImportBatch.Channel.FILE:
         raise IngestError(gettext("Only a failed file import can be retried."))
-    before = {"status": batch.status, "error": batch.error}
+    before = _batch_state(batch)
     batch.status = ImportBatch.Status.QUEUED
     batch.error = ""
     batch.problems = []
@@ -561,11 +561,16 @@ def batch_retry(*, actor: Any, origin: Origin, batch: ImportBatch) -> ImportBatc
         origin=origin,
         instance=batch,
         before=before,
-        after={"status": batch.status, "error": batch.error},
+        after=_batch_state(batch),
     )
     language = translation.get_language() or "en"
     transaction.on_commit(lambda: enqueue_import(batch.pk, language))
     return batch
+
+
+def _batch_state(batch: ImportBatch) -> dict[str, str]:
+    """What the audit records of a batch's retry or failure: its status and error."""
+    return {"status": batch.status, "error": batch.error}
 
 
 def batches_fail_stale(
@@ -575,7 +580,7 @@ def batches_fail_stale(
 
     Their transaction was rolled back with the worker, so none of their facts exist;
     the batch can be retried. Each batch marked is one audit event (status and error,
-    before and after). Run by the periodic `ingest_fail_stale` task or command
+    before and after). Run by the periodic `fail_stale_imports_task` task or the `fail_stale_imports` command
     (`actor=SYSTEM`, `origin=Origin.TASK`), never by a page. Returns how many were marked.
     """
     marked = 0
@@ -598,7 +603,7 @@ def batches_fail_stale(
             )
             if current is None:
                 continue
-            before = {"status": current.status, "error": current.error}
+            before = _batch_state(current)
             _fail(
                 current.pk,
                 error=gettext(
@@ -612,7 +617,7 @@ def batches_fail_stale(
                 origin=origin,
                 instance=current,
                 before=before,
-                after={"status": current.status, "error": current.error},
+                after=_batch_state(current),
             )
         progress_clear(batch.pk)
         marked += 1
