@@ -480,3 +480,54 @@ def spreadsheet_cell(value: object) -> object:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One worksheet to write: a title, a header row and the data rows.
+
+    `number_formats` maps a header to an Excel number format (`0.00`) applied to that
+    column's cells, so rounded display never changes the stored, unrounded value."""
+
+    title: str
+    header: Sequence[str]
+    rows: Iterable[Sequence[object]]
+    number_formats: dict[str, str] | None = None
+
+
+def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
+    """The one XLSX writer: every cell through `spreadsheet_cell` (formula guard), the
+    header frozen and filterable, optional number formats. Streams rows (write-only)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook(write_only=True)
+    for sheet in sheets:
+        worksheet = workbook.create_sheet(sheet.title[:31])
+        worksheet.freeze_panes = "A2"
+        formats = {
+            index: number_format
+            for index, name in enumerate(sheet.header)
+            if (number_format := (sheet.number_formats or {}).get(name))
+        }
+        worksheet.append([spreadsheet_cell(name) for name in sheet.header])
+        count = 0
+        for row in sheet.rows:
+            count += 1
+            if not formats:
+                worksheet.append([spreadsheet_cell(value) for value in row])
+                continue
+            cells: list[object] = []
+            for index, value in enumerate(row):
+                cell = WriteOnlyCell(worksheet, value=spreadsheet_cell(value))
+                if index in formats and isinstance(value, int | float):
+                    cell.number_format = formats[index]
+                cells.append(cell)
+            worksheet.append(cells)
+        if sheet.header:
+            last = get_column_letter(len(sheet.header))
+            worksheet.auto_filter.ref = f"A1:{last}{count + 1}"
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()

@@ -1,9 +1,11 @@
 """Cycle and plan pages end to end through the test client, with the access rules."""
 
+import io
 import os
 
 import pytest
 from django.test import Client
+from openpyxl import load_workbook
 
 from kpilib.appraisal import services
 from kpilib.appraisal.models import Cycle, Scorecard
@@ -134,9 +136,20 @@ def test_exports(world: World) -> None:
     # when the scorecard and the team are exported to XLSX
     single = client.get(f"/scorecards/{mine.pk}/export.xlsx")
     team = client.get(f"/cycles/{cycle.pk}/export.xlsx")
-    # then both are spreadsheets
-    assert single.content[:2] == b"PK"
-    assert team.content[:2] == b"PK"
+    # then the workbooks read back hold the summary and every line, header frozen
+    mine_only = load_workbook(io.BytesIO(single.content))
+    summary = list(mine_only["Summary"].iter_rows(values_only=True))
+    assert summary[0][:5] == ("Employee number", "Name", "Cycle", "Total", "Grade")
+    assert [row[0] for row in summary[1:]] == [world.org.peer.employee_id]
+    assert summary[1][3] == pytest.approx(float(mine.total))
+    assert summary[1][4] == mine.final_grade
+    lines = list(mine_only["Lines"].iter_rows(values_only=True))
+    assert len(lines) == 1 + len(mine.lines)
+    assert {row[2] for row in lines[1:]} == {line["code"] for line in mine.lines}
+    everyone = load_workbook(io.BytesIO(team.content))["Summary"]
+    assert everyone.freeze_panes == "A2"
+    assert everyone.auto_filter.ref == f"A1:G{1 + cycle.participants.count()}"
+    assert everyone["D2"].number_format == "0.00"
 
 
 def test_pdf_export_embeds_a_chinese_font(world: World) -> None:

@@ -351,3 +351,22 @@ def test_an_empty_table_still_has_its_header(tmp_path: Path) -> None:
         stdout.splitlines()[0] == "presales-engineer · 2026-Q3 · 0 employees (points; — not scored)"
     )
     assert stdout.splitlines()[1].startswith("employee_id")
+
+
+def test_xlsx_output_keeps_formula_looking_text_as_text(tmp_path: Path) -> None:
+    # given facts whose employee number a spreadsheet would run as a formula
+    hostile = tmp_path / "facts.csv"
+    text = FACTS.read_text(encoding="utf-8").replace("E01,", '=HYPERLINK("http://x"),')
+    hostile.write_text(text, encoding="utf-8")
+    output = tmp_path / "scorecards.xlsx"
+    # when scored as XLSX
+    exit_code, _, _ = score(
+        "--facts", hostile, "--period", "2026-Q3", "--format", "xlsx", "--output", output
+    )
+    # then the cell is text behind an apostrophe, and the header is frozen and filterable
+    assert exit_code == 0
+    sheet = load_workbook(output)["scorecards"]
+    ids = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert "'=HYPERLINK(\"http://x\")" in ids
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref is not None

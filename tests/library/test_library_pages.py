@@ -1,7 +1,11 @@
 """Library pages: browse, detail with SMART panel, live check while editing, access rules."""
 
-from django.test import Client
+import io
 
+from django.test import Client
+from openpyxl import load_workbook
+
+from kpilib.library.fetch import published_definitions
 from kpilib.library.models import Indicator
 from tests.factories import Org
 
@@ -118,7 +122,11 @@ def test_strategy_page_and_exports(org: Org, presales: str) -> None:
     assert strategy.status_code == 200
     assert "theme-shares-data" in strategy.content.decode()
     assert yaml_export["Content-Disposition"].endswith('kpilib-library.yaml"')
-    assert xlsx_export.content[:2] == b"PK"
+    sheet = load_workbook(io.BytesIO(xlsx_export.content))["indicators"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "code"
+    assert {row[0] for row in rows[1:]} == set(published_definitions())
+    assert len(rows) > 1
 
 
 def test_import_page_reports_problems_with_location(org: Org, presales: str) -> None:

@@ -6,7 +6,6 @@ system fonts that exists is used (Noto CJK, Droid Sans Fallback, WenQuanYi, Ping
 Microsoft YaHei).
 """
 
-import io
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 from kpilib.appraisal.errors import ExportError
 from kpilib.appraisal.models import Scorecard
 from kpilib.appraisal.selectors import line_suffix
-from kpilib.tabular import spreadsheet_cell
+from kpilib.tabular import Sheet, xlsx_bytes
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -67,41 +66,42 @@ def _headers() -> list[str]:
 
 def scorecards_xlsx(scorecards: list[Scorecard], language: str) -> bytes:
     """One sheet with every scorecard's lines (unrounded numbers), one summary sheet."""
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    summary = workbook.active
-    summary.title = _("Summary")
-    summary.append(
-        [
-            _("Employee number"),
-            _("Name"),
-            _("Cycle"),
-            _("Total"),
-            _("Grade"),
-            _("Rank"),
-            _("Revision"),
-        ]
-    )
-    lines = workbook.create_sheet(_("Lines"))
-    lines.append([_("Employee number"), *_headers()])
+    summary_rows = []
+    line_rows = []
     for card in scorecards:
         employee = card.participant.employee
-        values = (
-            employee.employee_id,
-            employee.name,
-            card.participant.cycle.local_name,
-            card.total,
-            card.final_grade,
-            card.rank,
-            card.revision,
+        summary_rows.append(
+            (
+                employee.employee_id,
+                employee.name,
+                card.participant.cycle.local_name,
+                card.total,
+                card.final_grade,
+                card.rank,
+                card.revision,
+            )
         )
-        summary.append([spreadsheet_cell(value) for value in values])
-        for row in _line_rows(card, language):
-            lines.append([spreadsheet_cell(value) for value in (employee.employee_id, *row)])
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+        line_rows += [(employee.employee_id, *row) for row in _line_rows(card, language)]
+    summary_header = [
+        _("Employee number"),
+        _("Name"),
+        _("Cycle"),
+        _("Total"),
+        _("Grade"),
+        _("Rank"),
+        _("Revision"),
+    ]
+    return xlsx_bytes(
+        [
+            Sheet(_("Summary"), summary_header, summary_rows, {_("Total"): "0.00"}),
+            Sheet(
+                _("Lines"),
+                [_("Employee number"), *_headers()],
+                line_rows,
+                {_("Points"): "0.00", _("Max points"): "0.00"},
+            ),
+        ]
+    )
 
 
 def cjk_font() -> tuple[Path, int]:

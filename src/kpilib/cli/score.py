@@ -246,18 +246,9 @@ def aligned(table: pl.DataFrame, left: frozenset[str] = frozenset({"employee_id"
 
 
 def _xlsx(long_form: pl.DataFrame) -> bytes:
-    import io
+    from kpilib.tabular import Sheet, xlsx_bytes
 
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("scorecards")
-    sheet.append(list(long_form.columns))
-    for row in long_form.iter_rows():
-        sheet.append(list(row))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes([Sheet("scorecards", long_form.columns, long_form.iter_rows())])
 
 
 def write_output(rendered: str | bytes, output: str | None) -> None:

@@ -32,7 +32,7 @@ from kpilib.library.models import (
 )
 from kpilib.library.selectors import WeightProposal, engine_language, smart_report
 from kpilib.notes import system_note
-from kpilib.tabular import spreadsheet_cell
+from kpilib.tabular import Sheet, xlsx_bytes
 
 
 @dataclass
@@ -487,15 +487,9 @@ XLSX_COLUMNS = (
 
 def indicators_xlsx_export() -> bytes:
     """Published indicators as one sheet, one row each; measure and rule as JSON cells."""
-    import io
     import json
 
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "indicators"
-    sheet.append(list(XLSX_COLUMNS))
+    rows: list[list[Any]] = []
     for document in published_definitions().values():
         row: list[Any] = [document["code"]]
         row += [document[key][language] for key, language in XLSX_TEXT_COLUMNS.values()]
@@ -507,10 +501,8 @@ def indicators_xlsx_export() -> bytes:
             json.dumps(document[key], ensure_ascii=False) if key in document else ""
             for key in XLSX_JSON_COLUMNS
         ]
-        sheet.append([spreadsheet_cell(value) for value in row])
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+        rows.append(row)
+    return xlsx_bytes([Sheet("indicators", list(XLSX_COLUMNS), rows)])
 
 
 def _xlsx_documents(data: bytes, file_name: str) -> list[tuple[int, dict[str, Any]]]:
