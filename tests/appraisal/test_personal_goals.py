@@ -29,7 +29,6 @@ def test_pbc_goal_is_rated_by_the_manager_and_carries_its_share(world: World) ->
     goal = services.goal_save(
         actor=world.org.peer.user, origin=Origin.WEB,
         participant=participant,
-        as_reviewer=False,
         title="完成 3 个新行业方案",
         weight=1.0,
     )
@@ -39,7 +38,6 @@ def test_pbc_goal_is_rated_by_the_manager_and_carries_its_share(world: World) ->
     services.goal_save(
         actor=world.org.peer.user, origin=Origin.WEB,
         participant=participant,
-        as_reviewer=False,
         goal=goal,
         self_rating=5,
     )
@@ -47,7 +45,6 @@ def test_pbc_goal_is_rated_by_the_manager_and_carries_its_share(world: World) ->
     services.goal_save(
         actor=world.org.manager.user, origin=Origin.WEB,
         participant=participant,
-        as_reviewer=True,
         goal=goal,
         manager_rating=4,
     )
@@ -74,7 +71,6 @@ def test_employee_cannot_give_the_scoring_rating(world: World) -> None:
     goal = services.goal_save(
         actor=world.org.peer.user, origin=Origin.WEB,
         participant=participant,
-        as_reviewer=False,
         title="目标",
         weight=1.0,
     )
@@ -86,7 +82,6 @@ def test_employee_cannot_give_the_scoring_rating(world: World) -> None:
         services.goal_save(
             actor=world.org.peer.user, origin=Origin.WEB,
             participant=participant,
-            as_reviewer=False,
             goal=goal,
             manager_rating=5,
         )
@@ -109,7 +104,6 @@ def test_in_manager_review_the_employee_can_no_longer_change_results(world: Worl
     goal = services.goal_save(
         actor=world.org.peer.user, origin=Origin.WEB,
         participant=participant,
-        as_reviewer=False,
         title="新行业",
         key_results=[{"title": "签约 2 家", "grade": None}],
     )
@@ -118,7 +112,6 @@ def test_in_manager_review_the_employee_can_no_longer_change_results(world: Worl
     services.goal_save(
         actor=world.org.manager.user, origin=Origin.WEB,
         participant=participant,
-        as_reviewer=True,
         goal=goal,
         key_results=[{"title": "签约 2 家", "grade": 0.1}],
     )
@@ -127,7 +120,6 @@ def test_in_manager_review_the_employee_can_no_longer_change_results(world: Worl
         services.goal_save(
             actor=world.org.peer.user, origin=Origin.WEB,
             participant=participant,
-            as_reviewer=False,
             goal=goal,
             key_results=[{"title": "签约 2 家", "grade": 1.0}],
         )
@@ -135,10 +127,56 @@ def test_in_manager_review_the_employee_can_no_longer_change_results(world: Worl
         services.goal_save(
             actor=world.org.manager.user, origin=Origin.WEB,
             participant=participant,
-            as_reviewer=True,
             goal=goal,
             key_results=[{"title": "签约 2 家", "grade": 1.0}, {"title": "新增", "grade": 1.0}],
         )
     # then the manager's grade stands
     goal.refresh_from_db()
     assert goal.key_results == [{"title": "签约 2 家", "grade": 0.1}]
+
+
+def _goal_setting_cycle(world: World) -> Cycle:
+    return services.cycle_create(
+        actor=world.org.hr, origin=Origin.WEB, plan=world.plan, name="Q3", kind="quarterly", period=QUARTER
+    )
+
+
+@pytest.mark.parametrize("who", ["other_team_engineer", "outsider", "system"])
+def test_only_the_employee_and_their_reviewers_may_write_goals(world: World, who: str) -> None:
+    # given 李四's goal in goal setting
+    participant = _goal_setting_cycle(world).participants.get(employee=world.org.peer)
+    goal = services.goal_save(
+        actor=world.org.peer.user, origin=Origin.WEB, participant=participant, title="目标", weight=1.0
+    )
+    wrong = {
+        "other_team_engineer": world.org.other_team_engineer.user,
+        "outsider": world.org.outsider,
+        "system": SYSTEM,
+    }[who]
+    # when someone else calls the services directly
+    with pytest.raises(services.CycleError, match="only the employee"):
+        services.goal_save(actor=wrong, origin=Origin.API, participant=participant, title="别人的")
+    with pytest.raises(services.CycleError, match="only the employee"):
+        services.goal_save(actor=wrong, origin=Origin.API, participant=participant, goal=goal, weight=9.0)
+    with pytest.raises(services.CycleError, match="only the employee"):
+        services.goal_delete(actor=wrong, origin=Origin.API, goal=goal)
+    # then the goal is as 李四 left it, and there is still only one
+    goal.refresh_from_db()
+    assert (goal.title, goal.weight) == ("目标", 1.0)
+    assert participant.goals.count() == 1
+
+
+def test_a_goal_cannot_be_changed_through_another_participant(world: World) -> None:
+    # given goals of two participants
+    cycle = _goal_setting_cycle(world)
+    mine = cycle.participants.get(employee=world.org.peer)
+    theirs = cycle.participants.get(employee=world.org.engineer)
+    goal = services.goal_save(actor=world.org.peer.user, origin=Origin.WEB, participant=mine, title="目标")
+    # when the other employee passes 李四's goal with their own participation
+    with pytest.raises(services.CycleError, match="another participant"):
+        services.goal_save(
+            actor=world.org.engineer.user, origin=Origin.WEB, participant=theirs, goal=goal, title="改"
+        )
+    # then nothing changed
+    goal.refresh_from_db()
+    assert goal.title == "目标"

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
 
+from kpilib.accounts.permissions import participant_role
 from kpilib.appraisal.errors import CycleError
 from kpilib.appraisal.fetch import goals_frame, group_facts, score_group
 from kpilib.appraisal.models import Appeal, Cycle, Participant, PersonalGoal, Scorecard
@@ -431,20 +432,35 @@ def _checked_goal_fields(
             )
 
 
+def _goal_role(actor: Any, participant: Participant) -> str:
+    """The actor's role, "owner" or "reviewer" (the permissions module decides); anyone else is refused, so
+    no caller can claim a role by passing a flag."""
+    role = participant_role(actor, participant)
+    if role is None:
+        raise CycleError(
+            [gettext("only the employee and those who review them may change these goals")]
+        )
+    return role
+
+
 @transaction.atomic
 def goal_save(
     *,
     actor: Any, origin: Origin,
     participant: Participant,
-    as_reviewer: bool,
     goal: PersonalGoal | None = None,
     **fields: Any,
 ) -> PersonalGoal:
-    """Add or change a personal goal; what may change depends on the cycle's phase.
+    """Add or change a personal goal; what may change depends on the cycle's phase and on
+    whether the actor is the employee or one of their reviewers.
 
-    Goal setting: the goal itself; self-assessment: self rating, actual, key-result grades;
-    manager review: the manager's rating (the one that scores), actual, grades.
+    Goal setting: the goal itself; self-assessment: self rating, actual, key-result grades
+    (the employee); manager review: the manager's rating (the one that scores), actual,
+    grades (a reviewer).
     """
+    if goal is not None and goal.participant_id != participant.pk:
+        raise CycleError([gettext("this goal belongs to another participant")])
+    as_reviewer = _goal_role(actor, participant) == "reviewer"
     cycle = Cycle.objects.select_related("revision").get(pk=participant.cycle_id)  # phase as of now
     mode = effective_plan(cycle.revision).personal_mode
     if mode == Plan.PersonalMode.NONE:
@@ -466,7 +482,9 @@ def goal_save(
 
 @transaction.atomic
 def goal_delete(*, actor: Any, origin: Origin, goal: PersonalGoal) -> None:
-    if Cycle.objects.get(participant__goals=goal).phase != Cycle.Phase.GOAL_SETTING:
+    participant = Participant.objects.select_related("cycle", "employee").get(goals=goal)
+    _goal_role(actor, participant)
+    if participant.cycle.phase != Cycle.Phase.GOAL_SETTING:
         raise CycleError([gettext("goals are removed only during goal setting")])
     audit_record(actor=actor, origin=origin, instance=goal, before=None, deleted=True)
     goal.delete()

@@ -24,6 +24,15 @@ from kpilib.engine.measures import EMPLOYEE
 from kpilib.engine.scorecard import Scorecards, Status, totals_of
 
 PBC_RUBRIC = {5: 1.0, 4: 0.85, 3: 0.7, 2: 0.5, 1: 0.2}
+
+
+def pbc_scale() -> str:
+    """The rubric as people read it ("5 → 100%, 4 → 85%, …"), for pages that explain it."""
+    return ", ".join(
+        f"{rating} → {share * 100:g}%" for rating, share in sorted(PBC_RUBRIC.items(), reverse=True)
+    )
+
+
 GOAL_POSITION_OFFSET = 1000
 GOAL_COLUMNS: dict[str, pl.DataType] = {
     EMPLOYEE: pl.String(),

@@ -13,6 +13,7 @@ from kpilib.accounts.permissions import participant_for
 from kpilib.appraisal import services
 from kpilib.appraisal.models import PersonalGoal
 from kpilib.audit.origin import Origin
+from kpilib.engine.personal import pbc_scale
 from kpilib.plans.fetch import effective_plan
 
 NUMBER_FIELDS = ("weight", "target", "actual")
@@ -63,7 +64,6 @@ def participant_goals(request: HttpRequest, pk: int) -> HttpResponse:
                 services.goal_save(
                     actor=request.user, origin=Origin.WEB,
                     participant=participant,
-                    as_reviewer=role == "reviewer",
                     goal=goal,
                     **_fields(request.POST),
                 )
@@ -87,5 +87,6 @@ def participant_goals(request: HttpRequest, pk: int) -> HttpResponse:
         "share": effective.personal_share,
         "goals": participant.goals.all(),
         "editable": services.GOAL_FIELDS_BY_PHASE.get(cycle.phase, set()),
+        "pbc_scale": pbc_scale(),
     }
     return render(request, "cycles/goals.html", context)
