@@ -27,36 +27,11 @@ def client_for(org: Org, role: str) -> Client:
     return client
 
 
-# route -> expected status per role, in the order of ROLES
+# The admin site, per role (the application's own routes are in test_route_matrix.ROUTES,
+# generated from the URL map).
 MATRIX: dict[str, list[int]] = {
-    "/": [302, 200, 200, 200, 200, 200],
-    "/people/": [302, 403, 403, 200, 403, 200],
-    "/people/{engineer}/": [302, 404, 200, 200, 404, 200],
-    "/people/{peer}/": [302, 404, 404, 200, 404, 200],
-    "/people/{other_team}/": [302, 404, 404, 404, 200, 200],
-    "/people/{manager}/": [302, 404, 404, 200, 404, 200],
-    "/people/999999/": [302, 404, 404, 404, 404, 404],
-    "/org/": [302, 403, 403, 403, 403, 200],
-    "/people/import/": [302, 403, 403, 403, 403, 200],
-    "/audit/": [302, 403, 403, 403, 403, 200],
-    "/library/": [302, 403, 200, 200, 200, 200],
-    "/library/strategy/": [302, 403, 200, 200, 200, 200],
-    "/library/new/": [302, 403, 403, 403, 403, 200],
-    "/library/import/": [302, 403, 403, 403, 403, 200],
-    "/library/i/no-such-indicator/": [302, 403, 404, 404, 404, 404],
-    "/plans/": [302, 403, 403, 403, 403, 200],
-    "/plans/new/": [302, 403, 403, 403, 403, 200],
-    "/plans/999999/": [302, 404, 404, 404, 404, 404],
-    "/cycles/": [302, 200, 200, 200, 200, 200],
-    "/cycles/999999/": [302, 404, 404, 404, 404, 404],
-    "/scorecards/999999/": [302, 404, 404, 404, 404, 404],
     "/admin/": [302, 302, 302, 302, 302, 200],
     "/admin/org/employee/": [302, 302, 302, 302, 302, 200],
-    "/api/employees": [401, 403, 403, 200, 403, 200],
-    "/api/employees/{engineer}": [401, 404, 200, 200, 404, 200],
-    "/api/employees/{other_team}": [401, 404, 404, 404, 200, 200],
-    "/api/employees/999999": [401, 404, 404, 404, 404, 404],
-    "/api/org-units": [401, 403, 403, 403, 403, 200],
 }
 
 

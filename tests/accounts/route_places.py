@@ -1,0 +1,45 @@
+"""Named places in the GET-walk world, for route tables: `{peer_card}` → that scorecard's id."""
+
+from kpilib.appraisal.models import Appeal, Cycle, Participant, Scorecard
+from kpilib.ingest.models import ImportBatch, Source
+from kpilib.library.models import Indicator, Theme
+from tests.appraisal_fixtures import World
+
+
+def places(world: World) -> dict[str, object]:
+    org = world.org
+    published = Cycle.objects.get(name="2026 Q3")
+    goal_setting = Cycle.objects.get(name="2026 Q4")
+
+    def card(employee: object) -> int:
+        return (
+            Scorecard.objects.filter(participant__cycle=published, participant__employee=employee)
+            .latest("revision")
+            .pk
+        )
+
+    def participant(cycle: Cycle, employee: object) -> int:
+        return Participant.objects.get(cycle=cycle, employee=employee).pk
+
+    return {
+        "engineer": org.engineer.pk,
+        "peer": org.peer.pk,
+        "other_team": org.other_team_engineer.pk,
+        "manager": org.manager.pk,
+        "plan": world.plan.pk,
+        "cycle": published.pk,
+        "goal_cycle": goal_setting.pk,
+        "engineer_card": card(org.engineer),
+        "peer_card": card(org.peer),
+        "other_team_card": card(org.other_team_engineer),
+        "engineer_goals": participant(goal_setting, org.engineer),
+        "peer_goals": participant(goal_setting, org.peer),
+        "other_team_goals": participant(goal_setting, org.other_team_engineer),
+        "appeal": Appeal.objects.get().pk,
+        "indicator": Indicator.objects.order_by("code").values_list("code", flat=True).first(),
+        "scored_indicator": Scorecard.objects.get(pk=card(org.engineer)).lines[0]["code"],
+        "theme": Theme.objects.order_by("code").values_list("code", flat=True).first(),
+        "source": Source.objects.get().name,
+        "batch": ImportBatch.objects.filter(status="committed").get().pk,
+        "missing": 999999,
+    }

@@ -1,0 +1,345 @@
+"""The route matrix, generated from the URL map: every route of the application, each of
+its sample addresses, and the status every role gets on GET.
+
+A route added to the URL map without a row here fails `test_every_route_has_a_row`, so
+nobody can ship a page whose access nobody decided. Objects outside a user's scope answer
+404 (as if missing), actions outside a role 403, signed-out visitors are sent to sign in
+(web) or get 401 (API); POST-only actions answer 405 to GET once signed in. The world is
+the GET-walk world (a published cycle with an appeal, a cycle in goal setting, a source
+and a committed batch); `{names}` are filled by `tests.accounts.route_places`.
+"""
+
+from django.urls import get_resolver
+
+from tests.accounts.route_places import places
+from tests.accounts.test_role_matrix import ROLES, client_for
+from tests.appraisal_fixtures import World
+from tests.browser.crawl import _walk
+from tests.web.test_get_never_writes import NOT_APP, world  # noqa: F401 (the fixture)
+
+assert ROLES == ["anonymous", "outsider", "engineer", "manager", "other_team", "hr"]
+
+# URL pattern -> [(sample address, status per role in the order of ROLES)]
+ROUTES: dict[str, list[tuple[str, list[int]]]] = {
+    "api/openapi.json": [
+        ("api/openapi.json", [200, 200, 200, 200, 200, 200]),
+    ],
+    "api/docs": [
+        ("api/docs", [200, 200, 200, 200, 200, 200]),
+    ],
+    "api/employees": [
+        ("api/employees", [401, 403, 403, 200, 403, 200]),
+    ],
+    "api/employees/<pk>": [
+        ("api/employees/{engineer}", [401, 404, 200, 200, 404, 200]),
+        ("api/employees/{peer}", [401, 404, 404, 200, 404, 200]),
+        ("api/employees/{other_team}", [401, 404, 404, 404, 200, 200]),
+        ("api/employees/{manager}", [401, 404, 404, 200, 404, 200]),
+        ("api/employees/{missing}", [401, 404, 404, 404, 404, 404]),
+    ],
+    "api/org-units": [
+        ("api/org-units", [401, 403, 403, 403, 403, 200]),
+    ],
+    "api/facts": [
+        ("api/facts", [405, 405, 405, 405, 405, 405]),
+    ],
+    "api/webhooks/<source>": [
+        ("api/webhooks/{source}", [405, 405, 405, 405, 405, 405]),
+    ],
+    "api/indicators": [
+        ("api/indicators", [401, 403, 200, 200, 200, 200]),
+    ],
+    "api/indicators/<code>": [
+        ("api/indicators/{indicator}", [401, 403, 200, 200, 200, 200]),
+        ("api/indicators/{missing}", [401, 403, 404, 404, 404, 404]),
+    ],
+    "api/cycles": [
+        ("api/cycles", [401, 200, 200, 200, 200, 200]),
+    ],
+    "api/cycles/<pk>/scorecards": [
+        ("api/cycles/{cycle}/scorecards", [401, 404, 200, 200, 200, 200]),
+        ("api/cycles/{missing}/scorecards", [401, 404, 404, 404, 404, 404]),
+    ],
+    "api/scorecards/<pk>": [
+        ("api/scorecards/{engineer_card}", [401, 404, 200, 200, 404, 200]),
+        ("api/scorecards/{peer_card}", [401, 404, 404, 200, 404, 200]),
+        ("api/scorecards/{other_team_card}", [401, 404, 404, 404, 200, 200]),
+        ("api/scorecards/{missing}", [401, 404, 404, 404, 404, 404]),
+    ],
+    "api/ahp": [
+        ("api/ahp", [405, 405, 405, 405, 405, 405]),
+    ],
+    "api/": [
+        ("api/", [404, 404, 404, 404, 404, 404]),
+    ],
+    "": [
+        ("", [302, 200, 200, 200, 200, 200]),
+    ],
+    "people/": [
+        ("people/", [302, 403, 403, 200, 403, 200]),
+    ],
+    "people/<int:pk>/": [
+        ("people/{engineer}/", [302, 404, 200, 200, 404, 200]),
+        ("people/{peer}/", [302, 404, 404, 200, 404, 200]),
+        ("people/{other_team}/", [302, 404, 404, 404, 200, 200]),
+        ("people/{manager}/", [302, 404, 404, 200, 404, 200]),
+        ("people/{missing}/", [302, 404, 404, 404, 404, 404]),
+    ],
+    "people/import/": [
+        ("people/import/", [302, 403, 403, 403, 403, 200]),
+    ],
+    "org/": [
+        ("org/", [302, 403, 403, 403, 403, 200]),
+    ],
+    "audit/": [
+        ("audit/", [302, 403, 403, 403, 403, 200]),
+    ],
+    "plans/": [
+        ("plans/", [302, 403, 403, 403, 403, 200]),
+    ],
+    "plans/new/": [
+        ("plans/new/", [302, 403, 403, 403, 403, 200]),
+    ],
+    "plans/<int:pk>/": [
+        ("plans/{plan}/", [302, 404, 404, 404, 404, 200]),
+        ("plans/{missing}/", [302, 404, 404, 404, 404, 404]),
+    ],
+    "plans/<int:pk>/edit/": [
+        ("plans/{plan}/edit/", [302, 404, 404, 404, 404, 200]),
+        ("plans/{missing}/edit/", [302, 404, 404, 404, 404, 404]),
+    ],
+    "plans/<int:pk>/indicators/add/": [
+        ("plans/{plan}/indicators/add/", [302, 405, 405, 405, 405, 405]),
+        ("plans/{missing}/indicators/add/", [302, 405, 405, 405, 405, 405]),
+    ],
+    "plans/<int:pk>/indicators/remove/": [
+        ("plans/{plan}/indicators/remove/", [302, 405, 405, 405, 405, 405]),
+        ("plans/{missing}/indicators/remove/", [302, 405, 405, 405, 405, 405]),
+    ],
+    "plans/<int:pk>/whatif/": [
+        ("plans/{plan}/whatif/", [302, 404, 404, 404, 404, 200]),
+        ("plans/{missing}/whatif/", [302, 404, 404, 404, 404, 404]),
+    ],
+    "plans/<int:pk>/publish/": [
+        ("plans/{plan}/publish/", [302, 405, 405, 405, 405, 405]),
+        ("plans/{missing}/publish/", [302, 405, 405, 405, 405, 405]),
+    ],
+    "plans/<int:pk>/repin/": [
+        ("plans/{plan}/repin/", [302, 405, 405, 405, 405, 405]),
+        ("plans/{missing}/repin/", [302, 405, 405, 405, 405, 405]),
+    ],
+    "plans/<int:pk>/ahp/": [
+        ("plans/{plan}/ahp/", [302, 404, 404, 404, 404, 200]),
+        ("plans/{missing}/ahp/", [302, 404, 404, 404, 404, 404]),
+    ],
+    "plans/<int:pk>/ahp/judgements/": [
+        ("plans/{plan}/ahp/judgements/", [302, 405, 405, 405, 405, 405]),
+        ("plans/{missing}/ahp/judgements/", [302, 405, 405, 405, 405, 405]),
+    ],
+    "plans/<int:pk>/ahp/apply/": [
+        ("plans/{plan}/ahp/apply/", [302, 405, 405, 405, 405, 405]),
+        ("plans/{missing}/ahp/apply/", [302, 405, 405, 405, 405, 405]),
+    ],
+    "plans/<int:pk>/administrators/": [
+        ("plans/{plan}/administrators/", [302, 405, 405, 405, 405, 405]),
+        ("plans/{missing}/administrators/", [302, 405, 405, 405, 405, 405]),
+    ],
+    "plans/<int:pk>/variants/": [
+        ("plans/{plan}/variants/", [302, 405, 405, 405, 405, 405]),
+        ("plans/{missing}/variants/", [302, 405, 405, 405, 405, 405]),
+    ],
+    "plans/<int:plan_pk>/cycles/new/": [
+        ("plans/{plan}/cycles/new/", [302, 404, 404, 404, 404, 200]),
+        ("plans/{missing}/cycles/new/", [302, 404, 404, 404, 404, 404]),
+    ],
+    "cycles/": [
+        ("cycles/", [302, 200, 200, 200, 200, 200]),
+    ],
+    "cycles/<int:pk>/": [
+        ("cycles/{cycle}/", [302, 404, 200, 200, 200, 200]),
+        ("cycles/{missing}/", [302, 404, 404, 404, 404, 404]),
+    ],
+    "cycles/<int:pk>/advance/": [
+        ("cycles/{cycle}/advance/", [302, 405, 405, 405, 405, 405]),
+        ("cycles/{missing}/advance/", [302, 405, 405, 405, 405, 405]),
+    ],
+    "cycles/<int:pk>/recompute/": [
+        ("cycles/{cycle}/recompute/", [302, 405, 405, 405, 405, 405]),
+        ("cycles/{missing}/recompute/", [302, 405, 405, 405, 405, 405]),
+    ],
+    "cycles/<int:pk>/export.<str:fmt>": [
+        ("cycles/{cycle}/export.xlsx", [302, 404, 200, 200, 200, 200]),
+        ("cycles/{missing}/export.xlsx", [302, 404, 404, 404, 404, 404]),
+    ],
+    "participants/<int:pk>/goals/": [
+        ("participants/{engineer_goals}/goals/", [302, 404, 200, 200, 404, 200]),
+        ("participants/{peer_goals}/goals/", [302, 404, 404, 200, 404, 200]),
+        ("participants/{other_team_goals}/goals/", [302, 404, 404, 404, 200, 200]),
+        ("participants/{missing}/goals/", [302, 404, 404, 404, 404, 404]),
+    ],
+    "scorecards/<int:pk>/": [
+        ("scorecards/{engineer_card}/", [302, 404, 200, 200, 404, 200]),
+        ("scorecards/{peer_card}/", [302, 404, 404, 200, 404, 200]),
+        ("scorecards/{other_team_card}/", [302, 404, 404, 404, 200, 200]),
+        ("scorecards/{missing}/", [302, 404, 404, 404, 404, 404]),
+    ],
+    "scorecards/<int:pk>/facts/<slug:code>/": [
+        ("scorecards/{engineer_card}/facts/{scored_indicator}/", [302, 404, 200, 200, 404, 200]),
+        ("scorecards/{peer_card}/facts/{scored_indicator}/", [302, 404, 404, 200, 404, 200]),
+        ("scorecards/{other_team_card}/facts/{scored_indicator}/", [302, 404, 404, 404, 200, 200]),
+        ("scorecards/{missing}/facts/{scored_indicator}/", [302, 404, 404, 404, 404, 404]),
+    ],
+    "scorecards/<int:pk>/calibrate/": [
+        ("scorecards/{engineer_card}/calibrate/", [302, 405, 405, 405, 405, 405]),
+        ("scorecards/{peer_card}/calibrate/", [302, 405, 405, 405, 405, 405]),
+        ("scorecards/{other_team_card}/calibrate/", [302, 405, 405, 405, 405, 405]),
+        ("scorecards/{missing}/calibrate/", [302, 405, 405, 405, 405, 405]),
+    ],
+    "scorecards/<int:pk>/acknowledge/": [
+        ("scorecards/{engineer_card}/acknowledge/", [302, 405, 405, 405, 405, 405]),
+        ("scorecards/{peer_card}/acknowledge/", [302, 405, 405, 405, 405, 405]),
+        ("scorecards/{other_team_card}/acknowledge/", [302, 405, 405, 405, 405, 405]),
+        ("scorecards/{missing}/acknowledge/", [302, 405, 405, 405, 405, 405]),
+    ],
+    "scorecards/<int:pk>/appeal/": [
+        ("scorecards/{engineer_card}/appeal/", [302, 405, 405, 405, 405, 405]),
+        ("scorecards/{peer_card}/appeal/", [302, 405, 405, 405, 405, 405]),
+        ("scorecards/{other_team_card}/appeal/", [302, 405, 405, 405, 405, 405]),
+        ("scorecards/{missing}/appeal/", [302, 405, 405, 405, 405, 405]),
+    ],
+    "scorecards/<int:pk>/export.<str:fmt>": [
+        ("scorecards/{engineer_card}/export.xlsx", [302, 404, 200, 200, 404, 200]),
+        ("scorecards/{peer_card}/export.xlsx", [302, 404, 404, 200, 404, 200]),
+        ("scorecards/{other_team_card}/export.xlsx", [302, 404, 404, 404, 200, 200]),
+        ("scorecards/{missing}/export.xlsx", [302, 404, 404, 404, 404, 404]),
+    ],
+    "appeals/<int:pk>/answer/": [
+        ("appeals/{appeal}/answer/", [302, 405, 405, 405, 405, 405]),
+        ("appeals/{missing}/answer/", [302, 405, 405, 405, 405, 405]),
+    ],
+    "library/": [
+        ("library/", [302, 403, 200, 200, 200, 200]),
+    ],
+    "library/new/": [
+        ("library/new/", [302, 403, 403, 403, 403, 200]),
+    ],
+    "library/check/": [
+        ("library/check/", [302, 405, 405, 405, 405, 405]),
+    ],
+    "library/import/": [
+        ("library/import/", [302, 403, 403, 403, 403, 200]),
+    ],
+    "library/export.<str:fmt>": [
+        ("library/export.xlsx", [302, 403, 200, 200, 200, 200]),
+    ],
+    "library/strategy/": [
+        ("library/strategy/", [302, 403, 200, 200, 200, 200]),
+    ],
+    "library/strategy/<slug:code>/": [
+        ("library/strategy/{theme}/", [302, 403, 403, 403, 403, 200]),
+    ],
+    "library/i/<slug:code>/": [
+        ("library/i/{indicator}/", [302, 403, 200, 200, 200, 200]),
+        ("library/i/{missing}/", [302, 403, 404, 404, 404, 404]),
+    ],
+    "library/i/<slug:code>/edit/": [
+        ("library/i/{indicator}/edit/", [302, 403, 403, 403, 403, 200]),
+        ("library/i/{missing}/edit/", [302, 403, 403, 403, 403, 404]),
+    ],
+    "library/i/<slug:code>/publish/": [
+        ("library/i/{indicator}/publish/", [302, 405, 405, 405, 405, 405]),
+        ("library/i/{missing}/publish/", [302, 405, 405, 405, 405, 405]),
+    ],
+    "library/i/<slug:code>/retire/": [
+        ("library/i/{indicator}/retire/", [302, 403, 403, 403, 403, 200]),
+        ("library/i/{missing}/retire/", [302, 403, 403, 403, 403, 404]),
+    ],
+    "library/i/<slug:code>/compare/": [
+        ("library/i/{indicator}/compare/", [302, 403, 404, 404, 404, 404]),
+        ("library/i/{missing}/compare/", [302, 403, 404, 404, 404, 404]),
+    ],
+    "ingest/": [
+        ("ingest/", [302, 403, 403, 403, 403, 200]),
+    ],
+    "ingest/quarantine/": [
+        ("ingest/quarantine/", [302, 403, 403, 403, 403, 200]),
+    ],
+    "ingest/sources/<slug:name>/": [
+        ("ingest/sources/{source}/", [302, 403, 403, 403, 403, 200]),
+    ],
+    "ingest/batches/<int:pk>/": [
+        ("ingest/batches/{batch}/", [302, 403, 403, 403, 403, 200]),
+        ("ingest/batches/{missing}/", [302, 403, 403, 403, 403, 404]),
+    ],
+    "ingest/batches/<int:pk>/mapping/": [
+        ("ingest/batches/{batch}/mapping/", [302, 403, 403, 403, 403, 302]),
+        ("ingest/batches/{missing}/mapping/", [302, 403, 403, 403, 403, 404]),
+    ],
+    "ingest/batches/<int:pk>/preview/": [
+        ("ingest/batches/{batch}/preview/", [302, 403, 403, 403, 403, 302]),
+        ("ingest/batches/{missing}/preview/", [302, 403, 403, 403, 403, 404]),
+    ],
+    "ingest/batches/<int:pk>/progress/": [
+        ("ingest/batches/{batch}/progress/", [302, 403, 403, 403, 403, 200]),
+        ("ingest/batches/{missing}/progress/", [302, 403, 403, 403, 403, 404]),
+    ],
+    "ingest/batches/<int:pk>/retry/": [
+        ("ingest/batches/{batch}/retry/", [302, 405, 405, 405, 405, 405]),
+        ("ingest/batches/{missing}/retry/", [302, 405, 405, 405, 405, 405]),
+    ],
+    "language/": [
+        ("language/", [405, 405, 405, 405, 405, 405]),
+    ],
+    "health": [
+        ("health", [200, 200, 200, 200, 200, 200]),
+    ],
+    "accounts/login/": [
+        ("accounts/login/", [200, 200, 200, 200, 200, 200]),
+    ],
+    "accounts/logout/": [
+        ("accounts/logout/", [405, 405, 405, 405, 405, 405]),
+    ],
+    "accounts/password/": [
+        ("accounts/password/", [302, 200, 200, 200, 200, 200]),
+    ],
+    "accounts/password/done/": [
+        ("accounts/password/done/", [302, 200, 200, 200, 200, 200]),
+    ],
+}
+
+CASES = [(route, address) for route, rows in ROUTES.items() for address, _statuses in rows]
+
+
+def app_routes() -> list[str]:
+    return [route for route, _ in _walk(get_resolver().url_patterns) if not route.startswith(NOT_APP)]
+
+
+def test_every_route_has_a_row() -> None:
+    # given the URL map of the application
+    routes = app_routes()
+    # when it is compared with the matrix
+    missing = sorted(set(routes) - set(ROUTES))
+    stale = sorted(set(ROUTES) - set(routes))
+    # then every route has its rows, and the matrix names no route that is gone
+    assert not missing, f"routes without a row in ROUTES (decide who may open them): {missing}"
+    assert not stale, f"rows for routes that no longer exist: {stale}"
+
+
+def test_each_role_gets_exactly_the_status_decided(world: World) -> None:  # noqa: F811
+    # given the world's objects, one signed-in client per role, and the decided statuses
+    filled = places(world)
+    clients = {role: client_for(world.org, role) for role in ROLES}
+    # when every role requests every sample address
+    wrong = {}
+    for route, address in CASES:
+        url = "/" + address.format(**filled)
+        got = [clients[role].get(url).status_code for role in ROLES]
+        expected = dict(ROUTES[route])[address]
+        if got != expected:
+            wrong[address] = {
+                role: f"{want} expected, got {have}"
+                for role, want, have in zip(ROLES, expected, got, strict=True)
+                if want != have
+            }
+    # then each role got exactly what the matrix says, everywhere
+    assert not wrong, wrong
