@@ -21,6 +21,7 @@ MESSAGES = {
     "imported": gettext_lazy("imported"),
     "created_from_template": gettext_lazy("created from template %(template)s"),
     "cloned_from_plan": gettext_lazy("cloned from %(plan)s"),
+    "ahp_applied": gettext_lazy("weights from AHP judgements"),
 }
 
 

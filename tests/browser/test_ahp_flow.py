@@ -108,3 +108,36 @@ def test_plan_administrator_derives_weights_by_ahp_and_applies_them_to_the_draft
     draft = plan.revisions.get(status=PlanRevision.Status.DRAFT)
     assert sum(draft.weights.values()) == pytest.approx(100)
     assert plan.revisions.get(status=PlanRevision.Status.PUBLISHED).weights["tech_resolution"] == 35
+
+
+def test_inconsistent_judgements_are_applied_only_anyway_and_with_a_reason(
+    browser: object, live_server: object, screenshots: Path
+) -> None:
+    # given judgements whose dimensions contradict each other (CR far above 0.10)
+    from tests.plans.test_ahp_services import answer_everything
+
+    world = make_world()
+    answer_everything(world, inconsistent=True)
+    page = new_page(browser, live_server, locale="en-GB")
+    sign_in(page, "hr")
+    page.goto(f"/plans/{world.plan.pk}/ahp/")
+    page.wait_for_load_state("load")
+    # when HR ticks the expansion stage (saved with the judgements) and presses apply
+    with saved_through_htmx(page):
+        page.check("#profile-form input[name=profile][value=expansion_stage]")
+    assert page.locator("#ahp-override").is_visible()
+    page.click("#ahp-apply")
+    # then the page refuses and says why; nothing is applied
+    assert "> 0.10" in page.locator(".messages").inner_text()
+    assert not world.plan.revisions.filter(status=PlanRevision.Status.DRAFT).exists()
+    # when HR applies anyway and says why
+    page.check("#ahp-apply-anyway")
+    page.fill("#ahp-reason", "The sales committee set these priorities on purpose")
+    page.screenshot(path=str(screenshots / "ahp-apply-anyway-en.png"), full_page=True)
+    page.click("#ahp-apply")
+    # then the draft has the weights, and the AHP page keeps the profile and shows the reason
+    page.wait_for_url(f"**/plans/{world.plan.pk}/edit/")
+    assert world.plan.revisions.filter(status=PlanRevision.Status.DRAFT).exists()
+    page.goto(f"/plans/{world.plan.pk}/ahp/")
+    assert page.is_checked("#profile-form input[name=profile][value=expansion_stage]")
+    assert "set these priorities on purpose" in page.locator("#ahp-last-application").inner_text()

@@ -5,7 +5,9 @@ judgements from every judge are aggregated by the geometric mean (AIJ); global w
 are products down the tree; role/stage profiles adjust them multiplicatively; the result
 becomes points summing exactly to 100 at the plan's precision (largest remainder).
 Applying the result writes the plan's draft revision, which is reviewed (what-if) and
-published like any other change.
+published like any other change. The plan keeps its chosen profiles (`Plan.ahp_profiles`),
+so the page and the applied weights always use the same ones; judgements whose CR is above
+0.10 are applied only with a reason, kept in an audited `AhpApplication`.
 """
 
 from dataclasses import dataclass, field
@@ -19,6 +21,7 @@ from django.utils.translation import gettext
 from kpilib.audit.origin import Origin
 from kpilib.audit.services import audit_record, audit_snapshot
 from kpilib.engine.ahp import (
+    ADJUSTMENT_PROFILES,
     AdjustedWeight,
     AhpInputError,
     JudgementRevision,
@@ -31,8 +34,10 @@ from kpilib.engine.ahp import (
     revision_suggestions,
     weights_to_points,
 )
+from kpilib.notes import system_note
+from kpilib.plans.errors import PlanError
 from kpilib.plans.fetch import effective_plan, live_revision, pinned_definitions
-from kpilib.plans.models import AhpJudgement, Plan, PlanRevision
+from kpilib.plans.models import AhpApplication, AhpJudgement, Plan, PlanRevision
 from kpilib.plans.services import revision_draft, revision_set_weights
 
 GOAL = "goal"
@@ -71,6 +76,24 @@ class AhpOutcome:
     @property
     def complete(self) -> bool:
         return all(not result.missing for result in self.levels)
+
+    @property
+    def inconsistent(self) -> list[LevelResult]:
+        """The levels whose consistency ratio is above 0.10."""
+        return [r for r in self.levels if r.cr is not None and not r.consistent]
+
+    @property
+    def worst_cr(self) -> float | None:
+        ratios = [r.cr for r in self.levels if r.cr is not None]
+        return max(ratios) if ratios else None
+
+
+class AhpIncomplete(PlanError):
+    """Some comparisons are still unanswered."""
+
+
+class AhpInconsistent(PlanError):
+    """The judgements' CR is above 0.10 and no reason was given to apply them anyway."""
 
 
 def plan_hierarchy(
@@ -182,14 +205,85 @@ def ahp_judgements_save(
     return row
 
 
-@transaction.atomic
-def ahp_apply(*, actor: Any, origin: Origin, plan: Plan, points: dict[str, Decimal]) -> PlanRevision:
-    """Write AHP points into the plan's draft revision, for review before publication."""
-    draft = revision_draft(actor=actor, origin=origin, plan=plan)
-    weights = {code: float(value) for code, value in points.items()}
-    return revision_set_weights(
-        actor=actor, origin=origin,
-        revision=draft,
-        weights=weights,
-        note=gettext("weights from AHP judgements"),
+def plan_precision(plan: Plan) -> int:
+    revision = plan.revisions.filter(status=PlanRevision.Status.DRAFT).first() or live_revision(
+        plan
     )
+    return effective_plan(revision).precision if revision else 2
+
+
+@transaction.atomic
+def ahp_profiles_save(*, actor: Any, origin: Origin, plan: Plan, profiles: list[str]) -> Plan:
+    """Keep the plan's role/stage profiles (in the engine's order), as chosen on the AHP page."""
+    unknown = [p for p in profiles if p not in ADJUSTMENT_PROFILES]
+    if unknown:
+        raise PlanError(
+            [gettext("unknown profile %(code)s") % {"code": code} for code in unknown],
+            field="profile",
+        )
+    chosen = [code for code in ADJUSTMENT_PROFILES if code in profiles]
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if plan.ahp_profiles != chosen:
+        before = audit_snapshot(plan)
+        plan.ahp_profiles = chosen
+        plan.save(update_fields=["ahp_profiles"])
+        audit_record(actor=actor, origin=origin, instance=plan, before=before)
+    return plan
+
+
+@transaction.atomic
+def ahp_apply(
+    *,
+    actor: Any,
+    origin: Origin,
+    plan: Plan,
+    profiles: list[str] | None = None,
+    reason: str = "",
+) -> AhpApplication:
+    """Write the AHP points of the stored judgements into the plan's draft revision.
+
+    `profiles`, when given, are saved as the plan's choice first; the plan's saved
+    profiles are what the points are adjusted by. Every comparison must be answered;
+    judgements with a CR above 0.10 are applied only with a `reason`. The application
+    (profiles, worst CR, reason) is recorded and audited.
+    """
+    if profiles is not None:
+        plan = ahp_profiles_save(actor=actor, origin=origin, plan=plan, profiles=profiles)
+    else:
+        plan = Plan.objects.select_for_update().get(pk=plan.pk)  # the profiles as saved
+    outcome = plan_ahp(
+        plan, names={}, profiles=list(plan.ahp_profiles), precision=plan_precision(plan)
+    )
+    if not outcome.complete:
+        raise AhpIncomplete([gettext("Answer every comparison before applying the weights.")])
+    reason = reason.strip()
+    if outcome.inconsistent and not reason:
+        raise AhpInconsistent(
+            [
+                gettext(
+                    "The judgements are inconsistent (CR %(cr)s > 0.10): revise them, or apply "
+                    "anyway and say why."
+                )
+                % {"cr": f"{outcome.worst_cr:.3f}"}
+            ],
+            field="reason",
+        )
+    draft = revision_draft(actor=actor, origin=origin, plan=plan)
+    revision = revision_set_weights(
+        actor=actor,
+        origin=origin,
+        revision=draft,
+        weights={code: float(value) for code, value in outcome.points.items()},
+        note=system_note("ahp_applied"),
+    )
+    application = AhpApplication.objects.create(
+        plan=plan,
+        revision=revision,
+        profiles=list(plan.ahp_profiles),
+        consistency_ratio=outcome.worst_cr,
+        consistent=not outcome.inconsistent,
+        reason=reason if outcome.inconsistent else "",
+        applied_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit_record(actor=actor, origin=origin, instance=application, before=None)
+    return application

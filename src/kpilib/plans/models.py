@@ -60,6 +60,12 @@ class Plan(LocalisedName):
         related_name="administered_plans",
     )
     is_archived = models.BooleanField(_("archived"), default=False)
+    ahp_profiles = models.JSONField(
+        _("AHP role and stage profiles"),
+        default=list,
+        blank=True,
+        help_text=_("The role/business-stage adjustments the plan's AHP weights are derived with."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -156,3 +162,38 @@ class AhpJudgement(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["plan", "judge", "level"], name="ahp_judgement_unique")
         ]
+
+
+class AhpApplication(models.Model):
+    """One application of AHP weights to a plan's draft: the profiles it used, its worst
+    consistency ratio and, when that ratio was above 0.10, the reason it was applied anyway."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="ahp_applications")
+    revision = models.ForeignKey(
+        PlanRevision,
+        verbose_name=_("plan revision"),
+        on_delete=models.CASCADE,
+        related_name="ahp_applications",
+    )
+    profiles = models.JSONField(_("AHP role and stage profiles"), default=list, blank=True)
+    consistency_ratio = models.FloatField(_("consistency ratio"), null=True, blank=True)
+    consistent = models.BooleanField(_("consistent"), default=True)
+    reason = models.TextField(_("reason for applying inconsistent judgements"), blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    applied_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("AHP application")
+        verbose_name_plural = _("AHP applications")
+        ordering = ["-applied_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(consistent=True) | ~models.Q(reason=""),
+                name="ahp_application_inconsistent_has_reason",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan.name} r{self.revision.number}"

@@ -16,31 +16,54 @@ from kpilib.audit.origin import Origin
 from kpilib.engine.ahp import ADJUSTMENT_PROFILES, AhpInputError
 from kpilib.library.models import Dimension
 from kpilib.library.selectors import engine_language, local_text_of
-from kpilib.plans.ahp import DIMENSIONS, ahp_apply, ahp_judgements_save, plan_ahp, plan_hierarchy
+from kpilib.plans.ahp import (
+    DIMENSIONS,
+    ahp_apply,
+    ahp_judgements_save,
+    ahp_profiles_save,
+    plan_ahp,
+    plan_hierarchy,
+    plan_precision,
+)
+from kpilib.plans.errors import PlanError
 from kpilib.plans.fetch import effective_plan, live_revision, pinned_definitions
 from kpilib.plans.models import AhpJudgement, Plan
 from kpilib.web.labels import profile_rationale
 
-SCALE = [9, 7, 5, 3, 2, 1, 1 / 2, 1 / 3, 1 / 5, 1 / 7, 1 / 9]
+# Saaty's fundamental scale, strongest for the first criterion down to strongest for the second.
+SCALE = [Fraction(n) for n in range(9, 1, -1)] + [Fraction(1)] + [Fraction(1, n) for n in range(2, 10)]
+
+
+def _strength(value: int) -> str:
+    """Saaty's wording for 1/3/5/7/9; the even numbers are the values in between."""
+    words = {
+        1: _("equal importance"),
+        3: _("moderate importance"),
+        5: _("strong importance"),
+        7: _("very strong importance"),
+        9: _("extreme importance"),
+    }
+    if value in words:
+        return words[value]
+    return _("between %(lower)s and %(upper)s") % {
+        "lower": words[value - 1],
+        "upper": words[value + 1],
+    }
 
 
 def _scale_labels(first: str, second: str) -> list[tuple[str, str]]:
-    strength = {
-        9: _("extremely more important"),
-        7: _("very strongly more important"),
-        5: _("strongly more important"),
-        3: _("moderately more important"),
-        2: _("slightly more important"),
-    }
     options = []
     for value in SCALE:
-        text = str(Fraction(value).limit_denominator(9))
+        text = str(value)
         if value == 1:
-            label = _("equally important")
-        elif value > 1:
-            label = f"{first} {strength[int(value)]}"
+            label = _("%(a)s and %(b)s: equal importance") % {"a": first, "b": second}
         else:
-            label = f"{second} {strength[round(1 / value)]}"
+            favoured, other = (first, second) if value > 1 else (second, first)
+            label = _("%(a)s over %(b)s: %(strength)s") % {
+                "a": favoured,
+                "b": other,
+                "strength": _strength(int(max(value, 1 / value))),
+            }
         options.append((text, f"{label} ({text})"))
     return options
 
@@ -58,14 +81,8 @@ def _names(plan: Plan) -> dict[str, str]:
 
 def _context(request: HttpRequest, plan: Plan) -> dict[str, object]:
     names = _names(plan)
-    profiles = [
-        p
-        for p in request.POST.getlist("profile") or request.GET.getlist("profile")
-        if p in ADJUSTMENT_PROFILES
-    ]
-    revision = plan.revisions.filter(status="draft").first() or live_revision(plan)
-    precision = effective_plan(revision).precision if revision else 2
-    outcome = plan_ahp(plan, names=names, profiles=profiles, precision=precision)
+    profiles = list(plan.ahp_profiles)
+    outcome = plan_ahp(plan, names=names, profiles=profiles, precision=plan_precision(plan))
     position = plan.positions.first()
     mine = {
         row.level: row.judgements
@@ -111,6 +128,9 @@ def _context(request: HttpRequest, plan: Plan) -> dict[str, object]:
             for code, profile in ADJUSTMENT_PROFILES.items()
         ],
         "selected_profiles": profiles,
+        "apply_anyway": request.POST.get("apply_anyway") == "1",
+        "reason": request.POST.get("reason", ""),
+        "last_application": plan.ahp_applications.select_related("revision").first(),
         "sensitivity": weight_sensitivity(cycle) if cycle else [],
         "sensitivity_cycle": cycle,
     }
@@ -122,11 +142,21 @@ def ahp_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "plans/ahp.html", _context(request, plan))
 
 
+def _save_profiles(request: HttpRequest, plan: Plan) -> Plan:
+    """The profile checkboxes as posted, saved as the plan's choice (when the form sent them)."""
+    if request.POST.get("profiles_shown") != "1":
+        return plan
+    return ahp_profiles_save(
+        actor=request.user, origin=Origin.WEB, plan=plan, profiles=request.POST.getlist("profile")
+    )
+
+
 @login_required
 @require_POST
 def ahp_save(request: HttpRequest, pk: int) -> HttpResponse:
-    """Save the signed-in judge's answers for one level; answer with the live results."""
-    plan = plan_for(request.user, pk)
+    """Save the signed-in judge's answers for one level and the plan's profiles; answer with
+    the live results."""
+    plan = _save_profiles(request, plan_for(request.user, pk))
     level = request.POST.get("level", "")
     levels, _definitions = plan_hierarchy(plan, {})
     if level in {lv.key for lv in levels}:
@@ -138,22 +168,34 @@ def ahp_save(request: HttpRequest, pk: int) -> HttpResponse:
                 except (ValueError, ZeroDivisionError):
                     continue
         try:
-            ahp_judgements_save(actor=request.user, origin=Origin.WEB, plan=plan, level=level, judgements=judgements)
+            ahp_judgements_save(
+                actor=request.user, origin=Origin.WEB, plan=plan, level=level, judgements=judgements
+            )
         except AhpInputError as error:
             messages.error(request, "; ".join(str(p) for p in error.problems))
-    return render(request, "plans/_ahp_results.html", _context(request, plan))
+    return render(request, "plans/_ahp_results.html", _context(request, plan) | {"fragment": True})
 
 
 @login_required
 @require_POST
 def ahp_apply_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Apply the weights to the draft; inconsistent judgements need "apply anyway" and a reason."""
     plan = plan_for(request.user, pk)
-    context = _context(request, plan)
-    outcome = context["outcome"]
-    if not outcome.complete:  # type: ignore[attr-defined]
-        messages.error(request, _("Answer every comparison before applying the weights."))
-        return redirect("plan_ahp", pk=pk)
-    ahp_apply(actor=request.user, origin=Origin.WEB, plan=plan, points=outcome.points)  # type: ignore[attr-defined]
+    try:
+        ahp_apply(
+            actor=request.user,
+            origin=Origin.WEB,
+            plan=plan,
+            profiles=request.POST.getlist("profile")
+            if request.POST.get("profiles_shown") == "1"
+            else None,
+            reason=request.POST.get("reason", "") if request.POST.get("apply_anyway") == "1" else "",
+        )
+    except PlanError as error:
+        for reason in error.messages:
+            messages.error(request, reason)
+        plan.refresh_from_db()
+        return render(request, "plans/ahp.html", _context(request, plan), status=400)
     messages.success(
         request,
         _("The AHP weights are in the plan's draft: review them with the what-if, then publish."),
