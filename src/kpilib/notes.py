@@ -22,6 +22,7 @@ MESSAGES = {
     "created_from_template": gettext_lazy("created from template %(template)s"),
     "cloned_from_plan": gettext_lazy("cloned from %(plan)s"),
     "ahp_applied": gettext_lazy("weights from AHP judgements"),
+    "demo_history": gettext_lazy("demo history: the cycle was run through at once"),
 }
 
 

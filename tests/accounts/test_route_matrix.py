@@ -160,8 +160,8 @@ ROUTES: dict[str, list[tuple[str, list[int]]]] = {
         ("cycles/{missing}/", [302, 404, 404, 404, 404, 404]),
     ],
     "cycles/<int:pk>/advance/": [
-        ("cycles/{cycle}/advance/", [302, 405, 405, 405, 405, 405]),
-        ("cycles/{missing}/advance/", [302, 405, 405, 405, 405, 405]),
+        ("cycles/{cycle}/advance/", [302, 404, 404, 404, 404, 200]),
+        ("cycles/{missing}/advance/", [302, 404, 404, 404, 404, 404]),
     ],
     "cycles/<int:pk>/recompute/": [
         ("cycles/{cycle}/recompute/", [302, 405, 405, 405, 405, 405]),

@@ -6,7 +6,7 @@ from django.test import Client
 from kpilib.appraisal import services
 from kpilib.appraisal.models import Cycle
 from kpilib.audit.origin import Origin
-from tests.appraisal_fixtures import QUARTER, World, make_world
+from tests.appraisal_fixtures import DAY, QUARTER, World, make_world
 
 
 @pytest.fixture
@@ -50,7 +50,7 @@ def test_own_scorecard_appears_only_once_published(world: World) -> None:
     cycle = services.cycle_create(
         actor=world.org.hr, origin=Origin.API, plan=world.plan, name="Q3", kind="quarterly", period=QUARTER
     )
-    cycle = services.cycle_advance(actor=world.org.hr, origin=Origin.API, cycle=cycle)
+    cycle = services.cycle_advance(actor=world.org.hr, origin=Origin.API, cycle=cycle, today=DAY, early_reason="fast-forward in a test")
     # when the engineer and their manager read the cycle's scorecards
     own = client_for(world.org.engineer.user).get(f"/api/cycles/{cycle.pk}/scorecards").json()
     team = client_for(world.org.manager.user).get(f"/api/cycles/{cycle.pk}/scorecards").json()
@@ -62,7 +62,7 @@ def test_own_scorecard_appears_only_once_published(world: World) -> None:
     }
     # and after publication the engineer sees their own, explained line by line
     while cycle.phase != Cycle.Phase.PUBLICATION:
-        cycle = services.cycle_advance(actor=world.org.hr, origin=Origin.API, cycle=cycle)
+        cycle = services.cycle_advance(actor=world.org.hr, origin=Origin.API, cycle=cycle, today=DAY, early_reason="fast-forward in a test")
     own = client_for(world.org.engineer.user).get(f"/api/cycles/{cycle.pk}/scorecards").json()
     assert [card["employee_id"] for card in own] == [world.org.engineer.employee_id]
     assert own[0]["lines"][0]["explanation_en"]

@@ -1,9 +1,11 @@
 """Cycle and plan pages end to end through the test client, with the access rules."""
 
+import datetime
 import io
 import os
 
 import pytest
+import time_machine
 from django.test import Client
 from openpyxl import load_workbook
 
@@ -11,7 +13,7 @@ from kpilib.appraisal import services
 from kpilib.appraisal.models import Cycle, Scorecard
 from kpilib.audit.origin import Origin
 from kpilib.plans import services as plan_services
-from tests.appraisal_fixtures import QUARTER, World, make_world
+from tests.appraisal_fixtures import DAY, QUARTER, World, make_world
 
 
 @pytest.fixture
@@ -30,7 +32,7 @@ def published_cycle(world: World) -> Cycle:
         actor=world.org.hr, origin=Origin.WEB, plan=world.plan, name="2026 Q3", kind="quarterly", period=QUARTER
     )
     while cycle.phase != Cycle.Phase.PUBLICATION:
-        cycle = services.cycle_advance(actor=world.org.hr, origin=Origin.WEB, cycle=cycle)
+        cycle = services.cycle_advance(actor=world.org.hr, origin=Origin.WEB, cycle=cycle, today=DAY, early_reason="fast-forward in a test")
     return cycle
 
 
@@ -69,7 +71,7 @@ def test_unpublished_scorecard_is_hidden_from_its_owner(world: World) -> None:
     cycle = services.cycle_create(
         actor=world.org.hr, origin=Origin.WEB, plan=world.plan, name="Q3", kind="quarterly", period=QUARTER
     )
-    cycle = services.cycle_advance(actor=world.org.hr, origin=Origin.WEB, cycle=cycle)
+    cycle = services.cycle_advance(actor=world.org.hr, origin=Origin.WEB, cycle=cycle, today=DAY, early_reason="fast-forward in a test")
     draft = card(cycle, world.org.peer)
     # when the employee opens their draft
     response = client_for(world.org.peer.user).get(f"/scorecards/{draft.pk}/")
@@ -179,7 +181,7 @@ def test_own_draft_result_stays_hidden_on_the_cycle_page_and_export(world: World
     cycle = services.cycle_create(
         actor=world.org.hr, origin=Origin.WEB, plan=world.plan, name="Q3", kind="quarterly", period=QUARTER
     )
-    cycle = services.cycle_advance(actor=world.org.hr, origin=Origin.WEB, cycle=cycle)
+    cycle = services.cycle_advance(actor=world.org.hr, origin=Origin.WEB, cycle=cycle, today=DAY, early_reason="fast-forward in a test")
     client = client_for(world.org.peer.user)
     # when 李四 opens the cycle and exports its scorecards
     page = client.get(f"/cycles/{cycle.pk}/").content.decode()
@@ -281,3 +283,52 @@ def test_adding_an_indicator_to_a_variant_in_the_editor(world: World) -> None:
     )
     assert again.status_code == 200
     assert variant.revisions.get(status="draft").weights == {"customer_coverage": 10}
+
+
+@time_machine.travel(datetime.datetime(2026, 10, 8, 10, tzinfo=datetime.UTC), tick=False)
+def test_moving_on_early_asks_for_confirmation_with_the_counts_and_deadline(world: World) -> None:
+    # given a published cycle in acknowledgement, due 2026-10-30, on 2026-10-08
+    cycle = published_cycle(world)
+    cycle.phase_deadlines = {Cycle.Phase.ACKNOWLEDGEMENT: "2026-10-30"}
+    cycle.save()
+    cycle = services.cycle_advance(actor=world.org.hr, origin=Origin.WEB, cycle=cycle, today=DAY)
+    hr = client_for(world.org.hr)
+    # when HR asks to close it from the cycle page, without a reason
+    page = hr.post(f"/cycles/{cycle.pk}/advance/", {"reason": ""})
+    # then the confirmation step shows how far the phase got and its deadline, with a reason field
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "0 of 3 acknowledged" in text
+    assert "2026-10-30" in text
+    assert 'name="reason"' in text
+    cycle.refresh_from_db()
+    assert cycle.phase == Cycle.Phase.ACKNOWLEDGEMENT
+    # and the cycle page leads to that step instead of posting at once
+    detail = hr.get(f"/cycles/{cycle.pk}/").content.decode()
+    assert f'href="/cycles/{cycle.pk}/advance/"' in detail
+    assert "0 of 3 acknowledged, deadline 2026-10-30" in detail
+    # when HR confirms with a reason
+    done = hr.post(f"/cycles/{cycle.pk}/advance/", {"reason": "团队重组，结果已在会上确认"})
+    # then the cycle is closed and the reason kept
+    assert done.status_code == 302
+    cycle.refresh_from_db()
+    assert (cycle.phase, cycle.phase_change_reason) == (Cycle.Phase.CLOSED, "团队重组，结果已在会上确认")
+
+
+def test_a_refused_early_move_keeps_the_typed_reason(world: World) -> None:
+    # given a cycle in acknowledgement with an open appeal
+    cycle = published_cycle(world)
+    cycle = services.cycle_advance(actor=world.org.hr, origin=Origin.WEB, cycle=cycle, today=DAY)
+    services.appeal_file(
+        actor=world.org.peer.user, origin=Origin.WEB, scorecard=card(cycle, world.org.peer), text="请复核"
+    )
+    # when HR tries to close it early with a reason, in Chinese
+    page = client_for(world.org.hr, "zh-Hans").post(
+        f"/cycles/{cycle.pk}/advance/", {"reason": "季度末统一关闭"}
+    )
+    # then the page says why it is refused and keeps what was typed
+    text = page.content.decode()
+    assert "季度末统一关闭" in text
+    assert "申诉" in text
+    cycle.refresh_from_db()
+    assert cycle.phase == Cycle.Phase.ACKNOWLEDGEMENT

@@ -1,11 +1,15 @@
 """Cycles: scorecards from stored facts, phases, calibration, publication, appeals."""
 
+import datetime
+
 import pytest
 
 from kpilib.appraisal import services
+from kpilib.appraisal.errors import PhaseNotFinishedError
 from kpilib.appraisal.models import Appeal, Cycle, Scorecard
+from kpilib.audit.models import AuditEvent
 from kpilib.audit.origin import SYSTEM, Origin
-from tests.appraisal_fixtures import QUARTER, World, make_world
+from tests.appraisal_fixtures import DAY, QUARTER, World, make_world
 
 
 @pytest.fixture
@@ -26,7 +30,7 @@ def start(world: World, **options: object) -> Cycle:
 
 def advance_to(cycle: Cycle, phase: str, actor: object) -> Cycle:
     while cycle.phase != phase:
-        cycle = services.cycle_advance(actor=actor, origin=Origin.WEB, cycle=cycle)
+        cycle = services.cycle_advance(actor=actor, origin=Origin.WEB, cycle=cycle, today=DAY, early_reason="fast-forward in a test")
     return cycle
 
 
@@ -77,14 +81,14 @@ def test_calibration_needs_a_reason_and_forced_distribution_binds(world: World) 
     assert top.grade == "S"
     # when leaving calibration with someone in S
     with pytest.raises(services.CycleError) as caught:
-        services.cycle_advance(actor=world.org.hr, origin=Origin.WEB, cycle=cycle)
+        services.cycle_advance(actor=world.org.hr, origin=Origin.WEB, cycle=cycle, today=DAY, early_reason="fast-forward in a test")
     assert "S holds" in caught.value.messages[0]
     # and a move without a reason is refused
     with pytest.raises(services.CycleError):
         services.scorecard_calibrate(actor=world.org.hr, origin=Origin.WEB, scorecard=top, grade="A", reason=" ")
     # when the person is moved with a reason
     services.scorecard_calibrate(actor=world.org.hr, origin=Origin.WEB, scorecard=top, grade="A", reason="team quota")
-    cycle = services.cycle_advance(actor=world.org.hr, origin=Origin.WEB, cycle=cycle)
+    cycle = services.cycle_advance(actor=world.org.hr, origin=Origin.WEB, cycle=cycle, today=DAY, early_reason="fast-forward in a test")
     # then the cycle moves on and the grade shows as calibrated
     top.refresh_from_db()
     assert cycle.phase == Cycle.Phase.PUBLICATION
@@ -139,7 +143,7 @@ def test_closing_waits_for_open_appeals(world: World) -> None:
     )
     # when HR closes the cycle
     with pytest.raises(services.CycleError) as caught:
-        services.cycle_advance(actor=world.org.hr, origin=Origin.WEB, cycle=cycle)
+        services.cycle_advance(actor=world.org.hr, origin=Origin.WEB, cycle=cycle, today=DAY, early_reason="fast-forward in a test")
     # then it is refused until the appeal is answered
     assert caught.value.messages == ["answer every open appeal before closing the cycle"]
 
@@ -160,3 +164,117 @@ def test_line_names_come_from_the_pinned_version_not_a_later_draft(world: World)
     lines = card_of(cycle, world.org.peer).lines
     line = next(item for item in lines if item["code"] == "complaints")
     assert (line["name_zh_hans"], line["name_en"]) == ("客户投诉次数", "Customer complaints")
+
+
+def acknowledgement_cycle(world: World, deadline: str = "2026-10-30") -> Cycle:
+    """A cycle published and in acknowledgement, due on `deadline`, nobody acknowledged yet."""
+    cycle = advance_to(
+        start(world, phase_deadlines={Cycle.Phase.ACKNOWLEDGEMENT: deadline}),
+        Cycle.Phase.ACKNOWLEDGEMENT,
+        world.org.hr,
+    )
+    return cycle
+
+
+def test_closing_before_the_deadline_with_nobody_acknowledged_is_refused(world: World) -> None:
+    # given a cycle in acknowledgement, 0 of 3 acknowledged, due 2026-10-30
+    cycle = acknowledgement_cycle(world)
+    # when HR closes it on 2026-10-08 without a reason
+    with pytest.raises(PhaseNotFinishedError) as caught:
+        services.cycle_advance(
+            actor=world.org.hr, origin=Origin.WEB, cycle=cycle, today=datetime.date(2026, 10, 8)
+        )
+    # then it is refused, naming how far the phase got and its deadline
+    assert "0 of 3 acknowledged, deadline 2026-10-30" in caught.value.messages[0]
+    assert caught.value.completion.early
+    cycle.refresh_from_db()
+    assert cycle.phase == Cycle.Phase.ACKNOWLEDGEMENT
+
+
+def test_moving_on_early_with_a_reason_is_audited_with_actor_and_origin(world: World) -> None:
+    # given a cycle in acknowledgement, 1 of 3 acknowledged, due 2026-10-30
+    cycle = acknowledgement_cycle(world)
+    services.scorecard_acknowledge(
+        actor=world.org.engineer.user, origin=Origin.WEB, scorecard=card_of(cycle, world.org.engineer)
+    )
+    completion = services.phase_completion(cycle, today=datetime.date(2026, 10, 8))
+    assert (completion.done, completion.total, completion.early) == (1, 3, True)
+    # when HR closes it early, saying why
+    cycle = services.cycle_advance(
+        actor=world.org.hr,
+        origin=Origin.CLI,
+        cycle=cycle,
+        today=datetime.date(2026, 10, 8),
+        early_reason="  reorganisation on 10-09: results confirmed in the team meeting ",
+    )
+    # then it is closed, and the move's audit event names who, from where, and why
+    assert cycle.phase == Cycle.Phase.CLOSED
+    event = AuditEvent.objects.filter(object_type="appraisal.cycle", object_id=str(cycle.pk)).latest("at", "pk")
+    assert (event.actor, event.origin) == (world.org.hr, Origin.CLI)
+    assert event.changes["phase"] == {"before": "acknowledgement", "after": "closed"}
+    assert event.changes["phase_change_reason"]["after"] == (
+        "reorganisation on 10-09: results confirmed in the team meeting"
+    )
+
+
+def test_moving_on_after_the_deadline_or_when_everyone_is_done_needs_no_reason(
+    world: World,
+) -> None:
+    # given one cycle past its acknowledgement deadline with nobody acknowledged
+    late = acknowledgement_cycle(world, deadline="2026-10-30")
+    # when HR closes it the day after the deadline
+    late = services.cycle_advance(
+        actor=world.org.hr, origin=Origin.WEB, cycle=late, today=datetime.date(2026, 10, 31)
+    )
+    # then it closes without a reason (the deadline day itself still belonged to the phase)
+    assert (late.phase, late.phase_change_reason) == (Cycle.Phase.CLOSED, "")
+    # given another cycle where everyone acknowledged before the deadline
+    done = acknowledgement_cycle(world)
+    for employee in (world.org.engineer, world.org.peer, world.org.other_team_engineer):
+        services.scorecard_acknowledge(
+            actor=SYSTEM, origin=Origin.WEB, scorecard=card_of(done, employee)
+        )
+    # then it closes before the deadline without a reason
+    done = services.cycle_advance(
+        actor=world.org.hr, origin=Origin.WEB, cycle=done, today=datetime.date(2026, 10, 8)
+    )
+    assert done.phase == Cycle.Phase.CLOSED
+
+
+def test_every_phase_change_is_checked_not_only_closing(world: World) -> None:
+    # given a cycle in self-assessment that nobody has done, due 2026-10-10
+    cycle = advance_to(
+        start(world, phase_deadlines={Cycle.Phase.SELF_ASSESSMENT: "2026-10-10"}),
+        Cycle.Phase.SELF_ASSESSMENT,
+        world.org.hr,
+    )
+    participant = cycle.participants.get(employee=world.org.engineer)
+    services.participant_self_assess(
+        actor=world.org.engineer.user, origin=Origin.WEB, participant=participant, text="本季度完成三个项目"
+    )
+    # when HR moves on to manager review on 2026-10-05
+    with pytest.raises(PhaseNotFinishedError) as caught:
+        services.cycle_advance(
+            actor=world.org.hr, origin=Origin.WEB, cycle=cycle, today=datetime.date(2026, 10, 5)
+        )
+    # then the refusal counts 1 of 3 self-assessed and names the deadline
+    assert "1 of 3 self-assessed, deadline 2026-10-10" in caught.value.messages[0]
+
+
+def test_open_appeals_block_closing_even_with_a_reason(world: World) -> None:
+    # given an open appeal in a cycle past its acknowledgement deadline
+    cycle = acknowledgement_cycle(world)
+    services.appeal_file(
+        actor=world.org.peer.user, origin=Origin.WEB, scorecard=card_of(cycle, world.org.peer), text="请复核"
+    )
+    # when HR closes with a reason
+    with pytest.raises(services.CycleError) as caught:
+        services.cycle_advance(
+            actor=world.org.hr,
+            origin=Origin.WEB,
+            cycle=cycle,
+            today=datetime.date(2026, 11, 8),
+            early_reason="closing anyway",
+        )
+    # then it is refused: there is no override
+    assert caught.value.messages == ["answer every open appeal before closing the cycle"]

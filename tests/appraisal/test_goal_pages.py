@@ -8,7 +8,7 @@ from kpilib.appraisal.models import Cycle, Participant, PersonalGoal
 from kpilib.audit.models import AuditEvent
 from kpilib.audit.origin import Origin
 from kpilib.plans import services as plan_services
-from tests.appraisal_fixtures import QUARTER, World, make_world
+from tests.appraisal_fixtures import DAY, QUARTER, World, make_world
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ def client_for(user: object, language: str = "en") -> Client:
 def advance_to(participant: Participant, phase: str, world: World) -> None:
     cycle = participant.cycle
     while cycle.phase != phase:
-        cycle = services.cycle_advance(actor=world.org.hr, origin=Origin.WEB, cycle=cycle)
+        cycle = services.cycle_advance(actor=world.org.hr, origin=Origin.WEB, cycle=cycle, today=DAY, early_reason="fast-forward in a test")
 
 
 def test_the_employee_adds_edits_and_removes_a_goal_in_goal_setting(

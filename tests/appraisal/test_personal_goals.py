@@ -6,7 +6,7 @@ from kpilib.appraisal import services
 from kpilib.appraisal.models import Cycle, Scorecard
 from kpilib.audit.origin import SYSTEM, Origin
 from kpilib.plans import services as plan_services
-from tests.appraisal_fixtures import QUARTER, World, make_world
+from tests.appraisal_fixtures import DAY, QUARTER, World, make_world
 
 
 @pytest.fixture
@@ -33,15 +33,15 @@ def test_pbc_goal_is_rated_by_the_manager_and_carries_its_share(world: World) ->
         weight=1.0,
     )
     # when they rate themselves 5 and the manager rates 4
-    cycle = services.cycle_advance(actor=world.org.hr, origin=Origin.WEB, cycle=cycle)  # data collection
-    cycle = services.cycle_advance(actor=world.org.hr, origin=Origin.WEB, cycle=cycle)  # self-assessment
+    cycle = services.cycle_advance(actor=world.org.hr, origin=Origin.WEB, cycle=cycle, today=DAY, early_reason="fast-forward in a test")  # data collection
+    cycle = services.cycle_advance(actor=world.org.hr, origin=Origin.WEB, cycle=cycle, today=DAY, early_reason="fast-forward in a test")  # self-assessment
     services.goal_save(
         actor=world.org.peer.user, origin=Origin.WEB,
         participant=participant,
         goal=goal,
         self_rating=5,
     )
-    cycle = services.cycle_advance(actor=world.org.hr, origin=Origin.WEB, cycle=cycle)  # manager review
+    cycle = services.cycle_advance(actor=world.org.hr, origin=Origin.WEB, cycle=cycle, today=DAY, early_reason="fast-forward in a test")  # manager review
     services.goal_save(
         actor=world.org.manager.user, origin=Origin.WEB,
         participant=participant,
@@ -75,7 +75,7 @@ def test_employee_cannot_give_the_scoring_rating(world: World) -> None:
         weight=1.0,
     )
     for _ in range(3):
-        cycle = services.cycle_advance(actor=world.org.hr, origin=Origin.WEB, cycle=cycle)
+        cycle = services.cycle_advance(actor=world.org.hr, origin=Origin.WEB, cycle=cycle, today=DAY, early_reason="fast-forward in a test")
     assert cycle.phase == Cycle.Phase.MANAGER_REVIEW
     # when the employee tries to set the manager rating
     with pytest.raises(services.CycleError):
@@ -108,7 +108,7 @@ def test_in_manager_review_the_employee_can_no_longer_change_results(world: Worl
         key_results=[{"title": "签约 2 家", "grade": None}],
     )
     for _ in range(3):
-        cycle = services.cycle_advance(actor=world.org.hr, origin=Origin.WEB, cycle=cycle)
+        cycle = services.cycle_advance(actor=world.org.hr, origin=Origin.WEB, cycle=cycle, today=DAY, early_reason="fast-forward in a test")
     services.goal_save(
         actor=world.org.manager.user, origin=Origin.WEB,
         participant=participant,

@@ -9,7 +9,7 @@ from django.test import Client
 from kpilib.appraisal import services
 from kpilib.appraisal.reminders import due_reminders, reminders_send
 from kpilib.audit.origin import Origin
-from tests.appraisal_fixtures import QUARTER, World, make_world
+from tests.appraisal_fixtures import DAY, QUARTER, World, make_world
 
 
 @pytest.fixture
@@ -31,8 +31,8 @@ def test_employees_are_reminded_once_before_self_assessment_closes(world: World)
         period=QUARTER,
         phase_deadlines={"self_assessment": "2026-10-10"},
     )
-    cycle = services.cycle_advance(actor=world.org.hr, origin=Origin.TASK, cycle=cycle)
-    cycle = services.cycle_advance(actor=world.org.hr, origin=Origin.TASK, cycle=cycle)
+    cycle = services.cycle_advance(actor=world.org.hr, origin=Origin.TASK, cycle=cycle, today=DAY, early_reason="fast-forward in a test")
+    cycle = services.cycle_advance(actor=world.org.hr, origin=Origin.TASK, cycle=cycle, today=DAY, early_reason="fast-forward in a test")
     # when reminders run two weeks before, then two days before, then again
     early = reminders_send(today=datetime.date(2026, 9, 26))
     on_time = reminders_send(today=datetime.date(2026, 10, 8))
@@ -58,7 +58,7 @@ def test_managers_owe_the_manager_review(world: World) -> None:
         phase_deadlines={"manager_review": "2026-10-20"},
     )
     for _ in range(3):
-        cycle = services.cycle_advance(actor=world.org.hr, origin=Origin.TASK, cycle=cycle)
+        cycle = services.cycle_advance(actor=world.org.hr, origin=Origin.TASK, cycle=cycle, today=DAY, early_reason="fast-forward in a test")
     # when the due reminders are listed
     (reminder,) = due_reminders(datetime.date(2026, 10, 19))
     # then the reviewer is the one reminded, and their home page says it waits for them

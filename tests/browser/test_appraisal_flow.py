@@ -14,7 +14,7 @@ from kpilib.ingest.models import Fact
 from kpilib.library.services import pack_import
 from kpilib.plans import services as plan_services
 from kpilib.plans.models import Plan, PlanRevision
-from tests.appraisal_fixtures import QUARTER, World, make_world
+from tests.appraisal_fixtures import DAY, QUARTER, World, make_world
 from tests.browser.conftest import new_page, sign_in
 from tests.factories import make_org
 from tests.library.conftest import presales_pack_text
@@ -27,7 +27,7 @@ def published_cycle(world: World) -> Cycle:
         actor=world.org.hr, origin=Origin.WEB, plan=world.plan, name="2026 Q3", kind="quarterly", period=QUARTER
     )
     while cycle.phase != Cycle.Phase.PUBLICATION:
-        cycle = cycle_services.cycle_advance(actor=world.org.hr, origin=Origin.WEB, cycle=cycle)
+        cycle = cycle_services.cycle_advance(actor=world.org.hr, origin=Origin.WEB, cycle=cycle, today=DAY, early_reason="fast-forward in a test")
     return cycle
 
 
@@ -137,10 +137,25 @@ def test_hr_runs_a_cycle_to_publication_with_a_calibration_move(
     page.click("button[type=submit].primary")
     # then the cycle starts in goal setting
     assert page.locator("#phases li.current .phase-name").inner_text() == "goal setting"
-    # when HR moves it phase by phase up to calibration
-    for phase in ("data collection", "self-assessment", "manager review", "calibration"):
+    # when HR moves it phase by phase up to self-assessment
+    for phase in ("data collection", "self-assessment"):
         page.click("#advance-phase")
         assert page.locator("#phases li.current .phase-name").inner_text() == phase
+    # and on from self-assessment, which nobody has done yet
+    page.click("#advance-phase")
+    # then a confirmation step shows how far the phase got and asks why move on early
+    assert "0 of 3 self-assessed" in page.locator("#phase-completion").inner_text()
+    assert page.locator("#phases").count() == 0
+    # when HR gives a reason and confirms, and does the same for manager review
+    page.fill("#id_reason", "Self-assessment is done on paper this quarter")
+    page.click("#confirm-advance")
+    assert page.locator("#phases li.current .phase-name").inner_text() == "manager review"
+    page.click("#advance-phase")
+    assert "0 of 3 reviewed by their manager" in page.locator("#phase-completion").inner_text()
+    page.fill("#id_reason", "Reviews were held in the team meeting")
+    page.click("#confirm-advance")
+    assert page.locator("#phases li.current .phase-name").inner_text() == "calibration"
+    assert world.plan.cycles.get().phase_change_reason == "Reviews were held in the team meeting"
     # then both engineers are scored, 李四 with 63.00 (C)
     peer_row = row_of(page, "#results", "李四")
     assert "63.00" in peer_row.inner_text()

@@ -28,7 +28,7 @@ from kpilib.library.models import Indicator, Theme
 from kpilib.org.models import Employee
 from kpilib.plans.models import Plan
 from tests.accounts.test_role_matrix import ROLES, client_for
-from tests.appraisal_fixtures import QUARTER, World, make_world
+from tests.appraisal_fixtures import DAY, QUARTER, World, make_world
 from tests.browser.crawl import _walk
 
 # Routes outside the application's own pages: the admin is walked model by model below.
@@ -137,7 +137,7 @@ def world(db: None) -> World:
 
     published = start("2026 Q3", QUARTER)
     while published.phase != Cycle.Phase.PUBLICATION:
-        published = appraisal_services.cycle_advance(actor=hr, origin=Origin.WEB, cycle=published)
+        published = appraisal_services.cycle_advance(actor=hr, origin=Origin.WEB, cycle=published, today=DAY, early_reason="fast-forward in a test")
     card = Scorecard.objects.filter(
         participant__cycle=published, participant__employee=world.org.peer
     ).latest("revision")

@@ -14,6 +14,7 @@ from kpilib.engine.periods import parse_period
 from kpilib.library.errors import LibraryError
 from kpilib.library.models import PlanTemplate
 from kpilib.library.services import pack_import
+from kpilib.notes import system_note
 from kpilib.org.models import Employee, Position
 from kpilib.plans import services as plan_services
 from kpilib.plans.models import Plan
@@ -79,7 +80,9 @@ def demo_library_load() -> None:
 
 
 @transaction.atomic
-def demo_appraisal_load(*, first_month: str, last_month: str, plan_admin: Employee | None) -> None:
+def demo_appraisal_load(
+    *, first_month: str, last_month: str, plan_admin: Employee | None, today: datetime.date
+) -> None:
     """Plans from the library's templates and the demo year's cycles (the library is loaded)."""
     plans: dict[str, Plan] = {}
     for template_code, position_code, name_zh, name_en in PLANS:
@@ -112,7 +115,13 @@ def demo_appraisal_load(*, first_month: str, last_month: str, plan_admin: Employ
         # Earlier quarters are closed; the newest stays open for acknowledgement and appeals.
         final = Cycle.Phase.PUBLICATION if quarter == complete[-1] else Cycle.Phase.CLOSED
         while cycle.phase != final:
-            cycle = services.cycle_advance(actor=SYSTEM, origin=Origin.DEMO, cycle=cycle)
+            cycle = services.cycle_advance(
+                actor=SYSTEM,
+                origin=Origin.DEMO,
+                cycle=cycle,
+                today=today,
+                early_reason=system_note("demo_history"),
+            )
     if current:
         open_cycle = services.cycle_create(
             actor=SYSTEM, origin=Origin.DEMO,
@@ -123,4 +132,4 @@ def demo_appraisal_load(*, first_month: str, last_month: str, plan_admin: Employ
             period=current,
             phase_deadlines=phase_deadlines_after(parse_period(current).end),
         )
-        services.cycle_advance(actor=SYSTEM, origin=Origin.DEMO, cycle=open_cycle)
+        services.cycle_advance(actor=SYSTEM, origin=Origin.DEMO, cycle=open_cycle, today=today)

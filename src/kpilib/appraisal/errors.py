@@ -11,5 +11,17 @@ class CycleError(AppraisalError):
     """A cycle action that is refused, with one message per reason."""
 
 
+class PhaseNotFinishedError(CycleError):
+    """A phase change asked for before the phase is finished or due, without a reason.
+
+    `completion` (a `services.PhaseCompletion`) says how far the phase got and its deadline,
+    for the confirmation step that asks for the reason.
+    """
+
+    def __init__(self, messages: list[str], *, completion: object) -> None:
+        super().__init__(messages)
+        self.completion = completion
+
+
 class ExportError(AppraisalError):
     """An export that cannot be made on this machine, with what to do about it."""

@@ -54,6 +54,11 @@ class Cycle(models.Model):
         _("phase"), max_length=20, choices=Phase.choices, default=Phase.GOAL_SETTING
     )
     phase_deadlines = models.JSONField(_("phase deadlines"), default=dict, blank=True)
+    phase_change_reason = models.TextField(
+        _("reason for moving on early"),
+        blank=True,
+        help_text=_("Why the last phase change went ahead before its phase was finished."),
+    )
     phase_owners = models.JSONField(_("phase owners"), default=dict, blank=True)
     grade_targets = models.JSONField(
         _("grade distribution targets"),

@@ -2,15 +2,17 @@
 appeal and correct. Every write is atomic and audited. Published scorecards are never
 changed: a correction is the next scorecard revision with its reason."""
 
+import datetime
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, gettext_lazy
 
 from kpilib.accounts.permissions import participant_role
-from kpilib.appraisal.errors import CycleError
+from kpilib.appraisal.errors import CycleError, PhaseNotFinishedError
 from kpilib.appraisal.fetch import goals_frame, group_facts, score_group
 from kpilib.appraisal.models import Appeal, Cycle, Participant, PersonalGoal, Scorecard
 from kpilib.appraisal.selectors import latest_scorecards
@@ -240,32 +242,163 @@ def scorecard_calibrate(*, actor: Any, origin: Origin, scorecard: Scorecard, gra
     return scorecard
 
 
+@dataclass(frozen=True)
+class PhaseCompletion:
+    """How far the cycle's current phase got on `today`: who owes it and who has done it.
+
+    `done`/`total` count people (None for a phase with nothing to count: data collection,
+    calibration, publication, and goal setting of a plan without personal goals). The
+    phase is *due* when everyone counted has done it, or when its deadline has passed
+    (the deadline day itself still belongs to the phase), or when it has neither a count
+    nor a deadline. Moving on before it is due is moving on early: it needs a reason.
+    """
+
+    phase: str
+    done: int | None
+    total: int | None
+    deadline: datetime.date | None
+    today: datetime.date
+
+    @property
+    def counted(self) -> bool:
+        return self.done is not None and self.total is not None
+
+    @property
+    def complete(self) -> bool:
+        return self.counted and (self.done or 0) >= (self.total or 0)
+
+    @property
+    def deadline_passed(self) -> bool:
+        return self.deadline is not None and self.today > self.deadline
+
+    @property
+    def early(self) -> bool:
+        if self.complete or self.deadline_passed:
+            return False
+        return self.counted or self.deadline is not None
+
+    @property
+    def label(self) -> str:
+        return str(Cycle.Phase(self.phase).label)
+
+    @property
+    def progress(self) -> str:
+        """'2 of 49 acknowledged' in the reader's language; empty when nothing is counted."""
+        if not self.counted:
+            return ""
+        return PHASE_PROGRESS[self.phase] % {"done": self.done, "total": self.total}
+
+    @property
+    def summary(self) -> str:
+        """'2 of 49 acknowledged, deadline 2027-01-30' (either part may be missing)."""
+        parts = [self.progress] if self.progress else []
+        if self.deadline is not None:
+            parts.append(gettext("deadline %(date)s") % {"date": self.deadline.isoformat()})
+        return gettext(", ").join(parts) if parts else gettext("no deadline set")
+
+
+PHASE_PROGRESS = {
+    Cycle.Phase.GOAL_SETTING: gettext_lazy("%(done)d of %(total)d have set goals"),
+    Cycle.Phase.SELF_ASSESSMENT: gettext_lazy("%(done)d of %(total)d self-assessed"),
+    Cycle.Phase.MANAGER_REVIEW: gettext_lazy("%(done)d of %(total)d reviewed by their manager"),
+    Cycle.Phase.ACKNOWLEDGEMENT: gettext_lazy("%(done)d of %(total)d acknowledged"),
+}
+
+
+def _phase_counts(cycle: Cycle, phase: str) -> tuple[int, int] | None:
+    """(done, total) people for the phases that people owe; None for the others."""
+    participants = list(cycle.participants.all())
+    personal = effective_plan(cycle.revision).personal_mode != Plan.PersonalMode.NONE
+    goals = PersonalGoal.objects.filter(participant__cycle=cycle)
+    if phase == Cycle.Phase.GOAL_SETTING:
+        if not personal:
+            return None
+        with_goals = set(goals.values_list("participant_id", flat=True))
+        return len(with_goals), len(participants)
+    if phase == Cycle.Phase.SELF_ASSESSMENT:
+        rated = set(goals.filter(self_rating__isnull=False).values_list("participant_id", flat=True))
+        done = sum(1 for p in participants if p.self_assessment.strip() or p.pk in rated)
+        return done, len(participants)
+    if phase == Cycle.Phase.MANAGER_REVIEW:
+        rated = set(
+            goals.filter(manager_rating__isnull=False).values_list("participant_id", flat=True)
+        )
+        done = sum(1 for p in participants if p.manager_comment.strip() or p.pk in rated)
+        return done, len(participants)
+    if phase == Cycle.Phase.ACKNOWLEDGEMENT:
+        published = [
+            card
+            for card in latest_scorecards(participants).values()
+            if card.published_at is not None
+        ]
+        return sum(1 for card in published if card.acknowledged_at is not None), len(published)
+    return None
+
+
+def next_phase_label(cycle: Cycle) -> str:
+    """The name of the phase the cycle would move to ('' when it is closed)."""
+    index = PHASES.index(cycle.phase)
+    return "" if index == len(PHASES) - 1 else str(Cycle.Phase(PHASES[index + 1]).label)
+
+
+def phase_completion(cycle: Cycle, *, today: datetime.date) -> PhaseCompletion:
+    """How far the cycle's current phase got, and whether moving on now would be early."""
+    counts = _phase_counts(cycle, cycle.phase) if cycle.phase != Cycle.Phase.CLOSED else None
+    raw = cycle.phase_deadlines.get(cycle.phase)
+    return PhaseCompletion(
+        phase=cycle.phase,
+        done=counts[0] if counts else None,
+        total=counts[1] if counts else None,
+        deadline=datetime.date.fromisoformat(raw) if raw else None,
+        today=today,
+    )
+
+
 @transaction.atomic
-def cycle_advance(*, actor: Any, origin: Origin, cycle: Cycle) -> Cycle:
+def cycle_advance(
+    *, actor: Any, origin: Origin, cycle: Cycle, today: datetime.date, early_reason: str = ""
+) -> Cycle:
     """Move the cycle to its next phase, doing what the new phase starts with.
 
-    Entering data collection onwards: scorecards are (re)computed; leaving calibration
-    checks the forced distribution; entering publication publishes every scorecard.
+    Every move is checked against the current phase's completion and deadline
+    (`phase_completion`): moving on early is refused unless `early_reason` says why; the
+    reason is kept on the cycle (`phase_change_reason`) and so in the move's audit event.
+    Open appeals block closing, reason or not. Entering data collection onwards:
+    scorecards are (re)computed; leaving calibration checks the forced distribution;
+    entering publication publishes every scorecard.
     """
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
     index = PHASES.index(cycle.phase)
     if index == len(PHASES) - 1:
         raise CycleError([gettext("the cycle is closed")])
     target = PHASES[index + 1]
+    open_appeals = Appeal.objects.filter(
+        scorecard__participant__cycle=cycle, status=Appeal.Status.OPEN
+    )
+    if target == Cycle.Phase.CLOSED and open_appeals.exists():
+        raise CycleError([gettext("answer every open appeal before closing the cycle")])
+    completion = phase_completion(cycle, today=today)
+    reason = early_reason.strip()
+    if completion.early and not reason:
+        raise PhaseNotFinishedError(
+            [
+                gettext(
+                    "%(phase)s is not finished (%(summary)s): confirm with a reason to move on early"
+                )
+                % {"phase": completion.label, "summary": completion.summary}
+            ],
+            completion=completion,
+        )
     if target in SCORED_PHASES:
         cycle_score(actor=actor, origin=origin, cycle=cycle)
     if cycle.phase == Cycle.Phase.CALIBRATION and cycle.forced_distribution:
         problems = distribution_problems(cycle)
         if problems:
             raise CycleError(problems)
-    open_appeals = Appeal.objects.filter(
-        scorecard__participant__cycle=cycle, status=Appeal.Status.OPEN
-    )
-    if target == Cycle.Phase.CLOSED and open_appeals.exists():
-        raise CycleError([gettext("answer every open appeal before closing the cycle")])
     before = audit_snapshot(cycle)
     cycle.phase = target
-    cycle.save(update_fields=["phase"])
+    cycle.phase_change_reason = reason if completion.early else ""
+    cycle.save(update_fields=["phase", "phase_change_reason"])
     if target == Cycle.Phase.PUBLICATION:
         now = timezone.now()
         Scorecard.objects.filter(participant__cycle=cycle, published_at__isnull=True).update(

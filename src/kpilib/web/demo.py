@@ -64,7 +64,10 @@ def demo_load(*, folder: Path, engineers: int, months: int, seed: int) -> Import
     demo_facts_load(folder=folder, facts=files["facts"], last_month=dataset.last_month, seed=seed)
     manager = Employee.objects.filter(user__username="manager").first()
     demo_appraisal_load(
-        first_month=dataset.first_month, last_month=dataset.last_month, plan_admin=manager
+        first_month=dataset.first_month,
+        last_month=dataset.last_month,
+        plan_admin=manager,
+        today=clock.today(),
     )
     return report
 

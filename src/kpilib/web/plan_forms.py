@@ -177,6 +177,16 @@ class CalibrationForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class CycleAdvanceForm(forms.Form):
+    """Moving a cycle on; the reason is needed (and audited) only when moving on early."""
+
+    reason = forms.CharField(
+        label=_("Why move on before the phase is finished?"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class AppealForm(forms.Form):
     text = forms.CharField(
         label=_("What do you appeal, and why?"), widget=forms.Textarea(attrs={"rows": 4})

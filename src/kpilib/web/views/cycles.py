@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kpilib import clock
 from kpilib.accounts.permissions import (
     can_manage_cycle,
     cycle_for,
@@ -28,7 +29,14 @@ from kpilib.engine.measures import metrics_read
 from kpilib.ingest.selectors import facts_for
 from kpilib.library.selectors import engine_language
 from kpilib.plans.fetch import effective_plan, pinned_definitions
-from kpilib.web.plan_forms import AppealAnswerForm, AppealForm, CalibrationForm, CycleCreateForm
+from kpilib.web.errors import form_error
+from kpilib.web.plan_forms import (
+    AppealAnswerForm,
+    AppealForm,
+    CalibrationForm,
+    CycleAdvanceForm,
+    CycleCreateForm,
+)
 
 
 @login_required
@@ -77,6 +85,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "distribution": services.grade_distribution(cycle) if manage else {},
         "distribution_problems": services.distribution_problems(cycle) if manage else [],
         "bands": bands,
+        "completion": services.phase_completion(cycle, today=clock.today()),
         "personal": effective_plan(cycle.revision).personal_mode != "none",
         "heatmap": selectors.heatmap(participants, cards),
         "open_appeals": Appeal.objects.filter(
@@ -97,19 +106,36 @@ def _managed_cycle(request: HttpRequest, pk: int) -> Cycle:
 
 
 @login_required
-@require_POST
 def cycle_advance(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move the cycle on. GET shows the confirmation step (the current phase's completion
+    and deadline, a reason field); POST moves on, or comes back to that step when the
+    service refuses (early without a reason, open appeals), keeping what was typed."""
     cycle = _managed_cycle(request, pk)
-    try:
-        cycle = services.cycle_advance(actor=request.user, origin=Origin.WEB, cycle=cycle)
-    except services.CycleError as error:
-        for reason in error.messages:
-            messages.error(request, reason)
-    else:
-        messages.success(
-            request, _("The cycle is now in %(phase)s.") % {"phase": cycle.get_phase_display()}
-        )
-    return redirect("cycle_detail", pk=pk)
+    today = clock.today()
+    form = CycleAdvanceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cycle = services.cycle_advance(
+                actor=request.user,
+                origin=Origin.WEB,
+                cycle=cycle,
+                today=today,
+                early_reason=form.cleaned_data["reason"],
+            )
+        except services.CycleError as error:
+            form_error(form, error)
+        else:
+            messages.success(
+                request, _("The cycle is now in %(phase)s.") % {"phase": cycle.get_phase_display()}
+            )
+            return redirect("cycle_detail", pk=pk)
+    context = {
+        "cycle": cycle,
+        "form": form,
+        "completion": services.phase_completion(cycle, today=today),
+        "next_phase": services.next_phase_label(cycle),
+    }
+    return render(request, "cycles/advance.html", context)
 
 
 @login_required
