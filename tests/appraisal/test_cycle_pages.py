@@ -121,7 +121,7 @@ def test_appeal_flow_through_the_pages(world: World) -> None:
     appeal = mine.appeals.get()
     client_for(world.org.hr).post(
         f"/appeals/{appeal.pk}/answer/",
-        {"response": "一次投诉已撤销", "uphold": "on", "grade": "B"},
+        {"response": "一次投诉已撤销", "uphold": "on", "grade": "B", "grade_reason": "按 B 计"},
     )
     # then the employee sees revision 2 with the reason
     corrected = Scorecard.objects.get(participant=mine.participant, revision=2)

@@ -116,7 +116,11 @@ def test_upheld_appeal_publishes_a_corrected_revision_with_its_reason(world: Wor
     cycle = advance_to(start(world), Cycle.Phase.PUBLICATION, world.org.hr)
     card = card_of(cycle, world.org.peer)
     appeal = services.appeal_file(
-        actor=world.org.peer.user, origin=Origin.WEB, scorecard=card, text="缺少一份满意度调查"
+        actor=world.org.peer.user,
+        origin=Origin.WEB,
+        scorecard=card,
+        text="缺少一份满意度调查",
+        line_code="customer_satisfaction",
     )
     from tests.appraisal_fixtures import add_facts
 

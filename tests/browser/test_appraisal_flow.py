@@ -221,13 +221,14 @@ def test_upheld_appeal_gives_the_engineer_a_corrected_revision_with_the_reason(
 ) -> None:
     # given published results in which 李四 has two complaints (63.00, C)
     world = make_world()
-    cycle = published_cycle(world)
+    published_cycle(world)
     engineer = new_page(browser, live_server, locale="zh-CN")
     sign_in(engineer, "peer")
     engineer.click("#my-cycles a[href^='/scorecards/']")
     assert engineer.locator("#scorecard-total strong").first.inner_text() == "63.00"
-    # when 李四 appeals one complaint
+    # when 李四 appeals the data of the complaints line
     appeal_text = "第二次投诉针对的是另一团队交付的产品，不应计入我的投诉次数。"
+    engineer.select_option("#appeal-form select[name=line_code]", "complaints")
     engineer.fill("#appeal-form textarea[name=text]", appeal_text)
     engineer.click("#appeal-form button[type=submit]")
     # then the appeal is on their scorecard, still open
@@ -239,22 +240,38 @@ def test_upheld_appeal_gives_the_engineer_a_corrected_revision_with_the_reason(
     reason = "经核实，第二次投诉属于交付团队，已从投诉记录中撤销。"
     hr = new_page(browser, live_server, locale="en-US")
     sign_in(hr, "hr")
-    hr.goto(f"/cycles/{cycle.pk}/")
+    hr.goto("/")
+    hr.click("#due .appeal-due a")
+    assert "About the data of Customer complaints" in hr.locator("#appeals").inner_text()
+    # HR first picks a grade that the corrected total does not give, without saying why
     hr.fill("#appeals textarea[name=response]", reason)
     hr.check("#appeals input[name=uphold]")
+    hr.select_option("#appeals select[name=grade]", "A")
+    hr.click("#appeals button:has-text('Answer')")
+    # the answer comes back as typed, asking why; HR leaves the grade to the total instead
+    assert "gives C: say why the grade is A" in hr.locator("#appeals").inner_text()
+    assert hr.locator("#appeals textarea[name=response]").input_value() == reason
+    hr.select_option("#appeals select[name=grade]", "")
     hr.click("#appeals button:has-text('Answer')")
     assert hr.locator("#appeals").count() == 0
+    assert "corrected on appeal" in row_of(hr, "#results", "李四").inner_text()
+    assert "calibrated" not in row_of(hr, "#results", "李四").inner_text()
     # then 李四 sees the corrected revision 2 from their home page, with the reason
     engineer.goto("/")
     assert "68.00" in engineer.locator("#my-cycles").inner_text()
     engineer.click("#my-cycles a[href^='/scorecards/']")
     assert reason in engineer.locator("#correction").inner_text()
     assert engineer.locator("#scorecard-total strong").first.inner_text() == "68.00"
+    assert "申诉更正" in engineer.locator("#correction").inner_text()
     complaints = row_of(engineer, "#scorecard-lines", "客户投诉次数")
-    assert complaints.locator("td").nth(2).inner_text() == "10.00 / 15.00"
+    assert complaints.locator("td").nth(2).inner_text().startswith("10.00 / 15.00")
+    assert "5.00" in complaints.locator(".was").nth(1).inner_text()
     assert reason in engineer.locator("#acknowledge-appeal").inner_text()
     assert Appeal.objects.get().status == Appeal.Status.UPHELD
     revisions = Scorecard.objects.filter(participant__employee=world.org.peer)
     assert sorted(revisions.values_list("revision", flat=True)) == [1, 2]
     settle_charts(engineer)
     engineer.screenshot(path=str(screenshots / "appeal-answered-zh.png"), full_page=True)
+    # when they acknowledge the corrected result, no appeal form is offered any more
+    engineer.click("#acknowledge")
+    assert engineer.locator("#appeal-form").count() == 0

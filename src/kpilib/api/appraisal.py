@@ -59,6 +59,9 @@ class ScorecardOut(Schema):
     total: float | None
     grade: str
     calibrated_grade: str
+    corrected_grade: str
+    final_grade: str
+    corrected_on_appeal: bool
     rank: int | None
     published: bool
     correction_reason: str

@@ -7,6 +7,7 @@ correction is a new scorecard revision with its reason, which the employee sees.
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kpilib.org.models import local_name
@@ -166,6 +167,16 @@ class Scorecard(models.Model):
     computed_at = models.DateTimeField(_("computed at"))
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     correction_reason = models.TextField(_("reason for correction"), blank=True)
+    appeal = models.ForeignKey(
+        "Appeal",
+        verbose_name=_("corrected on appeal"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+    )
+    corrected_grade = models.CharField(_("grade corrected on appeal"), max_length=16, blank=True)
+    corrected_grade_reason = models.TextField(_("reason for the corrected grade"), blank=True)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
 
     class Meta:
@@ -180,14 +191,24 @@ class Scorecard(models.Model):
 
     @property
     def final_grade(self) -> str:
-        return self.calibrated_grade or self.grade
+        """The grade that counts: corrected on appeal, else calibrated, else the total's."""
+        return self.corrected_grade or self.calibrated_grade or self.grade
+
+    @property
+    def corrected_on_appeal(self) -> bool:
+        """This revision is the correction of an upheld appeal (申诉更正)."""
+        return self.appeal_id is not None
 
     def __str__(self) -> str:
         return f"{self.participant} r{self.revision}"
 
 
 class Appeal(models.Model):
-    """An employee's appeal (申诉) against a published scorecard, and its answer."""
+    """An employee's appeal (申诉) against a published scorecard, and its answer.
+
+    About a line's data (`line_code`) or about the grade; an upheld appeal publishes the
+    correction as the next scorecard revision, which points back here (`corrections`).
+    """
 
     class Status(models.TextChoices):
         OPEN = "open", _("open")
@@ -196,6 +217,14 @@ class Appeal(models.Model):
 
     scorecard = models.ForeignKey(Scorecard, on_delete=models.PROTECT, related_name="appeals")
     text = models.TextField(_("appeal"))
+    line_code = models.CharField(
+        _("disputed line"),
+        max_length=80,
+        blank=True,
+        help_text=_(
+            "The scorecard line whose data is disputed; empty when the appeal is about the grade."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
@@ -210,3 +239,11 @@ class Appeal(models.Model):
         verbose_name = _("appeal")
         verbose_name_plural = _("appeals")
         ordering = ["-filed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.scorecard} · {gettext('appeal')}"
+
+    @property
+    def about_data(self) -> bool:
+        """The appeal disputes a line's data: upholding it re-scores from the stored facts."""
+        return bool(self.line_code)

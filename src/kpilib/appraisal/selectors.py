@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kpilib.appraisal.fetch import group_facts, score_group
-from kpilib.appraisal.models import Participant, Scorecard
+from kpilib.appraisal.models import Appeal, Participant, Scorecard
 from kpilib.engine.periods import Period
 from kpilib.library.selectors import engine_language
 from kpilib.org.models import Employee
@@ -217,3 +217,34 @@ def phases_due_for(user: Any) -> list[DuePhase]:
                 DuePhase(cycle, cycle.get_phase_display(), cycle.phase_deadlines.get(cycle.phase))
             )
     return due
+
+
+@dataclass(frozen=True)
+class AppealDue:
+    """An open appeal on someone's to-do list; `can_answer` when they run its cycle."""
+
+    appeal: Appeal
+    can_answer: bool
+
+
+def appeals_due_for(user: Any) -> list[AppealDue]:
+    """Open appeals for the user's home: on the cycles they run (to answer) and of the
+    people they manage (to follow), never their own, oldest first."""
+    from django.db.models import Q
+
+    from kpilib.accounts.permissions import employee_of, plans_administered_by, visible_employees
+
+    managed = set(plans_administered_by(user).values_list("pk", flat=True))
+    appeals = Appeal.objects.filter(status=Appeal.Status.OPEN).filter(
+        Q(scorecard__participant__cycle__plan__in=managed)
+        | Q(scorecard__participant__employee__in=visible_employees(user))
+    )
+    me = employee_of(user)
+    if me is not None:
+        appeals = appeals.exclude(scorecard__participant__employee=me)
+    return [
+        AppealDue(appeal, appeal.scorecard.participant.cycle.plan_id in managed)
+        for appeal in appeals.select_related(
+            "scorecard__participant__employee", "scorecard__participant__cycle"
+        ).order_by("filed_at", "pk")
+    ]

@@ -419,60 +419,136 @@ def scorecard_acknowledge(*, actor: Any, origin: Origin, scorecard: Scorecard) -
     return scorecard
 
 
-@transaction.atomic
-def appeal_file(*, actor: Any, origin: Origin, scorecard: Scorecard, text: str) -> Appeal:
-    """The employee appeals their published scorecard while the cycle takes appeals."""
+APPEAL_PHASES = {Cycle.Phase.PUBLICATION, Cycle.Phase.ACKNOWLEDGEMENT}
+
+
+def appeal_refusal(scorecard: Scorecard) -> str | None:
+    """Why its employee cannot appeal this scorecard now, or None when they can.
+
+    An appeal is against the newest published revision, while the cycle takes appeals
+    (publication, acknowledgement), before the employee acknowledged it, one at a time.
+    """
     if scorecard.published_at is None:
-        raise CycleError([gettext("only a published scorecard can be appealed")])
-    if scorecard.participant.cycle.phase not in {
-        Cycle.Phase.PUBLICATION,
-        Cycle.Phase.ACKNOWLEDGEMENT,
-    }:
-        raise CycleError([gettext("this cycle no longer takes appeals")])
+        return gettext("only a published scorecard can be appealed")
+    if Cycle.objects.get(pk=scorecard.participant.cycle_id).phase not in APPEAL_PHASES:
+        return gettext("this cycle no longer takes appeals")
+    if scorecard.acknowledged_at is not None:
+        return gettext("this result is acknowledged: it can no longer be appealed")
+    newest = (
+        Scorecard.objects.filter(participant_id=scorecard.participant_id)
+        .order_by("-revision")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if newest != scorecard.pk:
+        return gettext("a newer revision of this scorecard exists")
+    if scorecard.appeals.filter(status=Appeal.Status.OPEN).exists():
+        return gettext("the appeal of this scorecard is still waiting for its answer")
+    return None
+
+
+def can_appeal(scorecard: Scorecard) -> bool:
+    return appeal_refusal(scorecard) is None
+
+
+@transaction.atomic
+def appeal_file(
+    *, actor: Any, origin: Origin, scorecard: Scorecard, text: str, line_code: str = ""
+) -> Appeal:
+    """The employee appeals their published scorecard while the cycle takes appeals:
+    about one line's data (`line_code`, a line of the scorecard) or, without it, the grade."""
+    refusal = appeal_refusal(scorecard)
+    if refusal:
+        raise CycleError([refusal])
     if not text.strip():
-        raise CycleError([gettext("say what you appeal and why")])
-    appeal = Appeal.objects.create(scorecard=scorecard, text=text.strip())
+        raise CycleError([gettext("say what you appeal and why")], field="text")
+    if line_code and line_code not in {line["code"] for line in scorecard.lines}:
+        raise CycleError(
+            [gettext("%(code)s is not a line of this scorecard") % {"code": line_code}],
+            field="line_code",
+        )
+    appeal = Appeal.objects.create(scorecard=scorecard, text=text.strip(), line_code=line_code)
     audit_record(actor=actor, origin=origin, instance=appeal, before=None)
     return appeal
 
 
-@transaction.atomic
-def scorecard_correct(
-    *, actor: Any, origin: Origin, scorecard: Scorecard, reason: str, grade: str | None = None
-) -> Scorecard:
-    """A corrected scorecard: the next revision, published at once, with its reason.
-
-    The new revision is recomputed from the facts stored now; `grade` sets its grade
-    explicitly when the correction is a judgement rather than new data.
-    """
-    if not reason.strip():
-        raise CycleError([gettext("say why the scorecard is corrected")])
+def _rescored(scorecard: Scorecard) -> tuple[list[dict[str, Any]], float | None, str, int | None]:
+    """The participant's lines, total, grade and rank recomputed from the facts stored now,
+    through the same fact store and engine as the cycle's scoring."""
     participant = scorecard.participant
     cycle = participant.cycle
-    if grade:
-        _check_grade(cycle, grade)
     effective = effective_plan(cycle.revision)
     ids = [p.employee.employee_id for p in cycle.participants.select_related("employee")]
     by_language = _score(cycle, ids)
-    card = by_language["en"][participant.employee.employee_id]
+    number = participant.employee.employee_id
+    card = by_language["en"][number]
+    names = _line_names(cycle, effective.pinned_versions)
+    lines = _lines(by_language, number, effective.pinned_versions, names)
+    return lines, card.total, card.grade or "", card.rank
+
+
+@transaction.atomic
+def scorecard_correct(
+    *,
+    actor: Any,
+    origin: Origin,
+    scorecard: Scorecard,
+    reason: str,
+    grade: str | None = None,
+    grade_reason: str = "",
+    rescore: bool = True,
+    appeal: Appeal | None = None,
+) -> Scorecard:
+    """A corrected scorecard: the next revision, published at once, with its reason.
+
+    With `rescore` the revision is recomputed from the facts stored now (a data
+    correction: fix the facts through an import first); without it, it keeps the lines and
+    total of `scorecard`. Its grade is the corrected total's, or `grade` — one of the plan's
+    grades, which must match the total unless `grade_reason` says why. A calibration of the
+    corrected revision is not carried over: the correction decides the grade anew.
+    """
+    if not reason.strip():
+        raise CycleError([gettext("say why the scorecard is corrected")], field="response")
+    participant = scorecard.participant
+    cycle = participant.cycle
     latest = participant.scorecards.order_by("-revision").first()
+    if latest is None or latest.pk != scorecard.pk:
+        raise CycleError([gettext("a newer revision of this scorecard exists")])
+    if grade:
+        _check_grade(cycle, grade)
+    if rescore:
+        lines, total, computed, rank = _rescored(scorecard)
+    else:
+        lines, total, computed, rank = scorecard.lines, scorecard.total, scorecard.grade, scorecard.rank
+    differs = bool(grade) and grade != computed
+    if differs and not grade_reason.strip():
+        raise CycleError(
+            [
+                gettext(
+                    "the corrected total %(total)s gives %(computed)s: say why the grade is %(grade)s"
+                )
+                % {
+                    "total": "—" if total is None else f"{total:.2f}",
+                    "computed": computed or "—",
+                    "grade": grade,
+                }
+            ],
+            field="grade_reason",
+        )
+    now = timezone.now()
     corrected = Scorecard.objects.create(
         participant=participant,
         revision=latest.revision + 1,
-        lines=_lines(
-            by_language,
-            participant.employee.employee_id,
-            effective.pinned_versions,
-            _line_names(cycle, effective.pinned_versions),
-        ),
-        total=card.total,
-        grade=card.grade or "",
-        rank=card.rank,
-        calibrated_grade=grade or latest.calibrated_grade,
-        calibration_reason=reason.strip() if grade else latest.calibration_reason,
-        computed_at=timezone.now(),
-        published_at=timezone.now(),
+        lines=lines,
+        total=total,
+        grade=computed,
+        rank=rank,
+        corrected_grade=grade or "",
+        corrected_grade_reason=grade_reason.strip() if differs else "",
+        computed_at=now if rescore else scorecard.computed_at,
+        published_at=now,
         correction_reason=reason.strip(),
+        appeal=appeal,
     )
     audit_record(actor=actor, origin=origin, instance=corrected, before=None)
     return corrected
@@ -480,16 +556,38 @@ def scorecard_correct(
 
 @transaction.atomic
 def appeal_answer(
-    *, actor: Any, origin: Origin, appeal: Appeal, uphold: bool, response: str, grade: str | None = None
+    *,
+    actor: Any,
+    origin: Origin,
+    appeal: Appeal,
+    uphold: bool,
+    response: str,
+    grade: str | None = None,
+    grade_reason: str = "",
 ) -> Appeal:
-    """Answer an appeal; upholding it publishes a corrected scorecard revision."""
+    """Answer an appeal; upholding it publishes a corrected scorecard revision.
+
+    An appeal about a line's data is corrected by re-scoring from the stored facts
+    (corrected at their source or by an import); one about the grade keeps the published
+    lines and total. `grade` (one of the plan's) must match the corrected total unless
+    `grade_reason` says why.
+    """
     if appeal.status != Appeal.Status.OPEN:
         raise CycleError([gettext("this appeal has been answered")])
     if not response.strip():
-        raise CycleError([gettext("write the answer the employee will read")])
+        raise CycleError([gettext("write the answer the employee will read")], field="response")
     before = audit_snapshot(appeal)
     if uphold:
-        scorecard_correct(actor=actor, origin=origin, scorecard=appeal.scorecard, reason=response, grade=grade)
+        scorecard_correct(
+            actor=actor,
+            origin=origin,
+            scorecard=appeal.scorecard,
+            reason=response,
+            grade=grade,
+            grade_reason=grade_reason,
+            rescore=appeal.about_data,
+            appeal=appeal,
+        )
     appeal.status = Appeal.Status.UPHELD if uphold else Appeal.Status.REJECTED
     appeal.response = response.strip()
     appeal.answered_by = actor if getattr(actor, "is_authenticated", False) else None

@@ -1,5 +1,6 @@
 """Forms for appraisal plans and cycles (input shape only; rules live in the services)."""
 
+from collections.abc import Sequence
 from typing import Any
 
 import yaml
@@ -188,12 +189,36 @@ class CycleAdvanceForm(forms.Form):
 
 
 class AppealForm(forms.Form):
+    """An employee's appeal: about one line's data, or (no line) about the grade."""
+
+    line_code = forms.ChoiceField(label=_("What is it about?"), required=False, choices=())
     text = forms.CharField(
         label=_("What do you appeal, and why?"), widget=forms.Textarea(attrs={"rows": 4})
     )
 
+    def __init__(self, *args: Any, lines: Sequence[tuple[str, str]] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["line_code"].choices = [
+            ("", _("the grade or the result as a whole")),
+            *((code, _("the data of %(line)s") % {"line": name}) for code, name in lines),
+        ]
+
 
 class AppealAnswerForm(forms.Form):
+    """HR's answer to an appeal; upholding it with a grade chosen from the plan's grades."""
+
     response = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}))
     uphold = forms.BooleanField(label=_("Uphold: publish a corrected scorecard"), required=False)
-    grade = forms.CharField(label=_("Corrected grade (optional)"), required=False, max_length=16)
+    grade = forms.ChoiceField(label=_("Corrected grade"), required=False, choices=())
+    grade_reason = forms.CharField(
+        label=_("Why this grade, if the corrected total gives another"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, grades: Sequence[str] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["grade"].choices = [
+            ("", _("the grade the corrected total gives")),
+            *((grade, grade) for grade in grades),
+        ]

@@ -1,6 +1,8 @@
 """Cycle pages: list, start, run through phases, calibrate, scorecards with explanations,
 drill-down to facts, acknowledgement and appeals."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -59,9 +61,26 @@ def cycle_new(request: HttpRequest, plan_pk: int) -> HttpResponse:
     return render(request, "cycles/new.html", {"form": form, "plan": plan})
 
 
-@login_required
-def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    cycle = cycle_for(request.user, pk)
+def _grades(cycle: Cycle) -> list[str]:
+    return [band["grade"] for band in effective_plan(cycle.revision).grade_bands]
+
+
+def _answer_form(appeal: Appeal, grades: list[str], data: object = None) -> AppealAnswerForm:
+    """The answer form of one open appeal (ids unique per appeal, names as the service's)."""
+    return AppealAnswerForm(data, grades=grades, auto_id=f"id_appeal{appeal.pk}_%s")
+
+
+def _disputed_line(scorecard: Scorecard, code: str) -> dict[str, Any] | None:
+    line = next((line for line in scorecard.lines if line["code"] == code), None)
+    if line is None:
+        return None
+    return {**line, "name": line[f"name_{selectors.line_suffix()}"]}
+
+
+def _cycle_page(
+    request: HttpRequest, cycle: Cycle, bound: dict[int, AppealAnswerForm] | None = None
+) -> HttpResponse:
+    """The cycle page; `bound` keeps an answer form as it was posted (after an error)."""
     participants = list(participants_visible(request.user, cycle))
     cards = scorecards_visible(request.user, selectors.latest_scorecards(participants))
     manage = can_manage_cycle(request.user, cycle)
@@ -72,7 +91,15 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
             pair[0].employee.employee_id,
         ),
     )
-    bands = [band["grade"] for band in effective_plan(cycle.revision).grade_bands]
+    bands = _grades(cycle)
+    appeals = (
+        Appeal.objects.filter(
+            scorecard__participant__in=participants, status=Appeal.Status.OPEN
+        ).select_related("scorecard__participant__employee")
+        if manage
+        else []
+    )
+    bound = bound or {}
     context = {
         "cycle": cycle,
         "rows": rows,
@@ -88,14 +115,21 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "completion": services.phase_completion(cycle, today=clock.today()),
         "personal": effective_plan(cycle.revision).personal_mode != "none",
         "heatmap": selectors.heatmap(participants, cards),
-        "open_appeals": Appeal.objects.filter(
-            scorecard__participant__in=participants, status=Appeal.Status.OPEN
-        ).select_related("scorecard__participant__employee")
-        if manage
-        else [],
-        "answer_form": AppealAnswerForm(),
+        "open_appeals": [
+            (
+                appeal,
+                bound.get(appeal.pk) or _answer_form(appeal, bands),
+                _disputed_line(appeal.scorecard, appeal.line_code) if appeal.line_code else None,
+            )
+            for appeal in appeals
+        ],
     }
     return render(request, "cycles/detail.html", context)
+
+
+@login_required
+def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _cycle_page(request, cycle_for(request.user, pk))
 
 
 def _managed_cycle(request: HttpRequest, pk: int) -> Cycle:
@@ -179,16 +213,30 @@ def scorecard_calibrate(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("cycle_detail", pk=cycle.pk)
 
 
-@login_required
-def scorecard_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    scorecard = scorecard_for(request.user, pk)
+def _scorecard_page(
+    request: HttpRequest, scorecard: Scorecard, appeal_form: AppealForm | None = None
+) -> HttpResponse:
+    """The scorecard page; `appeal_form` keeps an appeal as it was posted (after an error)."""
     participant = scorecard.participant
     own = employee_of(request.user) == participant.employee
     language = selectors.line_suffix()
+    corrected_from = (
+        {line["code"]: line for line in scorecard.appeal.scorecard.lines}
+        if scorecard.appeal is not None and scorecard.appeal.about_data
+        else {}
+    )
+    disputed = scorecard.appeal.line_code if scorecard.appeal is not None else ""
     lines = [
-        {**line, "name": line[f"name_{language}"], "explanation": line[f"explanation_{language}"]}
+        {
+            **line,
+            "name": line[f"name_{language}"],
+            "explanation": line[f"explanation_{language}"],
+            "disputed": line["code"] == disputed,
+            "before": corrected_from.get(line["code"]) if line["code"] == disputed else None,
+        }
         for line in scorecard.lines
     ]
+    line_names = [(line["code"], line["name"]) for line in lines]
     context = {
         "scorecard": scorecard,
         "participant": participant,
@@ -200,10 +248,16 @@ def scorecard_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else participant.scorecards.order_by("revision"),
         "appeals": Appeal.objects.filter(scorecard__participant=participant),
         "trend": selectors.employee_trend(participant.employee, published_only=own),
-        "appeal_form": AppealForm(),
+        "appeal_form": appeal_form or AppealForm(lines=line_names),
+        "can_appeal": own and services.can_appeal(scorecard),
         "latest": participant.scorecards.order_by("-revision").first() == scorecard,
     }
     return render(request, "cycles/scorecard.html", context)
+
+
+@login_required
+def scorecard_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _scorecard_page(request, scorecard_for(request.user, pk))
 
 
 @login_required
@@ -254,19 +308,25 @@ def appeal_file(request: HttpRequest, pk: int) -> HttpResponse:
     scorecard = scorecard_for(request.user, pk)
     if employee_of(request.user) != scorecard.participant.employee:
         raise Http404("No such scorecard")
-    form = AppealForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise services.CycleError([_("Say what you appeal and why.")])
-        services.appeal_file(
-            actor=request.user, origin=Origin.WEB, scorecard=scorecard, text=form.cleaned_data["text"]
-        )
-    except services.CycleError as error:
-        for reason in error.messages:
-            messages.error(request, reason)
-    else:
-        messages.success(request, _("Your appeal is filed; you will see the answer here."))
-    return redirect("scorecard_detail", pk=pk)
+    suffix = selectors.line_suffix()
+    form = AppealForm(
+        request.POST, lines=[(line["code"], line[f"name_{suffix}"]) for line in scorecard.lines]
+    )
+    if form.is_valid():
+        try:
+            services.appeal_file(
+                actor=request.user,
+                origin=Origin.WEB,
+                scorecard=scorecard,
+                text=form.cleaned_data["text"],
+                line_code=form.cleaned_data["line_code"],
+            )
+        except services.CycleError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Your appeal is filed; you will see the answer here."))
+            return redirect("scorecard_detail", pk=pk)
+    return _scorecard_page(request, scorecard, appeal_form=form)
 
 
 @login_required
@@ -278,22 +338,24 @@ def appeal_answer(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = appeal.scorecard.participant.cycle
     if not can_manage_cycle(request.user, cycle):
         raise Http404("No such appeal")
-    form = AppealAnswerForm(request.POST)
+    form = _answer_form(appeal, _grades(cycle), request.POST)
     if form.is_valid():
         try:
             services.appeal_answer(
-                actor=request.user, origin=Origin.WEB,
+                actor=request.user,
+                origin=Origin.WEB,
                 appeal=appeal,
                 uphold=form.cleaned_data["uphold"],
                 response=form.cleaned_data["response"],
                 grade=form.cleaned_data["grade"] or None,
+                grade_reason=form.cleaned_data["grade_reason"],
             )
         except services.CycleError as error:
-            for reason in error.messages:
-                messages.error(request, reason)
+            form_error(form, error)
         else:
             messages.success(request, _("The appeal is answered."))
-    return redirect("cycle_detail", pk=cycle.pk)
+            return redirect("cycle_detail", pk=cycle.pk)
+    return _cycle_page(request, cycle, bound={appeal.pk: form})
 
 
 def _file_response(content: bytes, fmt: str, name: str) -> HttpResponse:

@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from kpilib.accounts.permissions import Role, employee_of, roles_of, visible_employees
-from kpilib.appraisal.selectors import my_cycles, phases_due_for
+from kpilib.appraisal.selectors import appeals_due_for, my_cycles, phases_due_for
 from kpilib.audit.selectors import audit_events
 from kpilib.org.selectors import org_counts
 
@@ -28,6 +28,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context["counts"] = org_counts()
         context["recent_events"] = audit_events()[:8]
     context["due"] = phases_due_for(request.user)
+    context["appeals_due"] = appeals_due_for(request.user)
     if employee is not None:
         context["my_cycles"] = my_cycles(employee)
     if Role.MANAGER in roles and employee is not None:
