@@ -25,6 +25,7 @@ import json
 import math
 import mmap
 import os
+import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -41,6 +42,7 @@ SURVEY_CHUNK = 1 << 24
 SEPARATORS = (",", ";", "\t")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 JSON_SUFFIXES = (".json",)
+MAX_JSON_DEPTH = 20
 
 
 def read_table(
@@ -433,14 +435,67 @@ def _read_xlsx(data: bytes, name: str, columns: Collection[str] | None) -> pl.Da
                 {column: cells[index] if index < len(cells) else None for index, column in named},
             )
 
-    table = _frame_from_records(records(), [column for _, column in named])
-    workbook.close()
+    try:
+        table = _frame_from_records(records(), [column for _, column in named])
+    except (ValueError, OverflowError):
+        # openpyxl turns a date cell (`t="d"`) into a datetime and fails on 2026-02-30.
+        problem = _xlsx_bad_date(data, sheet, header, name)
+        raise InputError([problem]) from None
+    finally:
+        workbook.close()
     return table
 
 
+def _xlsx_bad_date(data: bytes, sheet: object, header: list[str | None], name: str) -> Problem:
+    """The first date cell of the sheet that is not a real date, as a problem on its line."""
+    import zipfile
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.utils.cell import coordinate_to_tuple
+    from openpyxl.utils.datetime import from_ISO8601
+
+    cell_tag = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}c"
+    path = getattr(sheet, "_worksheet_path", "xl/worksheets/sheet1.xml")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(path) as xml:
+        for _, element in iterparse(xml):
+            if element.tag != cell_tag:
+                continue
+            text = "".join(element.itertext()).strip()
+            if element.get("t") == "d" and text:
+                try:
+                    from_ISO8601(text)
+                except (ValueError, OverflowError):
+                    line, column = coordinate_to_tuple(element.get("r", "A1"))
+                    field = header[column - 1] if column <= len(header) else None
+                    return Problem(name, line, field, f"not a real date: '{text}'")
+            element.clear()
+    return Problem(name, None, None, "a date cell is not a real date")
+
+
+JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.S)
+
+
+def json_depth(text: bytes) -> int:
+    """How deeply arrays and objects nest in a JSON text (brackets inside strings aside).
+
+    Vectorised, so a hostile file is measured before `json.loads` would recurse into it.
+    """
+    import numpy as np
+
+    bare = np.frombuffer(JSON_STRING.sub(b'""', text), dtype=np.uint8)
+    opening = (bare == ord("[")) | (bare == ord("{"))
+    closing = (bare == ord("]")) | (bare == ord("}"))
+    steps = opening.astype(np.int32) - closing.astype(np.int32)
+    return int(np.cumsum(steps).max()) if steps.size else 0
+
+
 def _read_json(data: bytes, name: str, columns: Collection[str] | None) -> pl.DataFrame:
+    text = utf8_bytes(data, name)
+    if json_depth(text) > MAX_JSON_DEPTH:
+        reason = f"JSON nested deeper than the limit of {MAX_JSON_DEPTH} levels"
+        raise InputError([Problem(name, None, None, reason)])
     try:
-        document = json.loads(utf8_bytes(data, name))
+        document = json.loads(text)
     except json.JSONDecodeError as error:
         raise InputError(
             [Problem(name, error.lineno, None, f"not valid JSON: {error.msg}")]

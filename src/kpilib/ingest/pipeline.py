@@ -75,16 +75,33 @@ _ENGINE_REASONS = (
         re.compile(r"^not a number: '(?P<text>.*)'$", re.S),
         gettext_noop("not a number: '%(text)s'"),
     ),
+    # The file readers' (kpilib.tabular, framework-free) reasons.
+    (
+        re.compile(r"^not a real date: '(?P<text>.*)'$", re.S),
+        gettext_noop("not a real date: '%(text)s'"),
+    ),
+    (
+        re.compile(r"^JSON nested deeper than the limit of (?P<limit>\d+) levels$"),
+        gettext_noop("JSON nested deeper than the limit of %(limit)s levels"),
+    ),
 )
 
 
 def localised_reason(reason: str) -> str:
-    """An engine reason (English) in the active language."""
+    """An engine or file reader reason (English) in the active language."""
     for pattern, message in _ENGINE_REASONS:
         match = pattern.match(reason)
         if match:
             return gettext(message) % match.groupdict() if match.groupdict() else gettext(message)
     return reason
+
+
+def localised_problems(problems: Sequence[Problem]) -> list[Problem]:
+    """The problems of an engine or reader refusal with their reasons in the active language."""
+    return [
+        Problem(problem.file, problem.line, problem.column, localised_reason(problem.reason))
+        for problem in problems
+    ]
 
 
 @dataclass

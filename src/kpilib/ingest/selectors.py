@@ -15,7 +15,14 @@ from kpilib.engine.errors import InputError, Problem
 from kpilib.ingest import store
 from kpilib.ingest.connectors import CONNECTORS, GENERIC, slots_of
 from kpilib.ingest.models import Fact, ImportBatch, OwnerAlias, QuarantinedRow, Source
-from kpilib.ingest.pipeline import BadRow, check, fact_text, mapped, resolve_mapping
+from kpilib.ingest.pipeline import (
+    BadRow,
+    check,
+    fact_text,
+    localised_problems,
+    mapped,
+    resolve_mapping,
+)
 from kpilib.ingest.progress import Progress, progress_read
 from kpilib.org.models import Employee
 from kpilib.tabular import LINE, read_table_bytes
@@ -156,7 +163,7 @@ def batch_preview(batch: ImportBatch) -> Preview:
             file=batch.file_name,
         )
     except InputError as error:
-        return Preview(file_problems=error.problems)
+        return Preview(file_problems=localised_problems(error.problems))
     text, skipped = fact_text(slotted, kind=kind)
     checked = check(text, source=batch.source, file=batch.file_name, rows=table.height)
     preview = Preview(

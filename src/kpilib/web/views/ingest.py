@@ -20,6 +20,7 @@ from kpilib.engine.errors import InputError
 from kpilib.ingest import selectors, services
 from kpilib.ingest.connectors import CONNECTORS, GENERIC
 from kpilib.ingest.models import ImportBatch, QuarantinedRow, Source
+from kpilib.ingest.pipeline import localised_problems
 from kpilib.web.ingest_forms import FactUploadForm, MappingForm, OwnerAliasForm
 
 EDITABLE = ("employee_id", "metric", "occurred_on", "value", "customer_id", "project_id")
@@ -51,7 +52,8 @@ def data_home(request: HttpRequest) -> HttpResponse:
                 source=source,
             )
         except InputError as error:
-            messages.error(request, "; ".join(str(problem) for problem in error.problems[:5]))
+            problems = localised_problems(error.problems[:5])
+            messages.error(request, "; ".join(str(problem) for problem in problems))
         else:
             return redirect("ingest_mapping", pk=batch.pk)
     context = {

