@@ -1,5 +1,7 @@
 """Named places in the GET-walk world, for route tables: `{peer_card}` → that scorecard's id."""
 
+from axes.models import AccessAttempt
+
 from kpilib.appraisal.models import Appeal, Cycle, Participant, Scorecard
 from kpilib.ingest.models import ImportBatch, Source
 from kpilib.library.models import Indicator, Theme
@@ -41,5 +43,6 @@ def places(world: World) -> dict[str, object]:
         "theme": Theme.objects.order_by("code").values_list("code", flat=True).first(),
         "source": Source.objects.get().name,
         "batch": ImportBatch.objects.filter(status="committed").get().pk,
+        "lockout": AccessAttempt.objects.get().pk,
         "missing": 999999,
     }

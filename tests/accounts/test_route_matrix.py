@@ -296,6 +296,12 @@ ROUTES: dict[str, list[tuple[str, list[int]]]] = {
     "accounts/login/": [
         ("accounts/login/", [200, 200, 200, 200, 200, 200]),
     ],
+    "accounts/lockouts/": [
+        ("accounts/lockouts/", [302, 403, 403, 403, 403, 200]),
+    ],
+    "accounts/lockouts/<int:pk>/unlock/": [
+        ("accounts/lockouts/{lockout}/unlock/", [302, 405, 405, 405, 405, 405]),
+    ],
     "accounts/logout/": [
         ("accounts/logout/", [405, 405, 405, 405, 405, 405]),
     ],

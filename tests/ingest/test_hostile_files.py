@@ -114,3 +114,22 @@ def test_kpilib_score_refuses_deep_json_with_exit_2(tmp_path) -> None:
     assert result.exit_code == 2
     assert "JSON nested deeper than the limit of 20 levels" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_an_upload_over_the_size_limit_is_refused_naming_the_limit(
+    hr: Client, team: Team, settings
+) -> None:
+    # given an upload limit of 1 MB and a 3 MB facts file
+    settings.KPILIB_MAX_UPLOAD_BYTES = 1024 * 1024
+    data = b"employee_id,metric,occurred_on\n" + b"E1001,complaint,2026-02-02\n" * 120_000
+    # when HR uploads it, and an employee file of the same size
+    facts = _upload(hr, "facts.csv", data)
+    people = hr.post(
+        "/people/import/",
+        {"file": SimpleUploadedFile("people.csv", data)},
+        HTTP_ACCEPT_LANGUAGE="zh-Hans",
+    )
+    # then both forms refuse it, naming the limit and its setting; nothing is kept
+    assert "larger than the upload limit of 1 MB (KPILIB_MAX_UPLOAD_MB)" in facts.content.decode()
+    assert "超过上传上限 1 MB（KPILIB_MAX_UPLOAD_MB）" in people.content.decode()
+    assert not ImportBatch.objects.exists()

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.db import connection
 from django.test import Client
@@ -61,6 +62,7 @@ IDS: dict[tuple[str, str], Values] = {
     ("api/indicators/", "code"): lambda: list(Indicator.objects.values_list("code", flat=True)[:3]),
     ("api/cycles/", "pk"): _pks(Cycle),
     ("api/scorecards/", "pk"): _pks(Scorecard),
+    ("accounts/lockouts/", "pk"): _pks(AccessAttempt),
     ("", "fmt"): lambda: FORMATS,
 }
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
@@ -151,6 +153,11 @@ def world(db: None) -> World:
     stale = ImportBatch.objects.create(source=source, channel="file", status="running")
     an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
     ImportBatch.objects.filter(pk=stale.pk).update(created_at=an_hour_ago, started_at=an_hour_ago)
+    # a sign-in lockout HR could lift (GET on its unlock address must not lift it)
+    AccessAttempt.objects.create(
+        username="guesser", ip_address="198.51.100.9", user_agent="", http_accept="",
+        path_info="/accounts/login/", get_data="", post_data="", failures_since_start=9,
+    )
     return world
 
 

@@ -8,3 +8,6 @@ class AccountsConfig(AppConfig):
     name = "kpilib.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from kpilib.accounts import signals  # noqa: F401  (connects the lockout audit)

@@ -42,6 +42,7 @@ class Action(StrEnum):
     VIEW_LIBRARY = "view_library"  # everyone with an employee record, and HR
     EDIT_LIBRARY = "edit_library"  # indicators, strategy, packs: HR
     USE_ADMIN = "use_admin"
+    UNLOCK_SIGN_IN = "unlock_sign_in"  # lift a brute-force lockout early: HR
 
 
 def is_hr_admin(user: Any) -> bool:

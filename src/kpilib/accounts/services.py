@@ -1,10 +1,16 @@
-"""Changing accounts: roles, language preference, linking users to employees. Audited."""
+"""Changing accounts: roles, language preference, linking users to employees, sign-in
+lockouts (recorded and lifted). Audited."""
 
 from typing import Any
 
+from axes.models import AccessAttempt
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
+from kpilib.accounts.errors import AccountError
 from kpilib.accounts.models import User
 from kpilib.accounts.permissions import HR_ADMIN_GROUP
 from kpilib.audit.origin import Origin
@@ -15,6 +21,11 @@ from kpilib.audit.services import audit_record
 def user_create(
     *, actor: Any, origin: Origin, username: str, password: str, email: str = "", language: str = ""
 ) -> User:
+    """A new account; the password must pass `AUTH_PASSWORD_VALIDATORS` (AccountError)."""
+    try:
+        validate_password(password, User(username=username, email=email))
+    except ValidationError as error:
+        raise AccountError(" ".join(error.messages)) from None
     user = User.objects.create_user(
         username=username, password=password, email=email, language=language
     )
@@ -37,7 +48,6 @@ def user_set_hr_admin(*, actor: Any, origin: Origin, user: User, hr_admin: bool)
 
 
 @transaction.atomic
-@transaction.atomic
 def user_set_language(*, actor: Any, origin: Origin, user: User, language: str) -> None:
     """A personal preference, audited like any change of an account."""
     before = {"language": user.language}
@@ -46,3 +56,54 @@ def user_set_language(*, actor: Any, origin: Origin, user: User, language: str) 
     audit_record(
         actor=actor, origin=origin, instance=user, before=before, after={"language": language}
     )
+
+
+def _attempt_state(attempt: AccessAttempt, *, locked_out: bool) -> dict[str, Any]:
+    return {
+        "username": attempt.username,
+        "ip_address": attempt.ip_address,
+        "failures": attempt.failures_since_start,
+        "locked_out": locked_out,
+    }
+
+
+@transaction.atomic
+def lockout_record(*, actor: Any, origin: Origin, username: str | None, ip_address: str | None) -> None:
+    """Audit that a username or address was just locked out of sign-in (django-axes)."""
+    attempt = (
+        AccessAttempt.objects.filter(username=username, ip_address=ip_address)
+        .order_by("-attempt_time")
+        .first()
+    )
+    if attempt is None:
+        return
+    audit_record(
+        actor=actor,
+        origin=origin,
+        instance=attempt,
+        before=_attempt_state(attempt, locked_out=False),
+        after=_attempt_state(attempt, locked_out=True),
+    )
+
+
+@transaction.atomic
+def lockout_clear(*, actor: Any, origin: Origin, attempt: AccessAttempt) -> int:
+    """Lift a lockout: forget the failed sign-ins of its username and of its address.
+
+    Returns how many attempt records were removed; each removal is audited.
+    """
+    matching = AccessAttempt.objects.filter(
+        Q(username=attempt.username) | Q(ip_address=attempt.ip_address)
+    ).order_by("id")
+    removed = 0
+    for each in matching:
+        audit_record(
+            actor=actor,
+            origin=origin,
+            instance=each,
+            before=_attempt_state(each, locked_out=True),
+            deleted=True,
+        )
+        each.delete()
+        removed += 1
+    return removed

@@ -1,5 +1,7 @@
 """Forms of the web interface (input shape only; rules live in services)."""
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.utils.html import format_html
@@ -30,12 +32,32 @@ class EmployeeImportForm(forms.Form):
         )
 
     def clean_file(self) -> object:
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(ALLOWED_TABLE_SUFFIXES):
-            raise forms.ValidationError(
-                _("%(name)s: please upload a .csv, .xlsx or .json file.") % {"name": upload.name}
+        return checked_table_upload(self.cleaned_data["file"])
+
+
+def checked_table_upload(upload: Any) -> Any:
+    """A table upload of a readable kind and within `KPILIB_MAX_UPLOAD_MB`, else a form error.
+
+    Checked before the file is read: Django has streamed a large upload to a temporary
+    file, so a refused upload never sits in memory."""
+    if not upload.name.lower().endswith(ALLOWED_TABLE_SUFFIXES):
+        raise forms.ValidationError(
+            _("%(name)s: please upload a .csv, .xlsx or .json file.") % {"name": upload.name}
+        )
+    limit = settings.KPILIB_MAX_UPLOAD_BYTES
+    if upload.size > limit:
+        raise forms.ValidationError(
+            _(
+                "%(name)s is %(size)s MB: larger than the upload limit of %(limit)s MB "
+                "(KPILIB_MAX_UPLOAD_MB)."
             )
-        return upload
+            % {
+                "name": upload.name,
+                "size": f"{upload.size / 1048576:.1f}",
+                "limit": f"{limit / 1048576:g}",
+            }
+        )
+    return upload
 
 
 class LanguageForm(forms.Form):

@@ -10,7 +10,7 @@ from kpilib.ingest.connectors import CONNECTOR_CHOICES
 from kpilib.ingest.models import Source
 from kpilib.ingest.selectors import MappingChoice
 from kpilib.org.models import Employee
-from kpilib.web.forms import ALLOWED_TABLE_SUFFIXES
+from kpilib.web.forms import checked_table_upload
 
 
 class FactUploadForm(forms.Form):
@@ -34,12 +34,7 @@ class FactUploadForm(forms.Form):
     )
 
     def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(ALLOWED_TABLE_SUFFIXES):
-            raise forms.ValidationError(
-                _("%(name)s: please upload a .csv, .xlsx or .json file.") % {"name": upload.name}
-            )
-        return upload
+        return checked_table_upload(self.cleaned_data["file"])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

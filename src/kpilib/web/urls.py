@@ -3,7 +3,18 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from kpilib.web.views import ahp, cycles, goals, home, ingest, library, people, plans, system
+from kpilib.web.views import (
+    accounts,
+    ahp,
+    cycles,
+    goals,
+    home,
+    ingest,
+    library,
+    people,
+    plans,
+    system,
+)
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -71,6 +82,8 @@ urlpatterns = [
     path("language/", system.set_language, name="set_language"),
     path("health", system.health, name="health"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/lockouts/", accounts.lockouts, name="lockouts"),
+    path("accounts/lockouts/<int:pk>/unlock/", accounts.lockout_unlock, name="lockout_unlock"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",

@@ -2,13 +2,15 @@
 
 Environment: DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, KPILIB_DATA_DIR,
 CSRF_TRUSTED_ORIGINS, SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS, SECURE_HSTS_INCLUDE_SUBDOMAINS,
-SECURE_HSTS_PRELOAD, SESSION_COOKIE_SECURE, CSRF_COOKIE_SECURE, KPILIB_TEST_DB_NAME (and the
-mail, time-zone and logging variables below). Defaults are safe for production: DEBUG is off
+SECURE_HSTS_PRELOAD, SESSION_COOKIE_SECURE, CSRF_COOKIE_SECURE, KPILIB_TEST_DB_NAME,
+KPILIB_LOGIN_FAILURE_LIMIT, KPILIB_LOCKOUT_MINUTES, KPILIB_PROXY_COUNT, KPILIB_MAX_UPLOAD_MB
+(and the mail, time-zone and logging variables below). Defaults are safe for production: DEBUG is off
 and cookies are Secure. A plain shell is enough for the command line: without SECRET_KEY a
 random key is generated once and kept in KPILIB_DATA_DIR (mode 0600).
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -68,6 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks_db",
     "csp",
+    "axes",
     "ninja",  # Swagger UI for /api/docs from its own static files, not from a CDN
     "kpilib.accounts",
     "kpilib.audit",
@@ -92,6 +95,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kpilib.web.errors.UserErrorMiddleware",
+    # Last, as django-axes asks: turns a lockout into the translated lockout page (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kpilib.config.urls"
@@ -149,7 +154,35 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
+
+# Brute force (django-axes): after KPILIB_LOGIN_FAILURE_LIMIT wrong passwords in a row for
+# one username, or from one address, that username or address is refused for
+# KPILIB_LOCKOUT_MINUTES (each further try during the lockout starts it again). HR lifts a
+# lockout early on /accounts/lockouts/ (audited); the lockout itself is audited too.
+# Behind a reverse proxy, KPILIB_PROXY_COUNT says how many proxies add X-Forwarded-For.
+AXES_FAILURE_LIMIT = int(os.environ.get("KPILIB_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("KPILIB_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "kpilib.web.views.accounts.locked_out"  # translated page, 429
+AXES_ENABLE_ADMIN = False  # lockouts are lifted through accounts.services, which audits
+AXES_COOLOFF_MESSAGE = _("Too many failed sign-ins. Try again later or ask HR to unlock.")
+AXES_PERMALOCK_MESSAGE = AXES_COOLOFF_MESSAGE
+if os.environ.get("KPILIB_PROXY_COUNT"):
+    AXES_IPWARE_PROXY_COUNT = int(os.environ["KPILIB_PROXY_COUNT"])
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# Hostile files: an upload larger than this is refused before it is read (the readers also
+# bound line length, columns and JSON depth: see kpilib/tabular.py).
+KPILIB_MAX_UPLOAD_BYTES = int(os.environ.get("KPILIB_MAX_UPLOAD_MB", "50")) * 1024 * 1024
+# Django keeps smaller uploads in memory and streams larger ones to a temporary file.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
