@@ -30,8 +30,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("ingest"), _("Data")))
     if allowed(user, Action.VIEW_AUDIT):
         items.append((reverse("audit_log"), _("Audit trail")))
-    if allowed(user, Action.UNLOCK_SIGN_IN):
-        items.append((reverse("lockouts"), _("Sign-in lockouts")))
     if allowed(user, Action.USE_ADMIN):
         items.append((reverse("admin:index"), _("Administration")))
     # The deepest entry whose address starts the current path is the active one.
