@@ -16,7 +16,7 @@ PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 python3 \
 	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
 	  then command -v $$p; break; fi; done)
 
-.PHONY: demo test lint venv messages lock screenshots clean
+.PHONY: demo test lint venv messages lock screenshots clean fuzz
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@if [ -z "$(PYTHON)" ]; then echo "kpilib needs Python 3.12 or later (Django 6); none was found. Install python3.12 and retry." >&2; exit 1; fi
@@ -45,6 +45,11 @@ demo: venv
 	@trap 'kill 0' EXIT INT TERM; \
 	$(BIN)/kpilib manage db_worker --queue-name '*' >"$(KPILIB_DATA_DIR)/worker.log" 2>&1 & \
 	$(BIN)/kpilib manage demo_serve --addrport $(HOST):$(PORT)
+
+# Long fuzzing run: hypothesis over the file readers and the formula grammar, schemathesis
+# over the API, 10,000 examples per test with random seeds (the suite runs 60, derandomised).
+fuzz: venv
+	KPILIB_FUZZ_EXAMPLES=$${KPILIB_FUZZ_EXAMPLES:-10000} $(BIN)/python -m pytest tests/fuzz
 
 # Refresh the user guide's screenshots (docs/images/) by running the browser tests.
 screenshots: venv

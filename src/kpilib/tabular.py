@@ -190,7 +190,7 @@ def _header(text: _CsvText, name: str, separator: str) -> list[str | None]:
     except pl.exceptions.NoDataError:
         raise InputError([Problem(name, None, None, "the file is empty")]) from None
     except pl.exceptions.PolarsError:
-        records = _python_csv_records(text.content().decode("utf-8"), separator)
+        records = _python_csv_records(text.content().decode("utf-8"), separator, name)
         if not records:
             raise InputError([Problem(name, None, None, "the file is empty")]) from None
         cells = records[0][1]
@@ -204,7 +204,9 @@ def _checked_names(header: list[str | None], name: str) -> None:
     for column in header:
         if column is None:
             continue
-        if column in seen:
+        if column == LINE:
+            problems.append(Problem(name, 1, column, "this column name is reserved; rename it"))
+        elif column in seen:
             problems.append(Problem(name, 1, column, "the column appears twice in the header"))
         seen.add(column)
     if problems:
@@ -257,7 +259,11 @@ def _read_csv(text: _CsvText, name: str, columns: Collection[str] | None) -> pl.
         if lines is None:
             return _read_csv_in_python(text.content(), name, layout)
         table = table.with_columns(lines)
-    table = table.select(*layout.names, pl.col(LINE).cast(pl.Int64))
+    # Columns by exact name: pl.col would read a header "*" or "^a.*$" as a pattern.
+    table = pl.DataFrame(
+        [table.get_column(column) for column in layout.names]
+        + [table.get_column(LINE).cast(pl.Int64)]
+    )
     return _without_blank_records(table, text)
 
 
@@ -328,7 +334,10 @@ def _without_blank_records(table: pl.DataFrame, text: _CsvText) -> pl.DataFrame:
     columns = [column for column in table.columns if column != LINE]
     if not columns or any(table.get_column(column).null_count() == 0 for column in columns):
         return table  # no row is all null: null counts cost nothing
-    all_null = table.select(pl.all_horizontal(pl.col(columns).is_null())).to_series()
+    # By position: a header "^a.*$" would be a pattern to pl.col (and to Series methods).
+    positions = [index for index, column in enumerate(table.columns) if column != LINE]
+    nulls = table.select(pl.nth(index).is_null().alias(f"_{index}") for index in positions)
+    all_null = nulls.select(pl.all_horizontal(pl.all())).to_series()
     if not all_null.any():
         return table
     # A row can be all null in the columns read while its line has other fields.
@@ -349,22 +358,31 @@ def _blank_line_numbers(data: bytes) -> pl.Series:
     return pl.Series(LINE, np.flatnonzero(empty) + 2, dtype=pl.Int64)
 
 
-def _python_csv_records(text: str, separator: str) -> list[tuple[int, list[str]]]:
-    """(start line, fields) of every non-blank record, by Python's reference CSV reader."""
+def _python_csv_records(
+    text: str, separator: str, name: str = "<csv>"
+) -> list[tuple[int, list[str]]]:
+    """(start line, fields) of every non-blank record, by Python's reference CSV reader.
+
+    What even that reader refuses (a carriage return inside an unquoted field, say) is an
+    InputError at the line where it stopped."""
     reader = csv.reader(io.StringIO(text), delimiter=separator)
     records = []
     start = 1
-    for fields in reader:
-        if fields:
-            records.append((start, fields))
-        start = reader.line_num + 1
+    try:
+        for fields in reader:
+            if fields:
+                records.append((start, fields))
+            start = reader.line_num + 1
+    except csv.Error as error:
+        reason = f"not readable as CSV ({error}); check quotes and line breaks"
+        raise InputError([Problem(name, reader.line_num, None, reason)]) from None
     return records
 
 
 def _read_csv_in_python(data: bytes, name: str, layout: _CsvLayout) -> pl.DataFrame:
     """The slow, forgiving path for files Polars will not parse; reports ragged records."""
     try:
-        records = _python_csv_records(data.decode("utf-8"), layout.separator)[1:]
+        records = _python_csv_records(data.decode("utf-8"), layout.separator, name)[1:]
     except csv.Error as error:
         raise InputError([Problem(name, None, None, f"not valid CSV: {error}")]) from None
     width = len(layout.header)
@@ -495,7 +513,8 @@ def _read_json(data: bytes, name: str, columns: Collection[str] | None) -> pl.Da
         reason = f"JSON nested deeper than the limit of {MAX_JSON_DEPTH} levels"
         raise InputError([Problem(name, None, None, reason)])
     try:
-        document = json.loads(text)
+        # Text, not bytes: json.loads would guess UTF-16/32 from NUL bytes in valid UTF-8.
+        document = json.loads(text.decode("utf-8"))
     except json.JSONDecodeError as error:
         raise InputError(
             [Problem(name, error.lineno, None, f"not valid JSON: {error.msg}")]
@@ -514,6 +533,9 @@ def _read_json(data: bytes, name: str, columns: Collection[str] | None) -> pl.Da
         record: dict[str, str | None] = {}
         for key, value in item.items():
             column = str(key).strip()
+            if column == LINE:
+                problems.append(Problem(name, line, column, "this column name is reserved; rename it"))
+                continue
             if isinstance(value, dict | list):
                 problems.append(Problem(name, line, column, "must be text or a number"))
                 continue

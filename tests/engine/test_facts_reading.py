@@ -282,3 +282,40 @@ def test_a_blank_line_in_a_plain_file_is_not_a_record(tmp_path: Path) -> None:
     facts = read_facts(path)
     # then two facts, on lines 2 and 4
     assert facts.get_column(LINE).to_list() == [2, 4]
+
+
+@pytest.mark.parametrize("content", [b"\n", b"\r", b"\r\n\r\n"])
+def test_a_file_of_blank_lines_is_reported_empty(tmp_path: Path, content: bytes) -> None:
+    # given a facts file with nothing but line breaks (found by tests/fuzz)
+    path = tmp_path / "facts.csv"
+    path.write_bytes(content)
+    # when it is read
+    with pytest.raises(InputError) as raised:
+        read_facts(path)
+    # then the problem names the file
+    assert raised.value.problems[0].file == str(path)
+
+
+
+@pytest.mark.parametrize("name", ["upload.csv", "upload.json"])
+def test_header_names_that_look_like_patterns_are_just_names(name: str) -> None:
+    # given columns named "*" and "^a.*$" (Polars reads both as patterns; found by tests/fuzz)
+    data = (
+        b"*,^a.*$,b\n1,2,3\n\n"
+        if name.endswith(".csv")
+        else b'[{"*": "1", "^a.*$": "2", "b": "3"}]'
+    )
+    # when the upload is read
+    table = read_table_bytes(data, name=name)
+    # then each is one column with its own value
+    assert table.select(pl.nth(0, 1, 2)).row(0) == ("1", "2", "3")
+    assert table.columns[:3] == ["*", "^a.*$", "b"]
+
+
+def test_the_line_column_name_is_reserved() -> None:
+    # given a header that uses the readers' own line column
+    # when it is read
+    with pytest.raises(InputError) as raised:
+        read_table_bytes(f"{LINE},b\n1,2\n".encode(), name="upload.csv")
+    # then the refusal names the column
+    assert raised.value.problems[0].column == LINE

@@ -3,7 +3,7 @@
 import datetime
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from kpilib.accounts.permissions import Action, employee_for, require, visible_employees
@@ -11,6 +11,9 @@ from kpilib.org.models import Employee, OrgUnit
 from kpilib.org.selectors import employees_search
 
 router = Router(tags=["organisation"])
+
+MAX_PAGE = 1000
+MAX_OFFSET = 2**31 - 1
 
 
 class EmployeeOut(Schema):
@@ -46,8 +49,17 @@ class OrgUnitOut(Schema):
     head_id: int | None
 
 
+class BoundedLimitOffset(LimitOffsetPagination):
+    """Limit/offset with bounds the databases accept: an offset past 2^63 made SQLite
+    fail with "datatype mismatch" (HTTP 500; found by tests/fuzz)."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=MAX_PAGE)
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
 @router.get("/employees", response=list[EmployeeOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset, max_limit=MAX_PAGE)
 def list_employees(request: HttpRequest, q: str = "", include_leavers: bool = False):
     require(request.user, Action.VIEW_PEOPLE)
     return employees_search(

@@ -46,10 +46,15 @@ def read_facts(
 
 
 def _clean_in_one_pass(scan: pl.LazyFrame) -> pl.DataFrame | None:
-    """The typed facts when every row is clean as it stands, else None."""
-    if not set(REQUIRED) <= set(scan.collect_schema().names()):
+    """The typed facts when every row is clean as it stands, else None (also for a file
+    with no header at all, which the careful path then reports as empty)."""
+    try:
+        names = scan.collect_schema().names()
+    except pl.exceptions.NoDataError:
         return None
-    has_value = "value" in scan.collect_schema().names()
+    if not set(REQUIRED) <= set(names):
+        return None
+    has_value = "value" in names
     date = _date(pl.col("occurred_on"))
     number = _number(pl.col("value")) if has_value else pl.lit(1.0)
     doubtful = pl.any_horizontal(
