@@ -15,6 +15,8 @@ FACT_COLUMNS = [
     "employee_id", "metric", "occurred_on", "value",
     "customer_id", "project_id", "source", "external_id",
 ]
+# Extra columns are kept as attributes (§5): a deal-team member's role, a customer's industry.
+ATTRIBUTE_COLUMNS = ["role", "industry"]
 PLAN_METRICS = {
     "unresolved_customer", "satisfaction_score", "revisit_due", "revisit_done",
     "complaint", "training_exam", "case_shared", "daily_report",
@@ -53,7 +55,7 @@ def test_files_have_exactly_the_contract_columns(small_demo: WrittenDemo) -> Non
     # given the written files (read back in the fixture)
     # then their headers are the public contracts
     assert small_demo.employees.columns == EMPLOYEE_COLUMNS
-    assert small_demo.facts.columns == FACT_COLUMNS
+    assert small_demo.facts.columns == FACT_COLUMNS + ATTRIBUTE_COLUMNS
     assert small_demo.org_units.columns == ["name", "parent", "kind"]
 
 
@@ -160,7 +162,9 @@ def test_facts_cover_the_plan_metrics_and_the_extra_ones(small_demo: WrittenDemo
     metrics = set(small_demo.facts["metric"])
     # then the six indicators of the default plan and the later ones have data
     assert metrics >= PLAN_METRICS | EXTRA_METRICS
-    assert set(small_demo.facts["source"]) == {"crm", "survey", "ticket", "pm", "lms", "app"}
+    assert set(small_demo.facts["source"]) == {
+        "crm", "survey", "ticket", "pm", "lms", "app", "delivery", "win_model",
+    }
 
 
 def test_fact_dates_are_iso_and_inside_the_window(small_demo: WrittenDemo) -> None:

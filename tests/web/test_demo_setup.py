@@ -7,6 +7,7 @@ import time_machine
 from django.core.management import call_command
 
 from kpilib.appraisal.models import Cycle, Scorecard
+from kpilib.demo.organisation import DEMO_PLANS
 from kpilib.ingest.models import Fact
 from kpilib.library.models import Indicator
 from kpilib.org.models import Employee
@@ -39,8 +40,19 @@ def test_demo_publishes_every_plan_on_any_day(day: str) -> None:
     with time_machine.travel(f"{day} 09:00 +08:00", tick=False):
         call_command("demo_setup", engineers=8, months=6, seed=7, stdout=StringIO())
     plans = Plan.objects.all()
-    assert plans.count() >= 2
+    assert set(plans.values_list("code", flat=True)) == set(DEMO_PLANS.values())
     for plan in plans:
         assert plan.revisions.filter(status=PlanRevision.Status.PUBLISHED).exists(), plan.code
+    # and the architects' and managers' plans score real lines from the demo's facts
+    for code in ("solution-architect", "presales-manager"):
+        cards = Scorecard.objects.filter(participant__cycle__plan__code=code)
+        assert cards.exists(), code
+        missing = [
+            (card.participant.employee.employee_id, line["code"])
+            for card in cards.select_related("participant__employee")
+            for line in card.lines
+            if line["status"] == "missing"
+        ]
+        assert missing == [], code
     # and no indicator of the pack was left a draft by the SMART check
     assert not Indicator.objects.filter(draft__isnull=False, versions__isnull=True).exists()

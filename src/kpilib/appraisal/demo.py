@@ -1,9 +1,12 @@
 """The demo's appraisal side: the presales pack in the library, published plans for
-engineers and architects delegated to a manager, a published cycle for every complete
-quarter of the demo year (so scorecards have a trend) and the open quarter collecting."""
+engineers, architects and managers delegated to a manager, a published cycle of the
+engineers' plan for every complete quarter of the demo year (so scorecards have a trend)
+and the open quarter collecting, and the architects' and managers' plans scored on the
+latest complete quarter (closed)."""
 
 import datetime
 from importlib import resources
+from typing import Any
 
 from django.db import transaction
 
@@ -27,8 +30,11 @@ PLANS = (
         "解决方案架构师绩效方案",
         "Solution architect plan",
     ),
+    ("presales-manager", "presales-manager", "售前经理绩效方案", "Presales manager plan"),
 )
 
+
+GRADE_TARGETS = {"S": 0.15, "A": 0.35}
 
 PHASE_DAYS_AFTER_PERIOD = {
     Cycle.Phase.DATA_COLLECTION: 5,
@@ -102,34 +108,49 @@ def demo_appraisal_load(
         plans[template_code] = plan
     complete, current = demo_quarters(first_month, last_month)
     engineers = plans["presales-engineer"]
+    history = system_note("demo_history")
     for quarter in complete:
-        cycle = services.cycle_create(
-            actor=SYSTEM, origin=Origin.DEMO,
-            plan=engineers,
-            name=f"{quarter} 季度考核",
-            name_en=f"{quarter} quarterly appraisal",
-            kind=Cycle.Kind.QUARTERLY,
-            period=quarter,
-            grade_targets={"S": 0.15, "A": 0.35},
-        )
         # Earlier quarters are closed; the newest stays open for acknowledgement and appeals.
         final = Cycle.Phase.PUBLICATION if quarter == complete[-1] else Cycle.Phase.CLOSED
-        while cycle.phase != final:
-            cycle = services.cycle_advance(
-                actor=SYSTEM,
-                origin=Origin.DEMO,
-                cycle=cycle,
-                today=today,
-                early_reason=system_note("demo_history"),
+        _quarter_cycle(
+            plan=engineers, quarter=quarter, final=final, today=today, early_reason=history,
+            grade_targets=GRADE_TARGETS,
+        )
+    if complete:
+        for code in ("solution-architect", "presales-manager"):
+            _quarter_cycle(
+                plan=plans[code], quarter=complete[-1], final=Cycle.Phase.CLOSED, today=today,
+                early_reason=history, grade_targets=GRADE_TARGETS,
             )
     if current:
-        open_cycle = services.cycle_create(
-            actor=SYSTEM, origin=Origin.DEMO,
-            plan=engineers,
-            name=f"{current} 季度考核",
-            name_en=f"{current} quarterly appraisal",
-            kind=Cycle.Kind.QUARTERLY,
-            period=current,
+        _quarter_cycle(
+            plan=engineers, quarter=current, final=Cycle.Phase.DATA_COLLECTION, today=today,
+            early_reason="",
             phase_deadlines=phase_deadlines_after(parse_period(current).end),
         )
-        services.cycle_advance(actor=SYSTEM, origin=Origin.DEMO, cycle=open_cycle, today=today)
+
+
+def _quarter_cycle(
+    *,
+    plan: Plan,
+    quarter: str,
+    final: str,
+    today: datetime.date,
+    early_reason: str,
+    **options: Any,
+) -> Cycle:
+    """A quarterly cycle of `plan`, advanced phase by phase up to `final` on `today`."""
+    cycle = services.cycle_create(
+        actor=SYSTEM, origin=Origin.DEMO,
+        plan=plan,
+        name=f"{quarter} 季度考核",
+        name_en=f"{quarter} quarterly appraisal",
+        kind=Cycle.Kind.QUARTERLY,
+        period=quarter,
+        **options,
+    )
+    while cycle.phase != final:
+        cycle = services.cycle_advance(
+            actor=SYSTEM, origin=Origin.DEMO, cycle=cycle, today=today, early_reason=early_reason
+        )
+    return cycle

@@ -7,16 +7,19 @@ import polars as pl
 
 from kpilib.appraisal.models import Participant, PersonalGoal
 from kpilib.engine.definitions import Pack
-from kpilib.engine.measures import EMPLOYEE, longest_window, metrics_read, pooled_metrics
+from kpilib.engine.measures import (
+    EMPLOYEE,
+    longest_window,
+    measures_needed_columns,
+    metrics_read,
+    pooled_metrics,
+)
 from kpilib.engine.periods import Period
 from kpilib.engine.personal import GOAL_COLUMNS, with_personal_goals
 from kpilib.engine.scorecard import Scorecards, score_plan
 from kpilib.ingest.selectors import facts_frame
 from kpilib.library.selectors import engine_language
 from kpilib.plans.fetch import EffectivePlan, engine_plan_and_pack
-
-# The team role on deal_credit facts, which attributed measures filter by.
-ATTRIBUTION_COLUMNS = ("role",)
 
 
 def group_facts(packs: Sequence[Pack], employee_ids: Sequence[str], period: Period) -> pl.DataFrame:
@@ -33,12 +36,15 @@ def group_facts(packs: Sequence[Pack], employee_ids: Sequence[str], period: Peri
     start = min(period.start, period.trailing_months(months)[0]) if months else period.start
     # Attributed outcomes and shared indicators read everyone's facts of their metrics.
     pooled = pooled_metrics([indicator for pack in packs for indicator in pack.indicators])
+    # The attribute columns the measures read: a deal-team member's `role`, the `industry`
+    # distinct counts count, any column a `where` filters on.
+    attributes = measures_needed_columns(measures)
     own = facts_frame(
         employee_ids=employee_ids,
         start=start,
         end=period.end,
         metrics=metrics_read(measures) - pooled,
-        attributes=ATTRIBUTION_COLUMNS,
+        attributes=attributes,
     )
     if not pooled:
         return own
@@ -47,9 +53,11 @@ def group_facts(packs: Sequence[Pack], employee_ids: Sequence[str], period: Peri
         start=start,
         end=period.end,
         metrics=pooled,
-        attributes=ATTRIBUTION_COLUMNS,
+        attributes=attributes,
     )
-    return pl.concat([own, everyone], how="diagonal_relaxed")
+    # One chunk: the measures' string expressions on a two-chunk frame made Polars panic
+    # (an `industry` distinct count beside attributed measures, presales-manager plan).
+    return pl.concat([own, everyone], how="diagonal_relaxed", rechunk=True)
 
 
 def goals_frame(participants: Sequence[Participant]) -> pl.DataFrame:

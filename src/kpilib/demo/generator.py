@@ -5,12 +5,14 @@ the same arguments always give byte-identical files. `write_demo` writes:
 
 - `org_units.csv` — `name, parent, kind` (kind: company, region, team), parents first;
 - `employees.csv` — the columns of `kpilib import employees` (product.md §6);
-- `facts.csv` — the activity facts of product.md §5, ordered by date.
+- `facts.csv` — the activity facts of product.md §5, ordered by date, then two attribute
+  columns: `role` (on `deal_credit`) and `industry` (on `new_industry_win`).
 
 Framework-free: NumPy and Polars only, vectorised so that 5,000 engineers × 12 months
 (about six million facts) take seconds.
 """
 
+import dataclasses
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
@@ -18,8 +20,15 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from kpilib.demo.activity import ActivitySimulator, ComplaintSpike, facts_frame
+from kpilib.demo.activity import (
+    ATTRIBUTE_COLUMNS,
+    ActivitySimulator,
+    ComplaintSpike,
+    concatenated,
+    facts_frame,
+)
 from kpilib.demo.calendar import DemoCalendar
+from kpilib.demo.leaders import LeaderSimulator, leader_workforce
 from kpilib.demo.organisation import Employee, OrgUnit, build_organisation
 
 ORGANISATION_STREAM = 1
@@ -30,7 +39,7 @@ EMPLOYEE_COLUMNS = [
 ]
 FACT_COLUMNS = [
     "employee_id", "metric", "occurred_on", "value",
-    "customer_id", "project_id", "source", "external_id",
+    "customer_id", "project_id", "source", "external_id", *ATTRIBUTE_COLUMNS,
 ]
 
 
@@ -67,7 +76,8 @@ def generate_demo(*, engineers: int, months: int, seed: int, start: str) -> Demo
     """Build the organisation and `months` months of facts from `start` (`YYYY-MM`).
 
     `engineers` counts presales engineers and solution architects; the director and one
-    manager per team come on top. `seed` must be a non-negative integer.
+    manager per team come on top (the managers have facts of their own, the director
+    none). `seed` must be a non-negative integer.
     """
     if months < 1:
         raise ValueError("the demo needs at least one month")
@@ -80,9 +90,27 @@ def generate_demo(*, engineers: int, months: int, seed: int, start: str) -> Demo
         window_start=calendar.every_day.days[0],
         window_end=calendar.last_day,
     )
-    simulator = ActivitySimulator(seed, organisation.workforce, calendar, organisation.regions)
-    fact_columns = simulator.all_facts()
-    facts = facts_frame(fact_columns, organisation.workforce, simulator.customer_count)
+    staff = organisation.workforce
+    simulator = ActivitySimulator(seed, staff, calendar, organisation.regions)
+    staff_facts = simulator.all_facts()
+    leaders = LeaderSimulator(
+        seed,
+        leader_workforce(organisation.leaders, staff, seed),
+        calendar,
+        organisation.regions,
+        simulator.complaint_spike,
+    )
+    leader_facts = leaders.leader_facts(staff_facts, staff.team_index)
+    # The managers come after the staff in the people index of the facts.
+    fact_columns = concatenated([
+        staff_facts,
+        dataclasses.replace(leader_facts, person=leader_facts.person + len(staff.employee_ids)),
+    ])
+    facts = facts_frame(
+        fact_columns,
+        staff.employee_ids + organisation.leaders.employee_ids,
+        simulator.customer_count,
+    )
     return DemoDataset(
         first_month=str(calendar.months[0]),
         last_month=str(calendar.months[-1]),

@@ -23,6 +23,14 @@ ARCHITECT = "解决方案架构师"
 MANAGER = "售前经理"
 DIRECTOR = "售前总监"
 
+# The pack plan (kpilib/packs/presales.yaml) the demo appraises each position on; the
+# director has none. The demo's facts cover every metric these plans read.
+DEMO_PLANS: dict[str, str] = {
+    ENGINEER: "presales-engineer",
+    ARCHITECT: "solution-architect",
+    MANAGER: "presales-manager",
+}
+
 TEAM_SIZE = 8
 # Small organisations spread their teams two to a region over the first four regions;
 # large ones open further regions once a region would hold more than this many teams.
@@ -75,6 +83,16 @@ class Workforce:
     team_sizes: np.ndarray
     hire_dates: np.ndarray
     skill: np.ndarray
+    is_architect: np.ndarray
+
+
+@dataclass(frozen=True)
+class Leaders:
+    """The presales managers, one per team, in team order: entry t leads team t."""
+
+    employee_ids: list[str]
+    region_index: np.ndarray
+    hire_dates: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -85,6 +103,7 @@ class Organisation:
     org_units: list[OrgUnit]
     employees: list[Employee]
     workforce: Workforce
+    leaders: Leaders
 
 
 COMPANY_EN = "Yunqi Technology"
@@ -167,6 +186,10 @@ def build_organisation(
 
     staff_team = rng.permutation(np.arange(staff_count) % team_count)
     is_architect = rng.random(staff_count) < ARCHITECT_SHARE
+    if staff_count > 1 and is_architect.all() == is_architect.any():
+        # Both the engineers' and the architects' plans need someone to score, whatever
+        # the draw: a staff of one kind only has its first member changed to the other.
+        is_architect[0] = not is_architect[0]
     skill = rng.normal(0.0, 1.0, staff_count) + ARCHITECT_SKILL_BONUS * is_architect
     staff_hired = _staff_hire_dates(rng, is_architect, window_start, window_end)
     manager_hired = _hire_dates_before(rng, window_start, rng.uniform(2.0, 10.0, team_count))
@@ -223,9 +246,19 @@ def build_organisation(
         team_sizes=np.bincount(staff_team, minlength=team_count),
         hire_dates=staff_hired[staff_order],
         skill=skill[staff_order],
+        is_architect=is_architect[staff_order],
+    )
+    leaders = Leaders(
+        employee_ids=[str(manager) for manager in manager_ids],
+        region_index=team_region,
+        hire_dates=manager_hired,
     )
     return Organisation(
-        regions=regions, org_units=org_units, employees=employees, workforce=workforce
+        regions=regions,
+        org_units=org_units,
+        employees=employees,
+        workforce=workforce,
+        leaders=leaders,
     )
 
 

@@ -229,8 +229,9 @@ def window(
     metrics: Collection[str] | None = None,
 ) -> pl.DataFrame:
     """Facts with `start <= occurred_on <= end` (of the listed employee numbers, or all;
-    of the listed metrics, or all), in the columns of `engine.facts.typed_facts`; blank
-    ids are null as in a file."""
+    of the listed metrics, or all), in the columns of `engine.facts.typed_facts`, plus the
+    named `attributes` that are not among those columns; blank ids are null as in a file."""
+    attributes = sorted(set(attributes) - set(FRAME_SCHEMA))
     postgres = _is_postgres()
     extra = [
         "f.attributes ->> %s" if postgres else "json_extract(f.attributes, %s)" for _ in attributes
