@@ -67,6 +67,6 @@ def test_an_upsell_booked_by_sales_is_credited_to_the_presales_engineer_of_the_d
     clv = lines["customer_lifetime_value"]
     assert clv.value == pytest.approx(50 * 0.6 / 0.6)
     assert (
-        "order U-1 (upsell, customer C-9, 2026-08-01) 50 ← deal O-1 won 2026-02-10, split 60%"
+        "order U-1 (upsell revenue, customer C-9, 2026-08-01) 50 ← deal O-1 won 2026-02-10, split 60%"
         in (clv.explanation)
     )

@@ -151,15 +151,15 @@ PACK = Pack.model_validate(
     [
         (
             "en",
-            "credited upsell 44.88: order U-1 (upsell, customer C-1, 2025-09-30) 100 ← deal O-1 "
-            "won 2025-06-30, split 60% × decay 0.75 → 44.88; order U-6 (upsell, customer C-3, "
+            "credited upsell 44.88: order U-1 (upsell revenue, customer C-1, 2025-09-30) 100 ← deal O-1 "
+            "won 2025-06-30, split 60% × decay 0.75 → 44.88; order U-6 (upsell revenue, customer C-3, "
             "2026-03-31) 80 ← deal O-3 won 2025-03-31, split 50% × decay 0 → 0: 44.88% of "
             "target 100 → 44.88",
         ),
         (
             "zh-Hans",
-            "归因增购额 44.88：订单 U-1（upsell，客户 C-1，2025-09-30）100 ← 商机 O-1（2025-06-30 "
-            "赢单）拆分 60% × 衰减 0.75 → 44.88；订单 U-6（upsell，客户 C-3，2026-03-31）80 ← "
+            "归因增购额 44.88：订单 U-1（增购，客户 C-1，2025-09-30）100 ← 商机 O-1（2025-06-30 "
+            "赢单）拆分 60% × 衰减 0.75 → 44.88；订单 U-6（增购，客户 C-3，2026-03-31）80 ← "
             "商机 O-3（2025-03-31 赢单）拆分 50% × 衰减 0 → 0：达成目标 100 的 44.88% → 44.88 分",
         ),
     ],

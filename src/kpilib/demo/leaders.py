@@ -123,6 +123,13 @@ class LeaderSimulator(ActivitySimulator):
         those deals they worked on themselves."""
         rng = self._stream("influenced_revenue")
         signed = staff_facts.metric == METRIC_CODE["deal_amount"]
+        # One credit per deal (customer, project, day), though two engineers closed it.
+        keys = np.stack(
+            [staff_team[staff_facts.person], staff_facts.customer, staff_facts.project,
+             staff_facts.day.astype(np.int64)]
+        )[:, signed]
+        _, first = np.unique(keys, axis=1, return_index=True)
+        signed[np.flatnonzero(signed)[np.setdiff1d(np.arange(keys.shape[1]), first)]] = False
         manager = staff_team[staff_facts.person[signed]].astype(np.int32)
         amount = staff_facts.value[signed]
         every = np.ones(len(manager), dtype=bool)

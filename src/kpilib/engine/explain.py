@@ -36,6 +36,7 @@ from kpilib.engine.definitions import (
 )
 from kpilib.engine.errors import EngineError
 from kpilib.engine.measures import DENOMINATOR, NUMERATOR, part_column
+from kpilib.metrics import metric_name
 
 MINUS = "−"
 DISPLAY_DIGITS = 2
@@ -254,7 +255,10 @@ def _trail(measure: Attributed, column: str, language: str) -> pl.Expr:
     entry = render(
         message("credit", language),
         order=field("order"),
-        metric=field("metric"),
+        # The order's metric by its name in the reader's language, never its code.
+        metric=field("metric").replace(
+            {code: metric_name(code, language) for code in measure.metric}
+        ),
         customer=field("customer"),
         on=field("on").cast(pl.String),
         amount=number_text(field("amount")),
