@@ -135,7 +135,7 @@ def test_setting_a_variants_weights_stores_only_what_differs(world: World) -> No
         code="pe-south",
         name_zh_hans="华南",
         name_en="South",
-        regions=["华南"],
+        regions=["华东"],
     )
     weights = dict(live_revision(world.plan).weights)
     weights["tech_resolution"], weights["complaints"] = 30, 20

@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 
 from kpilib.appraisal.models import Cycle, Participant, Scorecard
 from kpilib.org.models import Employee, OrgUnit
@@ -134,6 +135,51 @@ def employee_for(user: Any, pk: int) -> Employee:
 
 
 # --- plans: HR and the plan's delegated administrators --------------------------------
+
+
+class PlanRight(StrEnum):
+    """What a plan's delegated administrator may do with it (and with its regional variants).
+
+    `PLAN_ADMINISTRATOR_RIGHTS` is the list the plan page shows; each right is granted by the
+    function named beside it, and tests/accounts/test_plan_administration.py checks that the
+    two agree. Delegating administration (`Action.CREATE_PLAN`) stays HR's.
+    """
+
+    EDIT = "edit"  # plan_for: drafts, weights, AHP, publishing, regional variants
+    RUN_CYCLES = "run_cycles"  # can_manage_cycle: start, advance, calibrate, answer appeals
+    SEE_RESULTS = "see_results"  # participants_visible / scorecard_for: every participant
+
+
+PLAN_ADMINISTRATOR_RIGHTS: tuple[PlanRight, ...] = (
+    PlanRight.EDIT,
+    PlanRight.RUN_CYCLES,
+    PlanRight.SEE_RESULTS,
+)
+
+# How the plan page says each right (for a plan, and for a regional variant's parent).
+PLAN_RIGHT_TEXT = {
+    PlanRight.EDIT: gettext_lazy(
+        "change the plan's drafts, weights (also by AHP) and regional variants, and publish them"
+    ),
+    PlanRight.RUN_CYCLES: gettext_lazy(
+        "start and run its cycles: move phases, recompute, calibrate, answer appeals"
+    ),
+    PlanRight.SEE_RESULTS: gettext_lazy("see every participant's results in its cycles"),
+}
+
+
+def administrators_of_plan(plan: Plan) -> tuple[list[Employee], list[Employee]]:
+    """Who administers `plan` besides HR: (delegated to this plan, administering its parent).
+
+    The parent's administrators administer its variants too (see `plans_administered_by`).
+    """
+    own = list(plan.administrators.order_by("employee_id"))
+    inherited = (
+        [e for e in plan.parent.administrators.order_by("employee_id") if e not in own]
+        if plan.parent_id
+        else []
+    )
+    return own, inherited
 
 
 def plans_administered_by(user: Any) -> QuerySet[Plan]:

@@ -63,3 +63,24 @@ def employees_search(
     if not include_leavers:
         employees = employees.filter(left_on__isnull=True)
     return employees.select_related("org_unit", "position", "manager")
+
+
+def org_regions() -> list[OrgUnit | str]:
+    """The organisation's regions: its region units (by name), then any region employees are
+    recorded in that has no unit of its own (kept as text). Plans and variants choose from these."""
+    units = list(OrgUnit.objects.filter(kind=OrgUnit.Kind.REGION).order_by("name"))
+    named = {unit.name for unit in units}
+    loose = (
+        Employee.objects.filter(left_on__isnull=True)
+        .exclude(region="")
+        .exclude(region__in=named)
+        .values_list("region", flat=True)
+        .distinct()
+        .order_by("region")
+    )
+    return [*units, *loose]
+
+
+def org_region_names() -> list[str]:
+    """The stored names of the organisation's regions (what `Employee.region` holds)."""
+    return [r.name if isinstance(r, OrgUnit) else r for r in org_regions()]

@@ -17,6 +17,7 @@ from kpilib.library.models import Indicator, IndicatorVersion, PlanTemplate
 from kpilib.library.selectors import local_text_of
 from kpilib.notes import system_note
 from kpilib.org.models import Employee, Position
+from kpilib.org.selectors import org_region_names
 from kpilib.plans.errors import PlanError, UnpinnedIndicators
 from kpilib.plans.fetch import (
     effective_plan,
@@ -25,6 +26,7 @@ from kpilib.plans.fetch import (
     live_revision,
 )
 from kpilib.plans.models import Plan, PlanRevision
+from kpilib.plans.selectors import plan_members
 
 EDITABLE_FIELDS = (
     "weights",
@@ -168,9 +170,13 @@ def plan_clone(*, actor: Any, origin: Origin, plan: Plan, code: str, name_zh_han
 def plan_variant_create(
     *, actor: Any, origin: Origin, parent: Plan, code: str, name_zh_hans: str, name_en: str, regions: list[str]
 ) -> Plan:
-    """A regional variant: same positions, narrower regions, inherits everything at first."""
+    """A regional variant: same positions, narrower regions, inherits everything at first.
+
+    The regions are the organisation's (`org.selectors.org_regions`), not free text.
+    """
     if not regions:
-        raise PlanError([gettext("a regional variant needs at least one region")])
+        raise PlanError([gettext("a regional variant needs at least one region")], field="regions")
+    _check_regions(regions)
     variant = Plan.objects.create(
         code=code,
         name_zh_hans=name_zh_hans,
@@ -187,6 +193,24 @@ def plan_variant_create(
         note=gettext("regional variant of %(code)s") % {"code": parent.code},
     )
     return variant
+
+
+def _check_regions(regions: list[str]) -> None:
+    known = set(org_region_names())
+    unknown = [region for region in regions if region not in known]
+    if unknown:
+        raise PlanError(
+            [
+                gettext("%(region)s is not a region of the organisation") % {"region": region}
+                for region in unknown
+            ],
+            field="regions",
+        )
+
+
+def revision_needs_participants_confirmation(revision: PlanRevision) -> bool:
+    """A regional variant that nobody is in asks for a confirmation before it is published."""
+    return revision.plan.parent_id is not None and not plan_members(revision.plan).exists()
 
 
 @transaction.atomic
@@ -349,14 +373,30 @@ def revision_problems(revision: PlanRevision) -> list[str]:
 
 
 @transaction.atomic
-def revision_publish(*, actor: Any, origin: Origin, revision: PlanRevision) -> PlanRevision:
-    """Publish a draft; it becomes the live revision. Refused with reasons when invalid."""
+def revision_publish(
+    *, actor: Any, origin: Origin, revision: PlanRevision, confirm_no_participants: bool = False
+) -> PlanRevision:
+    """Publish a draft; it becomes the live revision. Refused with reasons when invalid.
+
+    A regional variant with no participants is published only with `confirm_no_participants`.
+    """
     revision = PlanRevision.objects.select_for_update().get(pk=revision.pk)
     if revision.status != PlanRevision.Status.DRAFT:
         raise PlanError([gettext("this revision is already published")])
     problems = revision_problems(revision)
     if problems:
         raise PlanError(problems)
+    if revision_needs_participants_confirmation(revision) and not confirm_no_participants:
+        raise PlanError(
+            [
+                gettext(
+                    "nobody is in this variant's regions (%(regions)s): confirm that it is "
+                    "published with 0 participants"
+                )
+                % {"regions": ", ".join(revision.plan.regions)}
+            ],
+            field="confirm_no_participants",
+        )
     before = audit_snapshot(revision)
     revision.parent_revision = inherited_revision(revision)
     revision.status = PlanRevision.Status.PUBLISHED
@@ -391,6 +431,7 @@ def plan_update_scope(
         "positions": sorted(plan.positions.values_list("code", flat=True))
     }
     if regions is not None:
+        _check_regions(regions)
         plan.regions = regions
         plan.save(update_fields=["regions"])
     if positions is not None:

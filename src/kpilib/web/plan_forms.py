@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from kpilib.appraisal.models import Cycle
 from kpilib.library.models import PlanTemplate
 from kpilib.library.selectors import local_text_of
-from kpilib.org.models import Employee, Position
+from kpilib.org.models import Employee, OrgUnit, Position
+from kpilib.org.selectors import org_regions
 from kpilib.plans.models import Plan
 
 
@@ -35,14 +36,21 @@ class VariantForm(forms.Form):
     code = forms.SlugField(label=_("Code"), max_length=64)
     name_zh_hans = forms.CharField(label=_("Name (Chinese)"), max_length=200)
     name_en = forms.CharField(label=_("Name (English)"), max_length=200)
-    regions = forms.CharField(label=_("Regions"), help_text=_("Comma-separated region names, as in the organisation"))
+    regions = forms.MultipleChoiceField(
+        label=_("Regions"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The organisation's regions; the variant takes the parent's people in them."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["regions"].choices = [
+            (region.name, region.local_name) if isinstance(region, OrgUnit) else (region, region)
+            for region in org_regions()
+        ]
 
     def region_list(self) -> list[str]:
-        return [
-            r.strip()
-            for r in self.cleaned_data["regions"].replace("，", ",").split(",")
-            if r.strip()
-        ]
+        return list(self.cleaned_data["regions"])
 
 
 class AdministratorForm(forms.Form):

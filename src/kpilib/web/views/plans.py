@@ -11,7 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kpilib.accounts.permissions import (
+    PLAN_ADMINISTRATOR_RIGHTS,
+    PLAN_RIGHT_TEXT,
     Action,
+    administrators_of_plan,
     allowed,
     plan_for,
     plans_administered_by,
@@ -104,6 +107,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     live = live_revision(plan)
     draft = plan.revisions.filter(status=PlanRevision.Status.DRAFT).first()
     shown = effective_plan(live or draft) if (live or draft) else None
+    own_admins, inherited_admins = administrators_of_plan(plan)
     context = {
         "plan": plan,
         "live": live,
@@ -116,6 +120,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "variants": plan.variants.all(),
         "cycles": plan.cycles.all(),
         "can_delegate": allowed(request.user, Action.CREATE_PLAN),
+        "own_admins": own_admins,
+        "inherited_admins": inherited_admins,
+        "admin_rights": [PLAN_RIGHT_TEXT[right] for right in PLAN_ADMINISTRATOR_RIGHTS],
         "admin_form": AdministratorForm(),
         "variant_form": VariantForm(),
     }
@@ -167,6 +174,8 @@ def plan_edit(
         "add_form": add_form or IndicatorAddForm(choices=_addable_choices(effective)),
         "total": sum(effective.weights.values()),
         "problems": services.revision_problems(draft) if draft else [],
+        "confirm_no_participants": bool(draft)
+        and services.revision_needs_participants_confirmation(draft),
         "outdated": services.outdated_pins(shown),
         "whatif_form": WhatIfForm(),
     }
@@ -246,7 +255,12 @@ def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("There is no draft to publish."))
         return redirect("plan_detail", pk=pk)
     try:
-        revision = services.revision_publish(actor=request.user, origin=Origin.WEB, revision=draft)
+        revision = services.revision_publish(
+            actor=request.user,
+            origin=Origin.WEB,
+            revision=draft,
+            confirm_no_participants=request.POST.get("confirm_no_participants") == "1",
+        )
     except services.PlanError as error:
         for reason in error.messages:
             messages.error(request, reason)
