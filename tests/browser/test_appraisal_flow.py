@@ -79,7 +79,7 @@ def test_hr_creates_a_plan_from_the_template_publishes_it_and_delegates_it(
     page.select_option("#plan-admins select[name=employee]", value=str(org.manager.pk))
     page.click("#plan-admins button:has-text('Delegate')")
     # then the manager is listed as the plan's administrator
-    assert "王经理" in page.locator("#plan-admins ul").inner_text()
+    assert "王经理" in page.locator("#plan-admin-list").inner_text()
     assert list(plan.administrators.all()) == [org.manager]
     page.screenshot(path=str(screenshots / "plan-detail-en.png"), full_page=True)
 
