@@ -10,10 +10,17 @@ is its position in the array (first object = 1). Blank lines and empty sheet row
 not records. Cells keep their text; empty cells are null. Interpreting the text
 (dates, numbers, required columns) is the caller's job.
 
-Encodings: UTF-8, UTF-8 with BOM, and otherwise GB18030, a superset of GBK (what Chinese
-Excel writes). Only non-UTF-8 files are decoded in Python; UTF-8 bytes go to Polars'
-multi-threaded reader untouched. CSV separators `,`, `;` and tab are recognised from the
-header line.
+Encodings: UTF-8, UTF-8 with BOM, UTF-16 with BOM (Excel's "Unicode text", tab-separated),
+and GB18030, a superset of GBK (what Chinese Excel writes), when the text reads as Chinese.
+Anything else (Latin-1 also decodes as GB18030, into mojibake) is not certain:
+`EncodingUncertain` names the likeliest encoding, and the caller asks the person to choose
+(`encoding=`, one of `ENCODINGS`; `decoded_sample` shows what each choice reads as).
+Only non-UTF-8 files are decoded in Python; UTF-8 bytes go to Polars' multi-threaded
+reader untouched. CSV separators `,`, `;` and tab are recognised from the header line.
+
+Limits on hostile files, each refusal naming its limit: `MAX_LINE_BYTES` per line (CSV),
+`MAX_COLUMNS` columns, `MAX_JSON_DEPTH` levels of JSON; a date cell that is not a real
+day is a problem on its line. The upload size limit is the web's (settings).
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import json
 import math
 import mmap
@@ -42,63 +50,207 @@ SURVEY_CHUNK = 1 << 24
 SEPARATORS = (",", ";", "\t")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 JSON_SUFFIXES = (".json",)
+# Limits on hostile files; each refusal names its limit. A record is one object in a JSON
+# list (depth 2), so 20 levels leave room for anything legitimate.
 MAX_JSON_DEPTH = 20
+MAX_LINE_BYTES = 1 << 20
+MAX_COLUMNS = 1_000
 
 
 def read_table(
-    path: str | os.PathLike[str], *, columns: Collection[str] | None = None
+    path: str | os.PathLike[str],
+    *,
+    columns: Collection[str] | None = None,
+    encoding: str | None = None,
 ) -> pl.DataFrame:
     """Read a CSV, XLSX or JSON file (chosen by suffix; anything else is CSV).
 
     `columns` limits the result to those header names (others are not parsed, which
     keeps big files fast); names not in the file are simply absent from the result.
-    Raises `InputError` when the file cannot be read.
+    `encoding` as in `read_table_bytes`. Raises `InputError` when the file cannot be read.
     """
     name = str(path)
     suffix = Path(name).suffix.lower()
     try:
         if suffix in XLSX_SUFFIXES or suffix in JSON_SUFFIXES:
-            return read_table_bytes(Path(path).read_bytes(), name=name, columns=columns)
-        return _read_csv(_csv_text_of_file(Path(path), name), name, columns)
+            return read_table_bytes(
+                Path(path).read_bytes(), name=name, columns=columns, encoding=encoding
+            )
+        return _read_csv(_csv_text_of_file(Path(path), name, encoding), name, columns)
     except OSError as error:
         reason = f"cannot read file: {error.strerror or error}"
         raise InputError([Problem(name, None, None, reason)]) from None
 
 
 def read_table_bytes(
-    data: bytes, *, name: str, columns: Collection[str] | None = None
+    data: bytes,
+    *,
+    name: str,
+    columns: Collection[str] | None = None,
+    encoding: str | None = None,
+    max_rows: int | None = None,
 ) -> pl.DataFrame:
-    """Like `read_table` for content already in memory (an upload); `name` gives its format."""
+    """Like `read_table` for content already in memory (an upload); `name` gives its format.
+
+    `encoding` (one of `ENCODINGS`) is what the person chose; None detects it and raises
+    `EncodingUncertain` when the text could be read more than one way. `max_rows` reads
+    only the first records (a preview); the rest of a CSV is not parsed at all.
+    """
     suffix = Path(name).suffix.lower()
     if suffix in XLSX_SUFFIXES:
-        return _read_xlsx(data, name, columns)
+        return _read_xlsx(data, name, columns, max_rows)
     if suffix in JSON_SUFFIXES:
-        return _read_json(data, name, columns)
-    utf8 = utf8_bytes(data, name)
+        return _read_json(data, name, columns, encoding, max_rows)
+    utf8 = utf8_bytes(data, name, encoding)
+    if max_rows is not None:
+        utf8 = _first_lines(utf8, max_rows + 1)
+    _check_line_lengths(utf8, name)
     return _read_csv(_CsvText(utf8, b'"' in utf8, utf8[:HEAD_SIZE]), name, columns)
 
 
 # --- text ---------------------------------------------------------------------------
 
 
-def utf8_bytes(data: bytes, name: str) -> bytes:
-    """Return the content as UTF-8 without BOM, decoding GB18030 (GBK) when it is not UTF-8."""
-    if data.startswith(UTF8_BOM):
-        data = data[len(UTF8_BOM) :]
-    if data.isascii():
-        return data
+# The encodings a person may choose when the text could be read more than one way.
+ENCODINGS = ("gb18030", "utf-8", "utf-16", "cp1252", "latin-1")
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+SAMPLE_LINES = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Detected:
+    """The encoding a file's bytes were read in, and whether that reading is certain."""
+
+    encoding: str
+    certain: bool
+
+
+class EncodingUncertain(InputError):
+    """The text could be read in more than one encoding: `guess` is the likeliest one."""
+
+    def __init__(self, name: str, guess: str) -> None:
+        reason = f"cannot tell the encoding for certain (it looks like {guess}): choose it"
+        super().__init__([Problem(name, None, None, reason)])
+        self.guess = guess
+
+
+def detect_encoding(data: bytes) -> Detected:
+    """UTF-8 (with or without BOM) and UTF-16 with BOM are certain; so is GB18030 when the
+    text reads as Chinese. Anything else is a guess (charset-normalizer's, or GB18030
+    when it decodes): single-byte text such as Latin-1 also decodes as GB18030, turning
+    `Müller` into `M黮ler`, so that reading is never taken for granted."""
+    if data.startswith(UTF16_BOMS):
+        return Detected("utf-16", True)
+    if data.isascii() or data.startswith(UTF8_BOM):
+        return Detected("utf-8", True)
+    sample = whole_lines(data[: HEAD_SIZE * 4]) if len(data) > HEAD_SIZE * 4 else data
+    if _decodes(data, "utf-8"):
+        return Detected("utf-8", True)
+    if _decodes(sample, "gb18030"):
+        return Detected("gb18030", _reads_as_chinese(sample.decode("gb18030")))
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(sample).best()
+    guess = best.encoding if best is not None else "cp1252"
+    if guess not in ENCODINGS:
+        guess = "cp1252" if _decodes(sample, "cp1252") else "latin-1"
+    return Detected(guess, False)
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
     try:
-        data.decode("utf-8")
+        data.decode(encoding)
     except UnicodeDecodeError:
-        pass
-    else:
-        return data
+        return False
+    return True
+
+
+def whole_lines(data: bytes) -> bytes:
+    """`data` up to its last newline, so a sample does not end inside a character or line
+    (UTF-16 newlines are two bytes)."""
+    if data.startswith(codecs.BOM_UTF16_LE):
+        end = data.rfind(b"\n\x00")
+        while end != -1 and end % 2:
+            end = data.rfind(b"\n\x00", 0, end + 1)
+        return data if end == -1 else data[: end + 2]
+    if data.startswith(codecs.BOM_UTF16_BE):
+        end = data.rfind(b"\x00\n")
+        while end != -1 and end % 2:
+            end = data.rfind(b"\x00\n", 0, end + 1)
+        return data if end == -1 else data[: end + 2]
+    end = data.rfind(b"\n")
+    return data if end == -1 else data[: end + 1]
+
+
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+")
+
+
+def _reads_as_chinese(text: str) -> bool:
+    """Whether GB18030-decoded text looks like Chinese rather than Latin-1 read wrongly.
+
+    Mojibake of a Latin-1 accent is one ideograph inside a Latin word (`M黮ler`,
+    `Fran鏾is`); Chinese words are runs of ideographs beside punctuation or spaces."""
+    runs = list(CJK.finditer(text))
+    ideographs = sum(len(run.group()) for run in runs)
+    others = sum(1 for character in CJK.sub("", text) if not character.isascii())
+    if not runs or others > ideographs:
+        return False  # mostly non-ASCII that is not Chinese: not what Chinese Excel writes
+    inside_words = sum(
+        1
+        for run in runs
+        if len(run.group()) == 1
+        and run.start() > 0
+        and run.end() < len(text)
+        and text[run.start() - 1].isascii()
+        and text[run.start() - 1].isalpha()
+        and text[run.end()].isascii()
+        and text[run.end()].isalpha()
+    )
+    return inside_words * 5 < len(runs)
+
+
+def decoded_sample(data: bytes, encoding: str, *, lines: int = SAMPLE_LINES) -> list[str]:
+    """The first lines of the file read in `encoding` (undecodable bytes shown as �)."""
+    head = data[: HEAD_SIZE]
+    if encoding == "utf-16" and not head.startswith(UTF16_BOMS):
+        encoding = "utf-16-le"
+    text = head.decode(encoding, errors="replace").lstrip("\ufeff")
+    return text.splitlines()[:lines]
+
+
+def utf8_bytes(data: bytes, name: str, encoding: str | None = None) -> bytes:
+    """The content as UTF-8 without BOM, read in `encoding`, or else in the detected one
+    (raising `EncodingUncertain` when detection is not certain)."""
+    if encoding is None:
+        detected = detect_encoding(data)
+        if not detected.certain:
+            raise EncodingUncertain(name, detected.encoding)
+        encoding = detected.encoding
+    if encoding == "utf-8":
+        data = data.removeprefix(UTF8_BOM)
+        if data.isascii():
+            return data
     try:
-        return data.decode("gb18030").encode("utf-8")
+        text = data.decode(encoding)
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        reason = "not UTF-8 or GB18030/GBK text"
+        reason = f"not {encoding} text"
         raise InputError([Problem(name, line, None, reason)]) from None
+    except LookupError:
+        raise InputError([Problem(name, None, None, f"unknown encoding {encoding}")]) from None
+    if encoding == "utf-8":
+        return data
+    return text.lstrip("\ufeff").encode("utf-8")
+
+
+def _first_lines(utf8: bytes, count: int) -> bytes:
+    """The first `count` lines of UTF-8 text (all of it when it has fewer)."""
+    end = -1
+    for _ in range(count):
+        end = utf8.find(b"\n", end + 1)
+        if end == -1:
+            return utf8
+    return utf8[: end + 1]
 
 
 def _text_cell(value: object) -> str | None:
@@ -139,18 +291,43 @@ class _CsvText:
         return data[len(UTF8_BOM) :] if data.startswith(UTF8_BOM) else data
 
 
-def _csv_text_of_file(path: Path, name: str) -> _CsvText:
+def _csv_text_of_file(path: Path, name: str, encoding: str | None = None) -> _CsvText:
     """Survey a file through a memory map: UTF-8 files are then parsed by Polars in place."""
     with path.open("rb") as file:
         if os.fstat(file.fileno()).st_size == 0:
             raise InputError([Problem(name, None, None, "the file is empty")])
         with mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
             is_utf8, has_quotes = _survey(mapped)
+            is_utf8 = is_utf8 and encoding in (None, "utf-8")
+            if is_utf8:
+                _check_line_lengths(mapped, name)
             head = mapped[:HEAD_SIZE]
     if is_utf8:
         return _CsvText(path, has_quotes, head.removeprefix(UTF8_BOM))
-    data = utf8_bytes(path.read_bytes(), name)
+    data = utf8_bytes(path.read_bytes(), name, encoding)
+    _check_line_lengths(data, name)
     return _CsvText(data, b'"' in data, data[:HEAD_SIZE])
+
+
+def _check_line_lengths(content: bytes | mmap.mmap, name: str) -> None:
+    """Refuse a line longer than `MAX_LINE_BYTES` (a file that is one 10 MB line, say).
+
+    Looks for a newline in each half-limit block: a line over the limit covers a whole
+    block, so only blocks without one are measured. A few `find`s per megabyte."""
+    step = MAX_LINE_BYTES // 2
+    size = len(content)
+    for start in range(0, size - step + 1, step):
+        if content.find(b"\n", start, start + step) != -1:
+            continue
+        line_start = content.rfind(b"\n", 0, start) + 1
+        line_end = content.find(b"\n", start + step)
+        if (size if line_end == -1 else line_end) - line_start > MAX_LINE_BYTES:
+            line = 1 + sum(  # mmap has no count(): a chunk at a time
+                content[chunk : min(chunk + SURVEY_CHUNK, line_start)].count(b"\n")
+                for chunk in range(0, line_start, SURVEY_CHUNK)
+            )
+            reason = f"the line is longer than the limit of {MAX_LINE_BYTES:,} bytes"
+            raise InputError([Problem(name, line, None, reason)])
 
 
 def _survey(mapped: mmap.mmap) -> tuple[bool, bool]:
@@ -226,8 +403,27 @@ class _CsvLayout:
         return [str(self.header[index]) for index in self.wanted]
 
 
+def _header_line(text: _CsvText) -> bytes:
+    if b"\n" in text.head or len(text.head) < HEAD_SIZE:
+        return text.head.split(b"\n", 1)[0]
+    if isinstance(text.source, bytes):
+        return text.source[: MAX_LINE_BYTES + 1].split(b"\n", 1)[0]
+    with text.source.open("rb") as file:
+        return file.read(MAX_LINE_BYTES + 1).removeprefix(UTF8_BOM).split(b"\n", 1)[0]
+
+
+def _check_column_count(text: _CsvText, name: str, separator: str) -> None:
+    """Refuse a header of more than `MAX_COLUMNS` columns before any parser sees it."""
+    header_line = _header_line(text)
+    count = header_line.count(separator.encode()) + 1
+    if count > MAX_COLUMNS and b'"' in header_line:
+        count = len(next(csv.reader([header_line.decode("utf-8")], delimiter=separator)))
+    _check_width(count, name)
+
+
 def _layout(text: _CsvText, name: str, columns: Collection[str] | None) -> _CsvLayout:
     separator = _separator(text.head)
+    _check_column_count(text, name, separator)
     header = _header(text, name, separator)
     _checked_names(header, name)
     wanted = [
@@ -422,7 +618,9 @@ def _frame_from_records(
     return pl.DataFrame({**values, LINE: lines}, schema=schema)
 
 
-def _read_xlsx(data: bytes, name: str, columns: Collection[str] | None) -> pl.DataFrame:
+def _read_xlsx(
+    data: bytes, name: str, columns: Collection[str] | None, max_rows: int | None = None
+) -> pl.DataFrame:
     from openpyxl import load_workbook
 
     try:
@@ -436,6 +634,9 @@ def _read_xlsx(data: bytes, name: str, columns: Collection[str] | None) -> pl.Da
     if first is None:
         raise InputError([Problem(name, None, None, "the first sheet is empty")])
     header = [_text_cell(cell).strip() if _text_cell(cell) else None for cell in first]  # type: ignore[union-attr]
+    while header and header[-1] is None:
+        header.pop()
+    _check_width(len(header), name)
     _checked_names(header, name)
     named = [
         (index, column)
@@ -454,7 +655,9 @@ def _read_xlsx(data: bytes, name: str, columns: Collection[str] | None) -> pl.Da
             )
 
     try:
-        table = _frame_from_records(records(), [column for _, column in named])
+        table = _frame_from_records(
+            itertools.islice(records(), max_rows), [column for _, column in named]
+        )
     except (ValueError, OverflowError):
         # openpyxl turns a date cell (`t="d"`) into a datetime and fails on 2026-02-30.
         problem = _xlsx_bad_date(data, sheet, header, name)
@@ -507,8 +710,14 @@ def json_depth(text: bytes) -> int:
     return int(np.cumsum(steps).max()) if steps.size else 0
 
 
-def _read_json(data: bytes, name: str, columns: Collection[str] | None) -> pl.DataFrame:
-    text = utf8_bytes(data, name)
+def _read_json(
+    data: bytes,
+    name: str,
+    columns: Collection[str] | None,
+    encoding: str | None = None,
+    max_rows: int | None = None,
+) -> pl.DataFrame:
+    text = utf8_bytes(data, name, encoding)
     if json_depth(text) > MAX_JSON_DEPTH:
         reason = f"JSON nested deeper than the limit of {MAX_JSON_DEPTH} levels"
         raise InputError([Problem(name, None, None, reason)])
@@ -526,10 +735,11 @@ def _read_json(data: bytes, name: str, columns: Collection[str] | None) -> pl.Da
     problems: list[Problem] = []
     records: list[tuple[int, dict[str, str | None]]] = []
     names: dict[str, None] = {}
-    for line, item in enumerate(document, start=1):
+    for line, item in enumerate(document[:max_rows], start=1):
         if not isinstance(item, dict):
             problems.append(Problem(name, line, None, "must be an object of column: value"))
             continue
+        _check_width(len(item), name)
         record: dict[str, str | None] = {}
         for key, value in item.items():
             column = str(key).strip()
@@ -543,9 +753,16 @@ def _read_json(data: bytes, name: str, columns: Collection[str] | None) -> pl.Da
                 names.setdefault(column)
                 record[column] = _text_cell(value)
         records.append((line, record))
+        _check_width(len(names), name)
     if problems:
         raise InputError(problems)
     return _frame_from_records(records, list(names))
+
+
+def _check_width(count: int, name: str) -> None:
+    if count > MAX_COLUMNS:
+        reason = f"{count:,} columns: more than the limit of {MAX_COLUMNS:,} columns"
+        raise InputError([Problem(name, 1, None, reason)])
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

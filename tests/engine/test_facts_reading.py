@@ -165,7 +165,8 @@ def test_a_duplicated_header_is_reported(tmp_path: Path) -> None:
         (
             "latin.csv",
             HEADER.encode() + b"E1,a,2026-08-01,,\x80\xff\xfe,x\n",
-            "not UTF-8 or GB18030/GBK text",
+            # neither UTF-8 nor GB18030: never guessed silently (issue 12, item 14)
+            "cannot tell the encoding for certain (it looks like cp1252): choose it",
         ),
         (
             "broken.json",

@@ -133,3 +133,50 @@ def test_an_upload_over_the_size_limit_is_refused_naming_the_limit(
     assert "larger than the upload limit of 1 MB (KPILIB_MAX_UPLOAD_MB)" in facts.content.decode()
     assert "超过上传上限 1 MB（KPILIB_MAX_UPLOAD_MB）" in people.content.decode()
     assert not ImportBatch.objects.exists()
+
+
+def test_an_employee_file_that_is_one_10_mb_line_is_refused_naming_the_line_limit(
+    hr: Client, team: Team
+) -> None:
+    # given an employee file that is one 10 MB line with no newline
+    data = b"employee_id,name," + b"x" * 10_000_000
+    # when HR imports it
+    response = hr.post(
+        "/people/import/",
+        {"file": SimpleUploadedFile("people.csv", data)},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    # then the page names the line and the limit at once
+    assert response.status_code == 400
+    assert "the line is longer than the limit of 1,048,576 bytes" in response.content.decode()
+
+
+def test_a_fact_file_with_too_many_columns_is_refused_naming_the_column_limit(
+    hr: Client, team: Team
+) -> None:
+    # given a fact file with 5,000 columns (a million would pass the line limit first)
+    header = ",".join(["employee_id", "metric", "occurred_on"] + [f"c{i}" for i in range(4997)])
+    data = (header + "\nE1001,complaint,2026-02-02\n").encode()
+    # when HR uploads it, in Chinese
+    response = _upload(hr, "facts.csv", data, language="zh-Hans")
+    # then the page names the count and the limit; nothing is kept
+    assert "5,000 列，超过上限 1,000 列" in response.content.decode()
+    assert not ImportBatch.objects.exists()
+
+
+def test_the_preview_checks_a_bounded_sample_and_says_so(
+    hr: Client, team: Team, monkeypatch
+) -> None:
+    # given a preview limit of 50 rows and a file of 120 facts
+    from kpilib.ingest import selectors
+
+    monkeypatch.setattr(selectors, "PREVIEW_ROWS", 50)
+    rows = "".join(f"E1001,complaint,2026-02-{day % 28 + 1:02d},{day}\n" for day in range(120))
+    _upload(hr, "facts.csv", ("employee_id,metric,occurred_on,value\n" + rows).encode())
+    batch = ImportBatch.objects.get()
+    # when HR opens the preview
+    page = hr.get(f"/ingest/batches/{batch.pk}/preview/", HTTP_ACCEPT_LANGUAGE="en").content
+    # then it counted the first 50 rows only and says the import checks them all
+    text = page.decode()
+    assert "This preview checked the first 50 rows of the file" in text
+    assert "<strong>50</strong>" in text

@@ -10,6 +10,22 @@ from kpilib.cli.manage import django_setup
 
 import_app = typer.Typer(help="Import files into the database.", no_args_is_help=True)
 
+ENCODING_HELP = (
+    "The file's text encoding (gb18030, utf-8, utf-16, cp1252, latin-1), for a file whose "
+    "encoding cannot be told for certain; detected when omitted."
+)
+Encoding = Annotated[str | None, typer.Option("--encoding", help=ENCODING_HELP)]
+
+
+def fail_input(error: Exception) -> NoReturn:
+    """`fail` for an InputError; an uncertain encoding also says how to choose one."""
+    from kpilib.tabular import ENCODINGS, EncodingUncertain
+
+    problems: list[object] = list(getattr(error, "problems", []))
+    if isinstance(error, EncodingUncertain):
+        problems.append(f"choose with --encoding {'|'.join(ENCODINGS)}")
+    fail(problems)
+
 
 def fail(problems: list[object]) -> NoReturn:
     """Print one line per problem on stderr and exit 2 (the CLI contract for bad input)."""
@@ -27,6 +43,7 @@ def import_employees(
             "manager_id, region, hire_date."
         ),
     ],
+    encoding: Encoding = None,
 ) -> None:
     """Create or update employees keyed by employee_id; nothing is written if any row is bad."""
     django_setup()
@@ -36,9 +53,15 @@ def import_employees(
     if not file.is_file():
         fail([f"{file}: no such file"])
     try:
-        report = employees_import(actor=SYSTEM, origin=Origin.CLI, data=file.read_bytes(), file_name=file.name)
+        report = employees_import(
+            actor=SYSTEM,
+            origin=Origin.CLI,
+            data=file.read_bytes(),
+            file_name=file.name,
+            encoding=encoding,
+        )
     except InputError as error:
-        fail(list(error.problems))
+        fail_input(error)
     for note in report.notes:
         typer.echo(note)
     typer.echo(report.summary_line())
@@ -53,6 +76,7 @@ def import_facts(
     partial: Annotated[
         bool, typer.Option("--partial", help="Write the good rows and quarantine the bad ones.")
     ] = False,
+    encoding: Encoding = None,
 ) -> None:
     """Import facts, idempotent by (source, external_id); all or nothing unless --partial."""
     django_setup()
@@ -79,11 +103,12 @@ def import_facts(
                 file_name=file.name,
                 source=source,
                 partial=partial,
+                encoding=encoding,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
             )
         except InputError as error:
             bar.stop()
-            fail(list(error.problems))
+            fail_input(error)
     for problem in quarantined_problems(source=source, data=data, file_name=file.name):
         typer.echo(f"{problem} (quarantined)", err=True)
     for note in report.notes:

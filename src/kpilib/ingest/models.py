@@ -145,6 +145,17 @@ class ImportBatch(models.Model):
     request_hash = models.CharField(max_length=64, blank=True)
     response = models.JSONField(default=dict, blank=True)
     mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
+    encoding = models.CharField(
+        _("encoding"),
+        max_length=20,
+        blank=True,
+        help_text=_("How the file's text is read; empty for a workbook or when detected."),
+    )
+    encoding_certain = models.BooleanField(
+        _("encoding detected for certain"),
+        default=True,
+        help_text=_("False when the file could be read more than one way: the person chooses."),
+    )
     partial = models.BooleanField(
         _("keep bad rows in quarantine"),
         default=False,

@@ -84,6 +84,22 @@ _ENGINE_REASONS = (
         re.compile(r"^JSON nested deeper than the limit of (?P<limit>\d+) levels$"),
         gettext_noop("JSON nested deeper than the limit of %(limit)s levels"),
     ),
+    (
+        re.compile(r"^the line is longer than the limit of (?P<limit>[\d,]+) bytes$"),
+        gettext_noop("the line is longer than the limit of %(limit)s bytes"),
+    ),
+    (
+        re.compile(r"^(?P<count>[\d,]+) columns: more than the limit of (?P<limit>[\d,]+) columns$"),
+        gettext_noop("%(count)s columns: more than the limit of %(limit)s columns"),
+    ),
+    (
+        re.compile(r"^cannot tell the encoding for certain \(it looks like (?P<guess>[\w-]+)\): choose it$"),
+        gettext_noop("cannot tell the encoding for certain (it looks like %(guess)s): choose it"),
+    ),
+    (
+        re.compile(r"^not (?P<encoding>[\w-]+) text$"),
+        gettext_noop("not %(encoding)s text"),
+    ),
 )
 
 

@@ -25,9 +25,21 @@ from kpilib.ingest.pipeline import (
 )
 from kpilib.ingest.progress import Progress, progress_read
 from kpilib.org.models import Employee
-from kpilib.tabular import LINE, read_table_bytes
+from kpilib.tabular import (
+    HEAD_SIZE,
+    JSON_SUFFIXES,
+    LINE,
+    XLSX_SUFFIXES,
+    decoded_sample,
+    read_table_bytes,
+    whole_lines,
+)
 
 PREVIEW_SAMPLE = 10
+# The preview checks at most this many records, read from at most this many bytes of a
+# CSV; the import (a task) checks every row.
+PREVIEW_ROWS = 20_000
+PREVIEW_BYTES = 16 << 20
 
 
 def facts_frame(
@@ -90,10 +102,27 @@ def owner_aliases(*, source: Source) -> QuerySet[OwnerAlias]:
     return source.aliases.select_related("employee").order_by("alias")
 
 
-def batch_table(batch: ImportBatch) -> pl.DataFrame:
-    """The batch's kept original file, read."""
+def batch_table(batch: ImportBatch, *, max_rows: int | None = None) -> pl.DataFrame:
+    """The batch's kept original file, read in its encoding (`max_rows`: its first records).
+
+    With `max_rows`, a CSV is read only as far as `PREVIEW_BYTES`, so a preview's memory
+    does not grow with the file."""
     with batch.file.open("rb") as file:
-        return read_table_bytes(file.read(), name=batch.file_name)
+        if max_rows is None or batch.file_name.lower().endswith((*XLSX_SUFFIXES, *JSON_SUFFIXES)):
+            data = file.read()
+        else:
+            data = file.read(PREVIEW_BYTES + 1)
+            if len(data) > PREVIEW_BYTES:
+                data = whole_lines(data[:PREVIEW_BYTES])
+    return read_table_bytes(
+        data, name=batch.file_name, encoding=batch.encoding or None, max_rows=max_rows
+    )
+
+
+def batch_encoding_sample(batch: ImportBatch) -> list[str]:
+    """The file's first lines as its current encoding reads them (for the person to judge)."""
+    with batch.file.open("rb") as file:
+        return decoded_sample(file.read(HEAD_SIZE), batch.encoding or "utf-8")
 
 
 def batch_progress(batch: ImportBatch) -> Progress | None:
@@ -112,7 +141,9 @@ class MappingChoice:
 
 def batch_mapping(batch: ImportBatch) -> tuple[list[str], list[MappingChoice]]:
     """The file's columns and, for each field of the source, the column that fills it."""
-    headers = [column for column in batch_table(batch).columns if column != LINE]
+    headers = [
+        column for column in batch_table(batch, max_rows=PREVIEW_SAMPLE).columns if column != LINE
+    ]
     kind = batch.source.kind
     resolved = resolve_mapping(headers, kind, batch.mapping or batch.source.column_mapping)
     required, optional = slots_of(kind)
@@ -137,6 +168,8 @@ class Preview:
     waiting: list[BadRow] = field(default_factory=list)
     sample: list[dict[str, Any]] = field(default_factory=list)
     file_problems: list[Problem] = field(default_factory=list)
+    truncated: bool = False  # only the first PREVIEW_ROWS records were checked
+    limit: int = 0
 
     @property
     def problems(self) -> list[tuple[int, str, str]]:
@@ -154,7 +187,7 @@ class Preview:
 def batch_preview(batch: ImportBatch) -> Preview:
     """Read, map and check a draft batch, and count what it would add, change and keep."""
     try:
-        table = batch_table(batch)
+        table = batch_table(batch, max_rows=PREVIEW_ROWS)
         kind = batch.source.kind
         slotted = mapped(
             table,
@@ -167,6 +200,8 @@ def batch_preview(batch: ImportBatch) -> Preview:
     text, skipped = fact_text(slotted, kind=kind)
     checked = check(text, source=batch.source, file=batch.file_name, rows=table.height)
     preview = Preview(
+        truncated=table.height >= PREVIEW_ROWS,
+        limit=PREVIEW_ROWS,
         rows=table.height,
         skipped=skipped,
         unchanged=checked.known,

@@ -59,9 +59,9 @@ from kpilib.ingest.pipeline import (
     text_table,
 )
 from kpilib.ingest.progress import progress_clear, progress_read, progress_write, seconds_since
-from kpilib.ingest.selectors import batch_table
+from kpilib.ingest.selectors import PREVIEW_ROWS, batch_table
 from kpilib.org.models import Employee
-from kpilib.tabular import read_table_bytes
+from kpilib.tabular import ENCODINGS, XLSX_SUFFIXES, detect_encoding, read_table_bytes
 
 CHUNK = 50_000
 MAX_API_FACTS = 10_000
@@ -429,8 +429,12 @@ def facts_import(
     mapping: Mapping[str, str] | None = None,
     partial: bool = False,
     progress: Progress | None = None,
+    encoding: str | None = None,
 ) -> ImportReport:
     """Import a facts file (CSV/XLSX/JSON; a connector's export for a connector source).
+
+    `encoding` is the person's choice when the file's encoding is not certain (else
+    `tabular.EncodingUncertain`, an InputError, is raised and nothing is written).
 
     Idempotent by (source, external_id). All or nothing by default: raises InputError
     listing every problem and writes nothing. With `partial`, good rows are written and
@@ -445,10 +449,11 @@ def facts_import(
         mapping=dict(mapping or {}),
         partial=partial,
         started_at=timezone.now(),
+        encoding=encoding or "",
     )
     _keep_file(batch, data)
     batch.save()
-    table = read_table_bytes(data, name=file_name)
+    table = read_table_bytes(data, name=file_name, encoding=encoding)
     report, _ = _process(batch, table, actor=actor, origin=origin, progress=progress)
     _remember_mapping(actor=actor, origin=origin, batch=batch)
     return report
@@ -458,19 +463,49 @@ def facts_import(
 def batch_upload(
     *, actor: Any, origin: Origin, data: bytes, file_name: str, source: Source
 ) -> ImportBatch:
-    """Keep an uploaded file as a draft batch, to be mapped, previewed and committed."""
-    read_table_bytes(data, name=file_name)  # refuse an unreadable file now, not at commit
+    """Keep an uploaded file as a draft batch, to be mapped, previewed and committed.
+
+    The file's first rows are read now, so an unreadable file is refused at once (the
+    rest is read by the preview's sample and the import). When its encoding is not
+    certain the batch keeps the likeliest one and the mapping page asks the person."""
+    encoding, certain = "", True
+    if not file_name.lower().endswith(XLSX_SUFFIXES):
+        detected = detect_encoding(data)
+        encoding, certain = detected.encoding, detected.certain
+    read_table_bytes(
+        data, name=file_name, encoding=encoding or None, max_rows=PREVIEW_ROWS
+    )
     batch = ImportBatch(
         source=source,
         channel=ImportBatch.Channel.FILE,
         actor=_user(actor),
         file_name=file_name,
         mapping=dict(source.column_mapping),
+        encoding=encoding,
+        encoding_certain=certain,
     )
     _keep_file(batch, data)
     batch.save()
     audit_record(
         actor=actor, origin=origin, instance=batch, before=None, after=_batch_summary(batch)
+    )
+    return batch
+
+
+@transaction.atomic
+def batch_set_encoding(
+    *, actor: Any, origin: Origin, batch: ImportBatch, encoding: str
+) -> ImportBatch:
+    """Read a draft batch's file in the encoding the person chose (one of `ENCODINGS`)."""
+    if batch.status != ImportBatch.Status.DRAFT:
+        raise IngestError(gettext("This import has already been committed."))
+    if encoding not in ENCODINGS:
+        raise IngestError(gettext("Unknown encoding %(encoding)s.") % {"encoding": encoding})
+    before = {"encoding": batch.encoding}
+    batch.encoding = encoding
+    batch.save(update_fields=["encoding"])
+    audit_record(
+        actor=actor, origin=origin, instance=batch, before=before, after={"encoding": encoding}
     )
     return batch
 

@@ -49,9 +49,13 @@ def parse_date(text: str) -> datetime.date:
         raise ValueError(gettext("%(text)s is not a valid date") % {"text": text}) from None
 
 
-def read_employee_rows(data: bytes, *, file_name: str) -> list[EmployeeRow]:
-    """All rows of the file, checked; raises InputError listing every problem found."""
-    table = read_table_bytes(data, name=file_name)
+def read_employee_rows(
+    data: bytes, *, file_name: str, encoding: str | None = None
+) -> list[EmployeeRow]:
+    """All rows of the file, checked; raises InputError listing every problem found.
+
+    `encoding` is the person's choice for a file whose encoding is not certain."""
+    table = read_table_bytes(data, name=file_name, encoding=encoding)
     missing = [column for column in REQUIRED_COLUMNS if column not in table.columns]
     if missing:
         raise InputError(

@@ -175,14 +175,16 @@ def _check_managers(rows: list[EmployeeRow], file_name: str) -> None:
 
 
 @transaction.atomic
-def employees_import(*, actor: Any, origin: Origin, data: bytes, file_name: str) -> ImportReport:
+def employees_import(
+    *, actor: Any, origin: Origin, data: bytes, file_name: str, encoding: str | None = None
+) -> ImportReport:
     """Create or update employees from a file, keyed by `employee_id`; all or nothing.
 
     Org units and positions named in the file are created when missing (and noted in the
     report); a `manager_id` may refer to a row later in the same file. Raises InputError
     listing every problem, in which case nothing is written.
     """
-    rows = read_employee_rows(data, file_name=file_name)
+    rows = read_employee_rows(data, file_name=file_name, encoding=encoding)
     _check_managers(rows, file_name)
     report = ImportReport()
     units = {unit.name: unit for unit in OrgUnit.objects.all()}

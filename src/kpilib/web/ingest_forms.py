@@ -81,3 +81,18 @@ class OwnerAliasForm(forms.Form):
                 _("No employee has the number %(number)s.") % {"number": number}
             )
         return employee
+
+
+ENCODING_CHOICES = [
+    ("gb18030", _("GB18030 / GBK (Chinese Excel)")),
+    ("utf-8", _("UTF-8")),
+    ("utf-16", _("UTF-16 (Excel \u201cUnicode text\u201d)")),
+    ("cp1252", _("Western European (Windows-1252)")),
+    ("latin-1", _("Latin-1 (ISO-8859-1)")),
+]
+
+
+class EncodingForm(forms.Form):
+    """The encoding a person chooses for a file whose encoding was not certain."""
+
+    encoding = forms.ChoiceField(label=_("Encoding"), choices=ENCODING_CHOICES)

@@ -76,6 +76,7 @@ urlpatterns = [
     path("ingest/sources/<slug:name>/", ingest.source_detail, name="ingest_source"),
     path("ingest/batches/<int:pk>/", ingest.batch_detail, name="ingest_batch"),
     path("ingest/batches/<int:pk>/mapping/", ingest.batch_mapping, name="ingest_mapping"),
+    path("ingest/batches/<int:pk>/encoding/", ingest.batch_encoding, name="ingest_encoding"),
     path("ingest/batches/<int:pk>/preview/", ingest.batch_preview, name="ingest_preview"),
     path("ingest/batches/<int:pk>/progress/", ingest.batch_progress, name="ingest_progress"),
     path("ingest/batches/<int:pk>/retry/", ingest.batch_retry, name="ingest_retry"),

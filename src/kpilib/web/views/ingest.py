@@ -21,7 +21,7 @@ from kpilib.ingest import selectors, services
 from kpilib.ingest.connectors import CONNECTORS, GENERIC
 from kpilib.ingest.models import ImportBatch, QuarantinedRow, Source
 from kpilib.ingest.pipeline import localised_problems
-from kpilib.web.ingest_forms import FactUploadForm, MappingForm, OwnerAliasForm
+from kpilib.web.ingest_forms import EncodingForm, FactUploadForm, MappingForm, OwnerAliasForm
 
 EDITABLE = ("employee_id", "metric", "occurred_on", "value", "customer_id", "project_id")
 
@@ -85,7 +85,27 @@ def batch_mapping(request: HttpRequest, pk: int) -> HttpResponse:
         "rows": zip(form, choices, strict=True),
         "connector": CONNECTORS.get(batch.source.kind),
     }
+    if not batch.encoding_certain:
+        context["encoding_sample"] = selectors.batch_encoding_sample(batch)
+        context["encoding_form"] = EncodingForm(initial={"encoding": batch.encoding})
     return render(request, "ingest/mapping.html", context)
+
+
+@login_required
+@require_POST
+def batch_encoding(request: HttpRequest, pk: int) -> HttpResponse:
+    """Read a draft file in the encoding the person chose, then show the mapping again."""
+    require(request.user, Action.IMPORT_FACTS)
+    batch = _batch(pk)
+    form = EncodingForm(request.POST)
+    if form.is_valid():
+        services.batch_set_encoding(
+            actor=request.user,
+            origin=Origin.WEB,
+            batch=batch,
+            encoding=form.cleaned_data["encoding"],
+        )
+    return redirect("ingest_mapping", pk=batch.pk)
 
 
 @login_required
