@@ -149,3 +149,16 @@ def test_the_command_line_imports_an_uncertain_file_in_the_chosen_encoding(
     # then both facts are stored with the right names
     assert result.exit_code == 0, result.stderr
     assert sorted(Fact.objects.values_list("customer_id", flat=True)) == ["Müller", "Zürich"]
+
+
+def test_a_wrong_choice_of_encoding_can_be_chosen_again(hr: Client, team: Team) -> None:
+    # given the Latin-1 file, read as UTF-8 by mistake
+    response = _upload(hr, "facts.csv", LATIN_1)
+    batch = ImportBatch.objects.get()
+    hr.post(f"/ingest/batches/{batch.pk}/encoding/", {"encoding": "utf-8"})
+    # when the mapping page opens
+    page = hr.get(response.url)
+    # then it says why and still offers the choice
+    assert page.status_code == 200
+    assert "not utf-8 text" in page.content.decode()
+    assert 'id="encoding-choice"' in page.content.decode()

@@ -72,7 +72,15 @@ def batch_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch(pk)
     if batch.status != ImportBatch.Status.DRAFT:
         return redirect("ingest_batch", pk=batch.pk)
-    headers, choices = selectors.batch_mapping(batch)
+    try:
+        headers, choices = selectors.batch_mapping(batch)
+    except InputError as error:
+        if batch.encoding_certain:
+            raise
+        # Read in the encoding just chosen, the file makes no sense: let them choose again.
+        problems = localised_problems(error.problems[:5])
+        messages.error(request, "; ".join(str(problem) for problem in problems))
+        headers, choices = [], []
     form = MappingForm(request.POST or None, headers=headers, choices=choices)
     if request.method == "POST" and form.is_valid():
         services.batch_map(
