@@ -141,7 +141,7 @@ def detect_encoding(data: bytes) -> Detected:
     `Müller` into `M黮ler`, so that reading is never taken for granted."""
     if data.startswith(UTF16_BOMS):
         return Detected("utf-16", True)
-    if data.isascii() or data.startswith(UTF8_BOM):
+    if data.isascii():
         return Detected("utf-8", True)
     sample = whole_lines(data[: HEAD_SIZE * 4]) if len(data) > HEAD_SIZE * 4 else data
     if _decodes(data, "utf-8"):
@@ -225,6 +225,8 @@ def utf8_bytes(data: bytes, name: str, encoding: str | None = None) -> bytes:
         detected = detect_encoding(data)
         if not detected.certain:
             raise EncodingUncertain(name, detected.encoding)
+        if detected.encoding == "utf-8":
+            return data.removeprefix(UTF8_BOM)  # detection has decoded it already
         encoding = detected.encoding
     if encoding == "utf-8":
         data = data.removeprefix(UTF8_BOM)
