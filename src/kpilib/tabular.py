@@ -228,10 +228,10 @@ def utf8_bytes(data: bytes, name: str, encoding: str | None = None) -> bytes:
         if detected.encoding == "utf-8":
             return data.removeprefix(UTF8_BOM)  # detection has decoded it already
         encoding = detected.encoding
-    if encoding == "utf-8":
+    if not encoding.startswith("utf-16"):
         data = data.removeprefix(UTF8_BOM)
-        if data.isascii():
-            return data
+    if encoding == "utf-8" and data.isascii():
+        return data
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as error:
