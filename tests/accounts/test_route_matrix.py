@@ -283,6 +283,10 @@ ROUTES: dict[str, list[tuple[str, list[int]]]] = {
         ("ingest/batches/{batch}/progress/", [302, 403, 403, 403, 403, 200]),
         ("ingest/batches/{missing}/progress/", [302, 403, 403, 403, 403, 404]),
     ],
+    "ingest/batches/<int:pk>/encoding/": [
+        ("ingest/batches/{batch}/encoding/", [302, 405, 405, 405, 405, 405]),
+        ("ingest/batches/{missing}/encoding/", [302, 405, 405, 405, 405, 405]),
+    ],
     "ingest/batches/<int:pk>/retry/": [
         ("ingest/batches/{batch}/retry/", [302, 405, 405, 405, 405, 405]),
         ("ingest/batches/{missing}/retry/", [302, 405, 405, 405, 405, 405]),
