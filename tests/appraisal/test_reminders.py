@@ -8,8 +8,12 @@ from django.test import Client
 
 from kpilib.appraisal import services
 from kpilib.appraisal.reminders import due_reminders, reminders_send
-from kpilib.audit.origin import Origin
+from kpilib.appraisal.models import Cycle
+from kpilib.audit.origin import SYSTEM, Origin
+from kpilib.notifications.models import Notification
+from kpilib.notifications.services import channel_create
 from tests.appraisal_fixtures import DAY, QUARTER, World, make_world
+from tests.notifications.receiver import receiver
 
 
 @pytest.fixture
@@ -21,8 +25,8 @@ def world(db: None) -> World:
     return world
 
 
-def test_employees_are_reminded_once_before_self_assessment_closes(world: World) -> None:
-    # given a cycle in self-assessment due on 2026-10-10
+def _in_self_assessment(world: World) -> Cycle:
+    """A cycle in self-assessment, due on 2026-10-10."""
     cycle = services.cycle_create(
         actor=world.org.hr, origin=Origin.TASK,
         plan=world.plan,
@@ -33,10 +37,16 @@ def test_employees_are_reminded_once_before_self_assessment_closes(world: World)
     )
     cycle = services.cycle_advance(actor=world.org.hr, origin=Origin.TASK, cycle=cycle, today=DAY, early_reason="fast-forward in a test")
     cycle = services.cycle_advance(actor=world.org.hr, origin=Origin.TASK, cycle=cycle, today=DAY, early_reason="fast-forward in a test")
+    return cycle
+
+
+def test_employees_are_reminded_once_before_self_assessment_closes(world: World) -> None:
+    # given a cycle in self-assessment due on 2026-10-10
+    _in_self_assessment(world)
     # when reminders run two weeks before, then two days before, then again
-    early = reminders_send(today=datetime.date(2026, 9, 26))
-    on_time = reminders_send(today=datetime.date(2026, 10, 8))
-    again = reminders_send(today=datetime.date(2026, 10, 9))
+    early = reminders_send(actor=SYSTEM, origin=Origin.TASK, today=datetime.date(2026, 9, 26))
+    on_time = reminders_send(actor=SYSTEM, origin=Origin.TASK, today=datetime.date(2026, 10, 8))
+    again = reminders_send(actor=SYSTEM, origin=Origin.TASK, today=datetime.date(2026, 10, 9))
     # then only the run inside the window sends, to the employees with an address
     assert (early, again) == (0, 0)
     assert on_time == 2
@@ -66,3 +76,24 @@ def test_managers_owe_the_manager_review(world: World) -> None:
     client = Client(headers={"Accept-Language": "en"})
     client.force_login(world.org.manager.user)
     assert "Waiting for you" in client.get("/").content.decode()
+
+
+def test_reminders_go_through_notifications_to_email_and_the_group_robot(world: World) -> None:
+    # given a cycle in self-assessment due soon and a WeCom group robot for every company
+    cycle = _in_self_assessment(world)
+    with receiver() as robot:
+        channel_create(
+            actor=SYSTEM, origin=Origin.CLI, name="presales", kind="wecom",
+            webhook_url=f"{robot.url}/cgi-bin/webhook/send?key=k",
+        )
+        # when the daily reminder run is due
+        sent = reminders_send(actor=SYSTEM, origin=Origin.TASK, today=datetime.date(2026, 10, 8))
+    # then both e-mails and one group message naming the owners went out, all recorded
+    (request,) = robot.received
+    text = request.body["text"]["content"]
+    assert sent == 2
+    assert world.org.engineer.name in text and world.org.peer.name in text
+    assert "2026-10-10" in text
+    records = Notification.objects.filter(topic="cycle_phase_due")
+    assert sorted(records.values_list("kind", flat=True)) == ["email", "email", "wecom"]
+    assert set(records.values_list("key", flat=True)) == {f"cycle:{cycle.pk}:self_assessment"}

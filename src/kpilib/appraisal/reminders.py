@@ -4,16 +4,17 @@ Owners by phase: goal setting and self-assessment — the employees; manager rev
 reviewers (managers); data collection, calibration and publication — the plan's
 administrators (HR when none); acknowledgement — the employees. A reminder goes out once
 per phase, when the phase's deadline is `KPILIB_REMINDER_DAYS` days away or already past,
-by e-mail to every owner who has an address. Run it daily: `kpilib manage send_reminders`
-(or the `send_reminders` task on the worker).
+through `kpilib.notifications`: by e-mail to every owner who has an address (in their
+language), and one message naming the owners to each group robot of the company. Run it
+daily: `kpilib manage send_reminders` (or the `send_reminders` task on the worker).
 """
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext
@@ -21,6 +22,10 @@ from django.utils.translation import gettext
 from kpilib.accounts.models import User
 from kpilib.accounts.permissions import HR_ADMIN_GROUP
 from kpilib.appraisal.models import Cycle
+from kpilib.audit.origin import Origin
+from kpilib.notifications.models import Notification
+from kpilib.notifications.selectors import company_of
+from kpilib.notifications.services import Email, notify
 
 EMPLOYEES, REVIEWERS, ADMINISTRATORS = "employees", "reviewers", "administrators"
 PHASE_OWNERS = {
@@ -77,32 +82,58 @@ def due_reminders(today: datetime.date) -> list[Reminder]:
     return reminders
 
 
-def _message(reminder: Reminder, user: User) -> tuple[str, str, str, list[str]]:
-    language = user.language or settings.LANGUAGE_CODE
+def _texts(reminder: Reminder, language: str) -> tuple[str, str]:
     with translation.override(language):
         phase = Cycle.Phase(reminder.phase).label
-        subject = gettext("%(cycle)s: %(phase)s is due on %(date)s") % {
+        values = {
             "cycle": reminder.cycle.local_name,
             "phase": phase,
             "date": reminder.deadline.isoformat(),
         }
+        subject = gettext("%(cycle)s: %(phase)s is due on %(date)s") % values
         body = gettext(
             "The phase “%(phase)s” of %(cycle)s is due on %(date)s and waits for you. "
             "Open kpilib to do your part."
-        ) % {"phase": phase, "cycle": reminder.cycle.local_name, "date": reminder.deadline.isoformat()}
+        ) % values
+    return subject, body
+
+
+def _email(reminder: Reminder, user: User) -> Email:
+    subject, body = _texts(reminder, user.language or settings.LANGUAGE_CODE)
     address = user.email or getattr(getattr(user, "employee", None), "email", "")
-    return subject, body, settings.DEFAULT_FROM_EMAIL, [address]
+    return Email(recipient=user, address=address, subject=subject, body=body)
+
+
+def _group_text(reminder: Reminder) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        subject, _ = _texts(reminder, settings.LANGUAGE_CODE)
+        names = "、".join(
+            getattr(getattr(user, "employee", None), "name", "") or user.get_username()
+            for user in reminder.recipients
+        )
+        return subject + "\n" + gettext("Waiting for: %(names)s") % {"names": names}
 
 
 @transaction.atomic
-def reminders_send(*, today: datetime.date) -> int:
+def reminders_send(*, actor: Any, origin: Origin, today: datetime.date) -> int:
     """Send every due reminder once; returns how many e-mails went out."""
-    messages = []
+    sent = 0
     for reminder in due_reminders(today):
-        messages += [
-            message for user in reminder.recipients if (message := _message(reminder, user))[3][0]
-        ]
         cycle = reminder.cycle
+        first = cycle.participants.select_related("employee__org_unit").first()
+        records = notify(
+            actor=actor,
+            origin=origin,
+            topic="cycle_phase_due",
+            key=f"cycle:{cycle.pk}:{reminder.phase}",
+            emails=[_email(reminder, user) for user in reminder.recipients],
+            group_text=_group_text(reminder) if reminder.recipients else "",
+            company=company_of(first.employee.org_unit) if first else None,
+        )
+        sent += sum(
+            1 for record in records
+            if record.kind == "email" and record.status == Notification.Status.SENT
+        )
         cycle.reminders_sent = {**cycle.reminders_sent, reminder.phase: today.isoformat()}
         cycle.save(update_fields=["reminders_sent"])
-    return send_mass_mail(messages) if messages else 0
+    return sent

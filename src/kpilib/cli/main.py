@@ -1,6 +1,6 @@
 """Entry point of the `kpilib` console command; registers each command module.
 
-Offline commands (score, review, predict, ahp, library lint, demo-data) must start without
+Offline commands (score, review, predict, ahp, library lint, reports check, demo-data) must start without
 importing Django: command modules import Django and heavy libraries inside their functions only.
 """
 
@@ -15,6 +15,7 @@ from kpilib.cli.ahp import ahp
 from kpilib.cli.demo_data import demo_data
 from kpilib.cli.library import library_app
 from kpilib.cli.predict import predict
+from kpilib.cli.reports import reports_app
 from kpilib.cli.review import review
 from kpilib.cli.score import score
 from kpilib.errors import KpilibError
@@ -61,6 +62,7 @@ app.command("predict")(predict)
 app.command("review")(review)
 app.add_typer(imports.import_app, name="import")
 app.add_typer(library_app, name="library")
+app.add_typer(reports_app, name="reports")
 
 
 def run() -> None:

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "kpilib.plans",
     "kpilib.appraisal",
     "kpilib.ingest",
+    "kpilib.notifications",
     "kpilib.web",
 ]
 
@@ -263,6 +264,10 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kpilib <kpilib@localhost>")
 KPILIB_REMINDER_DAYS = int(os.environ.get("KPILIB_REMINDER_DAYS", "3"))
+# Notifications (e-mail, group robots): attempts per delivery, and the first pause between
+# attempts in seconds (doubled each time) when a delivery fails for a passing reason.
+KPILIB_NOTIFY_ATTEMPTS = int(os.environ.get("KPILIB_NOTIFY_ATTEMPTS", "3"))
+KPILIB_NOTIFY_RETRY_SECONDS = float(os.environ.get("KPILIB_NOTIFY_RETRY_SECONDS", "1"))
 
 LOGGING = {
     "version": 1,

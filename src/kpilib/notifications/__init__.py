@@ -1,0 +1,1 @@
+"""Notifications: e-mail and DingTalk / WeCom / Feishu group robots, per company, audited."""
