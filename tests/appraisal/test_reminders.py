@@ -7,8 +7,8 @@ from django.core import mail
 from django.test import Client
 
 from kpilib.appraisal import services
-from kpilib.appraisal.reminders import due_reminders, reminders_send
 from kpilib.appraisal.models import Cycle
+from kpilib.appraisal.reminders import due_reminders, reminders_send
 from kpilib.audit.origin import SYSTEM, Origin
 from kpilib.notifications.models import Notification
 from kpilib.notifications.services import channel_create
@@ -92,7 +92,8 @@ def test_reminders_go_through_notifications_to_email_and_the_group_robot(world: 
     (request,) = robot.received
     text = request.body["text"]["content"]
     assert sent == 2
-    assert world.org.engineer.name in text and world.org.peer.name in text
+    assert world.org.engineer.name in text
+    assert world.org.peer.name in text
     assert "2026-10-10" in text
     records = Notification.objects.filter(topic="cycle_phase_due")
     assert sorted(records.values_list("kind", flat=True)) == ["email", "email", "wecom"]
