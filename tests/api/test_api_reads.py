@@ -101,3 +101,13 @@ def test_employee_pages_are_bounded(world: World, query: str, status: int) -> No
     assert response.status_code == status
     if status == 200:
         assert len(response.json()["items"]) == 2
+
+
+@pytest.mark.parametrize("address", ["/api/indicators?q=a%00b", "/api/employees?q=%00", "/library/?q=%00"])
+def test_a_nul_character_in_the_query_is_refused_not_a_server_error(world: World, address: str) -> None:
+    # given HR (PostgreSQL cannot store or compare NUL: this was an HTTP 500 there; tests/fuzz)
+    # when a query string carries NUL
+    response = client_for(world.org.hr).get(address)
+    # then it is a 400 that says why, on both databases
+    assert response.status_code == 400
+    assert "NUL" in response.content.decode()
