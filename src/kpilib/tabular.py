@@ -556,9 +556,7 @@ def _blank_line_numbers(data: bytes) -> pl.Series:
     return pl.Series(LINE, np.flatnonzero(empty) + 2, dtype=pl.Int64)
 
 
-def _python_csv_records(
-    text: str, separator: str, name: str = "<csv>"
-) -> list[tuple[int, list[str]]]:
+def _python_csv_records(text: str, separator: str, name: str) -> list[tuple[int, list[str]]]:
     """(start line, fields) of every non-blank record, by Python's reference CSV reader.
 
     What even that reader refuses (a carriage return inside an unquoted field, say) is an
