@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "kpilib.appraisal",
     "kpilib.ingest",
     "kpilib.notifications",
+    "kpilib.dailyreports",
     "kpilib.web",
 ]
 

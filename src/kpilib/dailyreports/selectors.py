@@ -1,0 +1,171 @@
+"""Reading daily reports: who may see which (the one privacy rule), the review queue with
+its hints, yesterday's plan as today's checklist, and the template and deadline of a day.
+
+Privacy: a report is seen by its author, their managers up the line (anyone the author
+is below: units they head and report chains, `permissions.managed_employee_ids`), the
+report's CC list and HR. A draft is its author's alone. Every view reads reports through
+`reports_visible` / `report_for`, so a report outside that circle is missing (404).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from kpilib.accounts.permissions import employee_of, is_hr_admin, managed_employee_ids
+from kpilib.clock import time_zone_name
+from kpilib.dailyreports.models import PLAN_FIELD, DailyReport, ReportTemplate, WorkdayException
+from kpilib.engine import reports as hints_engine
+from kpilib.engine.workdays import report_deadline
+from kpilib.org.models import Employee, OrgUnit
+
+HISTORY = hints_engine.REPEAT_LOOKBACK
+DEFAULT_DEADLINE = time(10)
+_ITEM_MARK = re.compile(r"^\s*(?:[-*•·]|\d+[.、)）]|[一二三四五六七八九十]+[、.])\s*")
+
+
+def reports_visible(user: Any) -> QuerySet[DailyReport]:
+    """The reports `user` may read: own (drafts too), their team's below them, CC'd, or all for HR."""
+    reports = DailyReport.objects.select_related("author", "rated_by")
+    submitted = Q(status=DailyReport.Status.SUBMITTED)
+    if is_hr_admin(user):
+        return reports.filter(submitted | Q(author__user=user))
+    employee = employee_of(user)
+    if employee is None:
+        return reports.none()
+    below = managed_employee_ids(employee)
+    return reports.filter(
+        Q(author=employee) | (submitted & (Q(author_id__in=below) | Q(cc=employee)))
+    ).distinct()
+
+
+def report_for(user: Any, pk: int) -> DailyReport:
+    """The report `pk` if `user` may read it; otherwise 404, as if it did not exist."""
+    try:
+        return reports_visible(user).get(pk=pk)
+    except DailyReport.DoesNotExist:
+        raise Http404("No such report") from None
+
+
+def may_rate(user: Any, report: DailyReport) -> bool:
+    """Managers up the line rate their team's submitted reports (never their own)."""
+    employee = employee_of(user)
+    return (
+        employee is not None
+        and report.status == DailyReport.Status.SUBMITTED
+        and report.author_id in managed_employee_ids(employee)
+    )
+
+
+def template_for(employee: Employee) -> ReportTemplate | None:
+    """The active template of the employee's position, else the active default one."""
+    templates = ReportTemplate.objects.filter(is_active=True)
+    own = templates.filter(position_id=employee.position_id).first()
+    return own or templates.filter(position__isnull=True).first()
+
+
+def company_of(employee: Employee) -> OrgUnit | None:
+    unit = employee.org_unit
+    if unit is None:
+        return None
+    ids = [int(part) for part in unit.path.strip("/").split("/") if part.isdigit()]
+    return OrgUnit.objects.filter(pk__in=ids or [unit.pk], kind=OrgUnit.Kind.COMPANY).first()
+
+
+def workday_exceptions(employee: Employee) -> dict[date, bool]:
+    company = company_of(employee)
+    if company is None:
+        return {}
+    return dict(WorkdayException.objects.filter(company=company).values_list("day", "is_workday"))
+
+
+def deadline_of(employee: Employee, template: ReportTemplate | None, day: date) -> datetime:
+    """When the employee's report for `day` is due (10:00 the next working day by default)."""
+    return report_deadline(
+        day,
+        deadline_time=template.deadline_time if template else DEFAULT_DEADLINE,
+        workdays_after=template.workdays_after if template else 1,
+        zone=ZoneInfo(time_zone_name()),
+        exceptions=workday_exceptions(employee),
+    )
+
+
+def plan_items(text: object) -> list[str]:
+    """A 明日计划 answer as its items: one a line, list marks (1. / - / 一、) removed."""
+    items = [_ITEM_MARK.sub("", line).strip() for line in str(text or "").splitlines()]
+    return [item for item in items if item]
+
+
+@dataclass(frozen=True)
+class Checklist:
+    """Yesterday's 明日计划 items offered today (read from that report, never copied)."""
+
+    source: DailyReport | None
+    items: list[str]
+
+
+def checklist_for(author: Employee, day: date) -> Checklist:
+    """The plan items of the author's latest submitted report before `day`."""
+    earlier = (
+        DailyReport.objects.filter(
+            author=author, report_date__lt=day, status=DailyReport.Status.SUBMITTED
+        )
+        .order_by("-report_date")
+        .first()
+    )
+    if earlier is None:
+        return Checklist(None, [])
+    return Checklist(earlier, plan_items(earlier.answers.get(PLAN_FIELD)))
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    report: DailyReport
+    verdict: hints_engine.Verdict
+
+
+def review_queue(user: Any, *, language: str = "en") -> list[QueueItem]:
+    """The submitted, unrated reports of the people below `user`, oldest first, with hints."""
+    employee = employee_of(user)
+    if employee is None:
+        return []
+    below = managed_employee_ids(employee)
+    waiting = list(
+        DailyReport.objects.filter(
+            author_id__in=below, status=DailyReport.Status.SUBMITTED, rating__isnull=True
+        )
+        .select_related("author")
+        .order_by("report_date", "author__name")
+    )
+    return [QueueItem(report, verdict) for report, verdict in zip(waiting, hints_for(waiting, language=language), strict=True)]
+
+
+def hints_for(reports: list[DailyReport], *, language: str = "en") -> list[hints_engine.Verdict]:
+    """The quality hints of each report against its author's earlier submitted reports."""
+    if not reports:
+        return []
+    history: dict[int, list[tuple[date, str]]] = {}
+    earlier = DailyReport.objects.filter(
+        author_id__in={report.author_id for report in reports},
+        status=DailyReport.Status.SUBMITTED,
+        report_date__lt=max(report.report_date for report in reports),
+    ).order_by("report_date")
+    for other in earlier:
+        history.setdefault(other.author_id, []).append((other.report_date, other.text))
+    verdicts = []
+    for report in reports:
+        previous = [item for item in history.get(report.author_id, []) if item[0] < report.report_date]
+        verdicts.append(
+            hints_engine.check_report(
+                hints_engine.Report(report.author.employee_id, report.report_date, report.text),
+                previous[-HISTORY:],
+                language=language,
+            )
+        )
+    return verdicts

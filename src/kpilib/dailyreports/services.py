@@ -1,0 +1,312 @@
+"""Writing daily reports: templates, working-day exceptions, drafts, submission, rating,
+comments. Every function is atomic, takes `actor` and `origin`, and is audited.
+
+`today` and `now` are parameters: the interfaces read the clock (`kpilib.clock`), never
+these functions. A rating is the `daily_report` fact (value −1 / 0 / +1) written through
+the fact store's own intake (`ingest.services.facts_receive`), source `daily-reports`,
+external id the report's id: a re-rating updates that one fact (audited by the intake),
+and published scorecards, which store their lines, never change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kpilib.accounts.permissions import employee_of, is_hr_admin
+from kpilib.audit.origin import Origin
+from kpilib.audit.services import audit_record, audit_snapshot
+from kpilib.dailyreports.errors import DailyReportError
+from kpilib.dailyreports.models import (
+    DailyReport,
+    ReportComment,
+    ReportTemplate,
+    WorkdayException,
+    default_fields,
+)
+from kpilib.dailyreports.selectors import (
+    checklist_for,
+    deadline_of,
+    may_rate,
+    reports_visible,
+    template_for,
+)
+from kpilib.org.models import Employee, OrgUnit, Position
+
+SOURCE = "daily-reports"
+METRIC = "daily_report"
+MAX_ANSWER = 5_000
+
+
+def _require_hr(actor: Any) -> None:
+    if not is_hr_admin(actor):
+        raise DailyReportError(_("Only HR may change daily report templates and calendars."))
+
+
+def _validation_messages(error: ValidationError) -> list[str]:
+    if hasattr(error, "message_dict"):
+        return [message for messages in error.message_dict.values() for message in messages]
+    return list(error.messages)
+
+
+# --- templates and calendar -------------------------------------------------------------
+
+
+@transaction.atomic
+def template_save(
+    *,
+    actor: Any,
+    origin: Origin,
+    template: ReportTemplate | None = None,
+    position: Position | None = None,
+    name: str,
+    fields: Sequence[Mapping[str, Any]] | None = None,
+    deadline_time: Any = None,
+    workdays_after: int | None = None,
+    is_active: bool = True,
+    cc: Iterable[Employee] | None = None,
+) -> ReportTemplate:
+    """Create or change a position's report template (HR). No fields: the three defaults."""
+    _require_hr(actor)
+    before = audit_snapshot(ReportTemplate.objects.get(pk=template.pk)) if template else None
+    template = template or ReportTemplate()
+    template.position = position
+    template.name = name.strip()
+    template.fields = [dict(field) for field in fields] if fields else default_fields()
+    if deadline_time is not None:
+        template.deadline_time = deadline_time
+    if workdays_after is not None:
+        template.workdays_after = workdays_after
+    template.is_active = is_active
+    try:
+        template.full_clean()
+    except ValidationError as error:
+        raise DailyReportError(_validation_messages(error)) from None
+    template.save()
+    if cc is not None:
+        template.cc.set(list(cc))
+    audit_record(actor=actor, origin=origin, instance=template, before=before)
+    return template
+
+
+@transaction.atomic
+def workday_exception_set(
+    *, actor: Any, origin: Origin, company: OrgUnit, day: date, is_workday: bool, note: str = ""
+) -> WorkdayException:
+    """Make `day` a working day or a day off for the company, over China's calendar (HR)."""
+    _require_hr(actor)
+    if company.kind != OrgUnit.Kind.COMPANY:
+        raise DailyReportError(_("Working-day exceptions belong to a company."))
+    existing = WorkdayException.objects.filter(company=company, day=day).first()
+    before = audit_snapshot(existing) if existing else None
+    exception = existing or WorkdayException(company=company, day=day)
+    exception.is_workday, exception.note = is_workday, note.strip()
+    exception.save()
+    audit_record(actor=actor, origin=origin, instance=exception, before=before)
+    return exception
+
+
+# --- writing ----------------------------------------------------------------------------
+
+
+def _author_of(actor: Any) -> Employee:
+    author = employee_of(actor)
+    if author is None:
+        raise DailyReportError(_("Only people with an employee record write daily reports."))
+    return author
+
+
+def _clean_answers(fields: Sequence[Mapping[str, Any]], answers: Mapping[str, Any]) -> dict[str, Any]:
+    cleaned: dict[str, Any] = {}
+    for field in fields:
+        key, kind = str(field["key"]), field.get("kind", "text")
+        raw = answers.get(key, "")
+        value = "" if raw is None else str(raw).strip()
+        if len(value) > MAX_ANSWER:
+            raise DailyReportError(
+                _("%(field)s is longer than %(limit)d characters.")
+                % {"field": field.get("label", key), "limit": MAX_ANSWER},
+                field=key,
+            )
+        if value and kind == "number":
+            try:
+                cleaned[key] = float(value)
+            except ValueError:
+                raise DailyReportError(
+                    _("%(field)s takes a number.") % {"field": field.get("label", key)}, field=key
+                ) from None
+            continue
+        if value and kind == "choice" and value not in [str(choice) for choice in field.get("choices", [])]:
+            raise DailyReportError(
+                _("%(field)s: choose one of the offered answers.") % {"field": field.get("label", key)},
+                field=key,
+            )
+        cleaned[key] = value
+    return cleaned
+
+
+@transaction.atomic
+def report_save_draft(
+    *,
+    actor: Any,
+    origin: Origin,
+    report_date: date,
+    answers: Mapping[str, Any],
+    checklist_done: Sequence[int] = (),
+    today: date,
+) -> DailyReport:
+    """Keep the actor's report for `report_date` as a draft (creating it on first save).
+
+    Refused for a day after `today` and for a report already submitted."""
+    author = _author_of(actor)
+    if report_date > today:
+        raise DailyReportError(_("A daily report cannot be written for a day that has not come."))
+    report = DailyReport.objects.select_for_update().filter(author=author, report_date=report_date).first()
+    if report is not None and report.status == DailyReport.Status.SUBMITTED:
+        raise DailyReportError(_("This report was already submitted."))
+    before = audit_snapshot(report) if report else None
+    if report is None:
+        template = template_for(author)
+        report = DailyReport(
+            author=author,
+            report_date=report_date,
+            template=template,
+            fields=list(template.fields) if template else default_fields(),
+        )
+    checklist = checklist_for(author, report_date)
+    done = sorted({int(index) for index in checklist_done})
+    if any(index < 0 or index >= len(checklist.items) for index in done):
+        raise DailyReportError(_("That item is not on yesterday's plan."))
+    report.answers = _clean_answers(report.fields, answers)
+    report.checklist_total = len(checklist.items)
+    report.checklist_done = done
+    report.save()
+    audit_record(actor=actor, origin=origin, instance=report, before=before)
+    return report
+
+
+@transaction.atomic
+def report_submit(*, actor: Any, origin: Origin, report: DailyReport, now: datetime) -> DailyReport:
+    """Submit the actor's own draft: due-by time fixed from the template and working days,
+    on time when `now` is not after it. Required fields must be filled."""
+    author = _author_of(actor)
+    report = DailyReport.objects.select_for_update().get(pk=report.pk)
+    if report.author_id != author.pk:
+        raise DailyReportError(_("Only the author submits a report."))
+    if report.status == DailyReport.Status.SUBMITTED:
+        raise DailyReportError(_("This report was already submitted."))
+    missing = [
+        str(field.get("label", field["key"]))
+        for field in report.fields
+        if field.get("required") and report.answers.get(str(field["key"])) in ("", None)
+    ]
+    if missing:
+        raise DailyReportError(
+            [_("%(field)s is required.") % {"field": label} for label in missing]
+        )
+    before = audit_snapshot(report)
+    report.deadline = deadline_of(author, report.template, report.report_date)
+    report.submitted_at = now
+    report.on_time = now <= report.deadline
+    report.status = DailyReport.Status.SUBMITTED
+    report.save()
+    if report.template is not None:
+        report.cc.set(list(report.template.cc.exclude(pk=author.pk)))
+    audit_record(actor=actor, origin=origin, instance=report, before=before)
+    return report
+
+
+# --- review -----------------------------------------------------------------------------
+
+
+def _rating_fact(*, actor: Any, origin: Origin, report: DailyReport) -> None:
+    """The rating as the report's `daily_report` fact, through the fact store's intake."""
+    from kpilib.ingest.models import ImportBatch
+    from kpilib.ingest.services import facts_receive, source_named
+
+    receipt = facts_receive(
+        actor=actor,
+        origin=origin,
+        source=source_named(actor=actor, origin=origin, name=SOURCE),
+        records=[
+            {
+                "employee_id": report.author.employee_id,
+                "metric": METRIC,
+                "occurred_on": report.report_date.isoformat(),
+                "value": str(report.rating),
+                "external_id": str(report.pk),
+            }
+        ],
+        channel=ImportBatch.Channel.API,
+    )
+    if receipt.status != 200 or receipt.body.get("quarantined"):
+        reasons = [str(error.get("reason", "")) for error in receipt.body.get("errors", [])]
+        raise DailyReportError(reasons or [str(receipt.body.get("detail", ""))])
+
+
+@transaction.atomic
+def report_rate(
+    *,
+    actor: Any,
+    origin: Origin,
+    report: DailyReport,
+    rating: int,
+    comment: str = "",
+    now: datetime,
+) -> DailyReport:
+    """Rate a submitted report of the actor's team −1 / 0 / +1 (a re-rating replaces it).
+
+    The rating is the `daily_report` fact of the report's day."""
+    if rating not in (-1, 0, 1):
+        raise DailyReportError(_("A rating is −1, 0 or +1."))
+    report = DailyReport.objects.select_for_update().select_related("author").get(pk=report.pk)
+    if not may_rate(actor, report):
+        raise DailyReportError(_("Only the author's managers rate a submitted report."))
+    before = audit_snapshot(report)
+    report.rating = rating
+    report.rating_comment = comment.strip()
+    report.rated_by = actor
+    report.rated_at = now
+    report.save()
+    audit_record(actor=actor, origin=origin, instance=report, before=before)
+    _rating_fact(actor=actor, origin=origin, report=report)
+    return report
+
+
+@transaction.atomic
+def reports_rate_rest_normal(
+    *, actor: Any, origin: Origin, reports: Sequence[DailyReport], now: datetime
+) -> int:
+    """Rate every still unrated report among `reports` normal (0); returns how many."""
+    rated = 0
+    for report in reports:
+        if report.rating is None and may_rate(actor, report):
+            report_rate(actor=actor, origin=origin, report=report, rating=0, now=now)
+            rated += 1
+    return rated
+
+
+@transaction.atomic
+def report_comment(
+    *,
+    actor: Any,
+    origin: Origin,
+    report: DailyReport,
+    text: str,
+    parent: ReportComment | None = None,
+) -> ReportComment:
+    """Comment on a report the actor may read (a reply names its parent on the same report)."""
+    if not reports_visible(actor).filter(pk=report.pk, status=DailyReport.Status.SUBMITTED).exists():
+        raise DailyReportError(_("Comments go on a submitted report you may read."))
+    if not text.strip():
+        raise DailyReportError(_("Write the comment first."), field="text")
+    if parent is not None and parent.report_id != report.pk:
+        raise DailyReportError(_("A reply answers a comment on the same report."))
+    comment = ReportComment.objects.create(report=report, parent=parent, author=actor, text=text.strip()[:MAX_ANSWER])
+    audit_record(actor=actor, origin=origin, instance=comment, before=None)
+    return comment
