@@ -3,6 +3,7 @@
 from axes.models import AccessAttempt
 
 from kpilib.appraisal.models import Appeal, Cycle, Participant, Scorecard
+from kpilib.dailyreports.models import DailyReport
 from kpilib.ingest.models import ImportBatch, Source
 from kpilib.library.models import Indicator, Theme
 from tests.appraisal_fixtures import World
@@ -38,6 +39,9 @@ def places(world: World) -> dict[str, object]:
         "peer_goals": participant(goal_setting, org.peer),
         "other_team_goals": participant(goal_setting, org.other_team_engineer),
         "appeal": Appeal.objects.get().pk,
+        "engineer_report": DailyReport.objects.get(author=org.engineer).pk,
+        "peer_draft": DailyReport.objects.get(author=org.peer).pk,
+        "other_team_report": DailyReport.objects.get(author=org.other_team_engineer).pk,
         "indicator": Indicator.objects.order_by("code").values_list("code", flat=True).first(),
         "scored_indicator": Scorecard.objects.get(pk=card(org.engineer)).lines[0]["code"],
         "theme": Theme.objects.order_by("code").values_list("code", flat=True).first(),

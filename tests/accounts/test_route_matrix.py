@@ -217,6 +217,29 @@ ROUTES: dict[str, list[tuple[str, list[int]]]] = {
         ("appeals/{appeal}/answer/", [302, 405, 405, 405, 405, 405]),
         ("appeals/{missing}/answer/", [302, 405, 405, 405, 405, 405]),
     ],
+    "reports/": [
+        ("reports/", [302, 403, 200, 200, 200, 403]),
+    ],
+    "reports/review/": [
+        ("reports/review/", [302, 403, 403, 200, 403, 403]),
+    ],
+    "reports/review/rest-normal/": [
+        ("reports/review/rest-normal/", [302, 405, 405, 405, 405, 405]),
+    ],
+    "reports/<int:pk>/": [
+        ("reports/{engineer_report}/", [302, 404, 200, 200, 404, 200]),
+        ("reports/{peer_draft}/", [302, 404, 404, 404, 404, 404]),
+        ("reports/{other_team_report}/", [302, 404, 404, 404, 200, 200]),
+        ("reports/{missing}/", [302, 404, 404, 404, 404, 404]),
+    ],
+    "reports/<int:pk>/comment/": [
+        ("reports/{engineer_report}/comment/", [302, 405, 405, 405, 405, 405]),
+        ("reports/{missing}/comment/", [302, 405, 405, 405, 405, 405]),
+    ],
+    "reports/<int:pk>/rate/": [
+        ("reports/{engineer_report}/rate/", [302, 405, 405, 405, 405, 405]),
+        ("reports/{missing}/rate/", [302, 405, 405, 405, 405, 405]),
+    ],
     "library/": [
         ("library/", [302, 403, 200, 200, 200, 200]),
     ],

@@ -24,6 +24,8 @@ from django.utils import timezone
 from kpilib.appraisal import services as appraisal_services
 from kpilib.appraisal.models import Appeal, Cycle, Participant, Scorecard
 from kpilib.audit.origin import Origin
+from kpilib.dailyreports import services as report_services
+from kpilib.dailyreports.models import DailyReport
 from kpilib.ingest.models import ImportBatch, Source
 from kpilib.library.models import Indicator, Theme
 from kpilib.org.models import Employee
@@ -53,6 +55,7 @@ IDS: dict[tuple[str, str], Values] = {
     ("scorecards/", "pk"): _pks(Scorecard),
     ("scorecards/", "code"): lambda: list(Indicator.objects.values_list("code", flat=True)),
     ("appeals/", "pk"): _pks(Appeal),
+    ("reports/", "pk"): _pks(DailyReport),
     ("library/strategy/", "code"): lambda: list(Theme.objects.values_list("code", flat=True)),
     ("library/i/", "code"): lambda: list(Indicator.objects.values_list("code", flat=True)[:3]),
     ("ingest/sources/", "name"): lambda: list(Source.objects.values_list("name", flat=True)),
@@ -147,6 +150,25 @@ def world(db: None) -> World:
         actor=world.org.peer.user, origin=Origin.WEB, scorecard=card, text="缺少一份满意度调查"
     )
     start("2026 Q4", "2026-Q4")
+    # daily reports: the engineer's waits in the manager's queue (with a comment), the
+    # other team's waits for nobody (no manager), the peer's is a draft
+    submitted_at = datetime.datetime.combine(DAY, datetime.time(18), tzinfo=datetime.UTC)
+    for author, answers in (
+        (world.org.engineer, {"done": "拜访客户，部署 POC 环境", "plan": "整理报告\n跟进投标"}),
+        (world.org.other_team_engineer, {"done": "开会"}),
+        (world.org.peer, {"done": "草稿"}),
+    ):
+        report = report_services.report_save_draft(
+            actor=author.user, origin=Origin.WEB, report_date=DAY, answers=answers, today=DAY
+        )
+        if author != world.org.peer:
+            report_services.report_submit(
+                actor=author.user, origin=Origin.WEB, report=report, now=submitted_at
+            )
+    report_services.report_comment(
+        actor=world.org.manager.user, origin=Origin.WEB,
+        report=DailyReport.objects.get(author=world.org.engineer), text="好",
+    )
     source = Source.objects.create(name="crm", kind="generic")
     ImportBatch.objects.create(source=source, channel="file", status="committed")
     # an import whose worker died an hour ago: only the periodic task may mark it failed

@@ -6,7 +6,14 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from kpilib.accounts.permissions import Action, allowed, is_plan_administrator, roles_of
+from kpilib.accounts.permissions import (
+    Action,
+    Role,
+    allowed,
+    employee_of,
+    is_plan_administrator,
+    roles_of,
+)
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -17,6 +24,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if allowed(user, Action.CREATE_PLAN) or is_plan_administrator(user):
         items.append((reverse("plans"), _("Plans")))
     items.append((reverse("cycles"), _("Cycles")))
+    if employee_of(user) is not None:
+        items.append((reverse("report_write"), _("Daily report")))
+    if Role.MANAGER in roles_of(user):
+        items.append((reverse("report_review"), _("Report review")))
     if allowed(user, Action.VIEW_LIBRARY):
         items.append((reverse("library"), _("Indicator library")))
         items.append((reverse("strategy"), _("Strategy")))

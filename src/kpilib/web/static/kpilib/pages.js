@@ -68,7 +68,34 @@
 
   // A select with data-autosubmit sends its form when it changes.
   document.addEventListener("change", function (event) {
-    if (event.target.matches("select[data-autosubmit]")) event.target.form.submit();
+    if (event.target.matches("select[data-autosubmit], input[data-autosubmit]")) event.target.form.submit();
+  });
+
+  // The daily report review queue: 1 / 2 / 3 rate the focused report (−1 / 0 / +1),
+  // j / k move to the next / previous one; typing in a field is left alone.
+  document.addEventListener("keydown", function (event) {
+    var queue = document.querySelector("[data-review-queue]");
+    if (!queue || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.target.matches("input, textarea, select")) return;
+    var items = Array.prototype.slice.call(queue.querySelectorAll(".report-item:not(.rated)"));
+    if (!items.length) return;
+    var current = event.target.closest ? event.target.closest(".report-item:not(.rated)") : null;
+    var index = current ? items.indexOf(current) : -1;
+    if (event.key === "j" || event.key === "k") {
+      var next = items[Math.max(0, Math.min(items.length - 1, index + (event.key === "j" ? 1 : -1)))];
+      next.focus();
+      event.preventDefault();
+      return;
+    }
+    var item = current || items[0];
+    var button = item.querySelector("[data-rating-key='" + event.key + "']");
+    if (button) { event.preventDefault(); button.click(); }
+  });
+  // After a rating is swapped in, the next report waiting takes the focus.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (!event.target.closest || !event.target.closest("[data-review-queue]")) return;
+    var next = document.querySelector("[data-review-queue] .report-item:not(.rated)");
+    if (next) next.focus();
   });
 
   document.addEventListener("click", function (event) {
