@@ -332,3 +332,27 @@ def test_a_refused_early_move_keeps_the_typed_reason(world: World) -> None:
     assert "申诉" in text
     cycle.refresh_from_db()
     assert cycle.phase == Cycle.Phase.ACKNOWLEDGEMENT
+
+
+def test_points_and_totals_follow_the_plans_precision_on_pages_and_exports(world: World) -> None:
+    # given a plan whose revision shows one decimal, and published results
+    from kpilib.engine.explain import fixed_value
+    from kpilib.plans.models import PlanRevision
+
+    PlanRevision.objects.filter(plan=world.plan).update(precision=1)
+    cycle = published_cycle(world)
+    mine = card(cycle, world.org.peer)
+    shown = fixed_value(mine.total, 1)
+    assert len(shown.split(".")[1]) == 1
+    # when the scorecard, the cycle page, the home page and the XLSX are opened
+    peer = client_for(world.org.peer.user)
+    scorecard_page = peer.get(f"/scorecards/{mine.pk}/").content.decode()
+    home = peer.get("/").content.decode()
+    cycle_page = client_for(world.org.hr).get(f"/cycles/{cycle.pk}/").content.decode()
+    workbook = load_workbook(io.BytesIO(client_for(world.org.hr).get(f"/cycles/{cycle.pk}/export.xlsx").content))
+    # then each shows the total with the plan's one decimal, never the default two
+    for page in (scorecard_page, home, cycle_page):
+        assert f">{shown}<" in page
+        assert f">{fixed_value(mine.total, 2)}<" not in page
+    assert workbook["Summary"]["D2"].number_format == "0.0"
+    assert {cell.number_format for cell in workbook["Lines"]["F"][1:]} == {"0.0"}

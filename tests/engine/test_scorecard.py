@@ -229,3 +229,18 @@ def test_a_ratio_of_derived_measures_is_explained_with_both_parts() -> None:
     # then the value, points and both parts in the explanation
     assert (first.value, first.points) == (4.0, 20.0)
     assert first.explanation == "efficiency 2 of 0.5: 50 × 4 / 10 → 20"
+
+
+def test_shown_numbers_round_half_away_from_zero_at_the_asked_decimals() -> None:
+    from kpilib.engine.explain import excel_number_format, fixed_value
+
+    # %.2f and round() round 2.675 (stored as 2.67499…) and 82.5 half to even; shown
+    # numbers take the one display rule instead
+    assert (f"{2.675:.2f}", round(82.5)) == ("2.67", 82)
+    assert [fixed_value(2.675), fixed_value(82.5, 0), fixed_value(73, 2)] == ["2.68", "83", "73.00"]
+    assert [fixed_value(None), fixed_value(float("nan")), fixed_value(-0.001, 2)] == [
+        "—",
+        "—",
+        "0.00",
+    ]
+    assert [excel_number_format(digits) for digits in (0, 1, 3)] == ["0", "0.0", "0.000"]

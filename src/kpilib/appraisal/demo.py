@@ -93,14 +93,17 @@ def demo_appraisal_load(
     plans: dict[str, Plan] = {}
     for template_code, position_code, name_zh, name_en in PLANS:
         plan = plan_services.plan_create_from_template(
-            actor=SYSTEM, origin=Origin.DEMO,
+            actor=SYSTEM,
+            origin=Origin.DEMO,
             template=PlanTemplate.objects.get(code=template_code),
             code=template_code,
             name_zh_hans=name_zh,
             name_en=name_en,
             positions=[Position.objects.get(code=position_code)],
         )
-        plan_services.revision_publish(actor=SYSTEM, origin=Origin.DEMO, revision=plan.revisions.get())
+        plan_services.revision_publish(
+            actor=SYSTEM, origin=Origin.DEMO, revision=plan.revisions.get()
+        )
         if plan_admin is not None:
             plan_services.plan_set_administrator(
                 actor=SYSTEM, origin=Origin.DEMO, plan=plan, employee=plan_admin, admin=True
@@ -113,18 +116,29 @@ def demo_appraisal_load(
         # Earlier quarters are closed; the newest stays open for acknowledgement and appeals.
         final = Cycle.Phase.PUBLICATION if quarter == complete[-1] else Cycle.Phase.CLOSED
         _quarter_cycle(
-            plan=engineers, quarter=quarter, final=final, today=today, early_reason=history,
+            plan=engineers,
+            quarter=quarter,
+            final=final,
+            today=today,
+            early_reason=history,
             grade_targets=GRADE_TARGETS,
         )
     if complete:
         for code in ("solution-architect", "presales-manager"):
             _quarter_cycle(
-                plan=plans[code], quarter=complete[-1], final=Cycle.Phase.CLOSED, today=today,
-                early_reason=history, grade_targets=GRADE_TARGETS,
+                plan=plans[code],
+                quarter=complete[-1],
+                final=Cycle.Phase.CLOSED,
+                today=today,
+                early_reason=history,
+                grade_targets=GRADE_TARGETS,
             )
     if current:
         _quarter_cycle(
-            plan=engineers, quarter=current, final=Cycle.Phase.DATA_COLLECTION, today=today,
+            plan=engineers,
+            quarter=current,
+            final=Cycle.Phase.DATA_COLLECTION,
+            today=today,
             early_reason="",
             phase_deadlines=phase_deadlines_after(parse_period(current).end),
         )
@@ -141,7 +155,8 @@ def _quarter_cycle(
 ) -> Cycle:
     """A quarterly cycle of `plan`, advanced phase by phase up to `final` on `today`."""
     cycle = services.cycle_create(
-        actor=SYSTEM, origin=Origin.DEMO,
+        actor=SYSTEM,
+        origin=Origin.DEMO,
         plan=plan,
         name=f"{quarter} 季度考核",
         name_en=f"{quarter} quarterly appraisal",

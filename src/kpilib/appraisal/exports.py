@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from kpilib.appraisal.errors import ExportError
 from kpilib.appraisal.models import Scorecard
 from kpilib.appraisal.selectors import line_suffix
+from kpilib.engine.explain import DISPLAY_DIGITS, excel_number_format, fixed_value
 from kpilib.tabular import Sheet, xlsx_bytes
 
 if TYPE_CHECKING:
@@ -27,7 +28,6 @@ FONT_CANDIDATES = (
     "/System/Library/Fonts/PingFang.ttc#0",
     "C:/Windows/Fonts/msyh.ttc#0",
 )
-
 
 
 def _status_label(status: str) -> str:
@@ -64,8 +64,17 @@ def _headers() -> list[str]:
     ]
 
 
+def _precision(scorecards: list[Scorecard]) -> int:
+    """The plan's decimals when every card comes from one cycle (the usual export)."""
+    cycles = {card.participant.cycle_id: card.participant.cycle for card in scorecards}
+    digits = {cycle.precision for cycle in cycles.values()}
+    return digits.pop() if len(digits) == 1 else DISPLAY_DIGITS
+
+
 def scorecards_xlsx(scorecards: list[Scorecard], language: str) -> bytes:
-    """One sheet with every scorecard's lines (unrounded numbers), one summary sheet."""
+    """One sheet with every scorecard's lines (unrounded numbers shown at the plan's
+    decimals), one summary sheet."""
+    shown = excel_number_format(_precision(scorecards))
     summary_rows = []
     line_rows = []
     for card in scorecards:
@@ -93,12 +102,12 @@ def scorecards_xlsx(scorecards: list[Scorecard], language: str) -> bytes:
     ]
     return xlsx_bytes(
         [
-            Sheet(_("Summary"), summary_header, summary_rows, {_("Total"): "0.00"}),
+            Sheet(_("Summary"), summary_header, summary_rows, {_("Total"): shown}),
             Sheet(
                 _("Lines"),
                 [_("Employee number"), *_headers()],
                 line_rows,
-                {_("Points"): "0.00", _("Max points"): "0.00"},
+                {_("Points"): shown, _("Max points"): shown},
             ),
         ]
     )
@@ -145,7 +154,8 @@ def _pdf_scorecard(pdf: "FPDF", scorecard: Scorecard, language: str) -> None:
         new_y="NEXT",
     )
     pdf.set_font("cjk", size=11)
-    total = "—" if scorecard.total is None else f"{scorecard.total:.2f}"
+    digits = cycle.precision
+    total = fixed_value(scorecard.total, digits)
     summary = (
         f"{cycle.local_name} · {cycle.period} · {_('Total')} {total} · "
         f"{_('Grade')} {scorecard.final_grade or '—'} · {_('Rank')} {scorecard.rank or '—'}"
@@ -173,9 +183,9 @@ def _pdf_scorecard(pdf: "FPDF", scorecard: Scorecard, language: str) -> None:
                 [
                     str(name),
                     str(code),
-                    "—" if value is None else f"{value:.2f}",
-                    "—" if points is None else f"{points:.2f}",
-                    f"{max_points:.2f}",
+                    fixed_value(value),
+                    fixed_value(points, digits),
+                    fixed_value(max_points, digits),
                     str(status),
                     str(explanation),
                 ]

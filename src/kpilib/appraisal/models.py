@@ -7,6 +7,7 @@ correction is a new scorecard revision with its reason, which the employee sees.
 
 from django.conf import settings
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -91,6 +92,13 @@ class Cycle(models.Model):
     def local_name(self) -> str:
         """The name in the reader's language: the English name for English readers, if any."""
         return local_name(self.name, self.name_en)
+
+    @cached_property
+    def precision(self) -> int:
+        """The decimals points and totals are shown with: the plan revision's precision."""
+        from kpilib.plans.fetch import effective_plan  # a read across apps, not at model import
+
+        return effective_plan(self.revision).precision
 
 
 class Participant(models.Model):

@@ -91,10 +91,13 @@ def _texts(reminder: Reminder, language: str) -> tuple[str, str]:
             "date": reminder.deadline.isoformat(),
         }
         subject = gettext("%(cycle)s: %(phase)s is due on %(date)s") % values
-        body = gettext(
-            "The phase “%(phase)s” of %(cycle)s is due on %(date)s and waits for you. "
-            "Open kpilib to do your part."
-        ) % values
+        body = (
+            gettext(
+                "The phase “%(phase)s” of %(cycle)s is due on %(date)s and waits for you. "
+                "Open kpilib to do your part."
+            )
+            % values
+        )
     return subject, body
 
 
@@ -131,7 +134,8 @@ def reminders_send(*, actor: Any, origin: Origin, today: datetime.date) -> int:
             company=company_of(first.employee.org_unit) if first else None,
         )
         sent += sum(
-            1 for record in records
+            1
+            for record in records
             if record.kind == "email" and record.status == Notification.Status.SENT
         )
         cycle.reminders_sent = {**cycle.reminders_sent, reminder.phase: today.isoformat()}

@@ -18,6 +18,7 @@ from kpilib.appraisal.models import Appeal, Cycle, Participant, PersonalGoal, Sc
 from kpilib.appraisal.selectors import latest_scorecards
 from kpilib.audit.origin import Origin
 from kpilib.audit.services import audit_record, audit_snapshot
+from kpilib.engine.explain import fixed_value
 from kpilib.engine.periods import PeriodError, parse_period
 from kpilib.plans.fetch import (
     effective_plan,
@@ -37,11 +38,11 @@ SCORED_PHASES = {
 }
 
 
-
 @transaction.atomic
 def cycle_create(
     *,
-    actor: Any, origin: Origin,
+    actor: Any,
+    origin: Origin,
     plan: Plan,
     name: str,
     kind: str,
@@ -226,7 +227,9 @@ def _check_grade(cycle: Cycle, grade: str) -> None:
 
 
 @transaction.atomic
-def scorecard_calibrate(*, actor: Any, origin: Origin, scorecard: Scorecard, grade: str, reason: str) -> Scorecard:
+def scorecard_calibrate(
+    *, actor: Any, origin: Origin, scorecard: Scorecard, grade: str, reason: str
+) -> Scorecard:
     """Move a person to another grade during calibration; the reason is mandatory."""
     cycle = scorecard.participant.cycle
     if cycle.phase != Cycle.Phase.CALIBRATION:
@@ -316,7 +319,9 @@ def _phase_counts(cycle: Cycle, phase: str) -> tuple[int, int] | None:
         with_goals = set(goals.values_list("participant_id", flat=True))
         return len(with_goals), len(participants)
     if phase == Cycle.Phase.SELF_ASSESSMENT:
-        rated = set(goals.filter(self_rating__isnull=False).values_list("participant_id", flat=True))
+        rated = set(
+            goals.filter(self_rating__isnull=False).values_list("participant_id", flat=True)
+        )
         done = sum(1 for p in participants if p.self_assessment.strip() or p.pk in rated)
         return done, len(participants)
     if phase == Cycle.Phase.MANAGER_REVIEW:
@@ -519,7 +524,12 @@ def scorecard_correct(
     if rescore:
         lines, total, computed, rank = _rescored(scorecard)
     else:
-        lines, total, computed, rank = scorecard.lines, scorecard.total, scorecard.grade, scorecard.rank
+        lines, total, computed, rank = (
+            scorecard.lines,
+            scorecard.total,
+            scorecard.grade,
+            scorecard.rank,
+        )
     differs = bool(grade) and grade != computed
     if differs and not grade_reason.strip():
         raise CycleError(
@@ -528,7 +538,7 @@ def scorecard_correct(
                     "the corrected total %(total)s gives %(computed)s: say why the grade is %(grade)s"
                 )
                 % {
-                    "total": "—" if total is None else f"{total:.2f}",
+                    "total": fixed_value(total, cycle.precision),
                     "computed": computed or "—",
                     "grade": grade,
                 }
@@ -598,7 +608,9 @@ def appeal_answer(
 
 
 @transaction.atomic
-def participant_self_assess(*, actor: Any, origin: Origin, participant: Participant, text: str) -> Participant:
+def participant_self_assess(
+    *, actor: Any, origin: Origin, participant: Participant, text: str
+) -> Participant:
     if Cycle.objects.get(pk=participant.cycle_id).phase != Cycle.Phase.SELF_ASSESSMENT:
         raise CycleError([gettext("self-assessment is closed for this cycle")])
     before = audit_snapshot(participant)
@@ -677,7 +689,8 @@ def _goal_role(actor: Any, participant: Participant) -> str:
 @transaction.atomic
 def goal_save(
     *,
-    actor: Any, origin: Origin,
+    actor: Any,
+    origin: Origin,
     participant: Participant,
     goal: PersonalGoal | None = None,
     **fields: Any,

@@ -182,6 +182,22 @@ def display_round_value(number: float | None, digits: int = DISPLAY_DIGITS) -> f
     return math.copysign(math.floor(abs(number) * scale + 0.5), number) / scale
 
 
+def fixed_value(number: float | None, digits: int = DISPLAY_DIGITS) -> str:
+    """`fixed_text` for one Python number (pages, PDFs, messages): `73.00`, `—` when missing.
+
+    The one rounding path for shown points and totals: `display_round_value` (half away
+    from zero), never `round()` or `%.2f`, which round half to even on binary floats."""
+    rounded = display_round_value(number, digits)
+    if rounded is None or not math.isfinite(rounded):
+        return "—"
+    return f"{rounded + 0.0:.{digits}f}"  # + 0.0: no "-0.00"
+
+
+def excel_number_format(digits: int) -> str:
+    """The Excel number format showing `digits` decimals (`0`, `0.0`, `0.00`, …)."""
+    return "0." + "0" * digits if digits else "0"
+
+
 def fixed_text(number: pl.Expr, digits: int = DISPLAY_DIGITS) -> pl.Expr:
     """A number with exactly `digits` decimals for tables (`73.00`), `—` when null."""
     scale = 10**digits

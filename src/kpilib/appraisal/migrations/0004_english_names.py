@@ -4,20 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('appraisal', '0003_reminders'),
+        ("appraisal", "0003_reminders"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='cycle',
-            name='name_en',
-            field=models.CharField(blank=True, help_text='Shown to English readers; the name is shown when this is empty.', max_length=200, verbose_name='English name'),
+            model_name="cycle",
+            name="name_en",
+            field=models.CharField(
+                blank=True,
+                help_text="Shown to English readers; the name is shown when this is empty.",
+                max_length=200,
+                verbose_name="English name",
+            ),
         ),
         migrations.AlterField(
-            model_name='cycle',
-            name='name',
-            field=models.CharField(max_length=200, verbose_name='cycle name'),
+            model_name="cycle",
+            name="name",
+            field=models.CharField(max_length=200, verbose_name="cycle name"),
         ),
     ]

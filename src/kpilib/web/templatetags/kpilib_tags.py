@@ -4,7 +4,19 @@ from typing import Any
 
 from django import template
 
+from kpilib.engine.explain import DISPLAY_DIGITS, fixed_value
+
 register = template.Library()
+
+
+@register.filter
+def fixed(number: object, digits: int = DISPLAY_DIGITS) -> str:
+    """Points and totals at the plan's decimals: `{{ card.total|fixed:cycle.precision }}`.
+
+    Anything but a number (no scorecard yet: the template's empty string) shows `—`."""
+    if not isinstance(number, int | float):
+        return "—"
+    return fixed_value(number, int(digits))
 
 
 @register.filter

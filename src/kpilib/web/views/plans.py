@@ -242,6 +242,7 @@ def plan_whatif_view(request: HttpRequest, pk: int) -> HttpResponse:
                 context["error"] = error.in_language(get_language() or "en")
             else:
                 context["rows"] = plan_whatif(draft, period)
+                context["precision"] = effective_plan(draft).precision
                 context["period"] = period.label
     return render(request, "plans/_whatif.html", context)
 
