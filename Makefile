@@ -40,6 +40,8 @@ test: venv lint
 	else echo "== PostgreSQL not reachable at $(PG_TEST_URL): skipped the PostgreSQL run"; fi
 
 demo: export DEBUG ?= true
+# Unbuffered: the address and logins show at once even when the output goes to a file.
+demo: export PYTHONUNBUFFERED ?= 1
 demo: venv
 	$(BIN)/kpilib manage demo_setup
 	@trap 'kill 0' EXIT INT TERM; \
