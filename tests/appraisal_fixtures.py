@@ -11,11 +11,16 @@ from kpilib.library.models import PlanTemplate
 from kpilib.org.models import Employee, Position
 from kpilib.plans import services as plan_services
 from kpilib.plans.models import Plan
+from tests.conftest import pinned
 from tests.factories import Org, make_org
 from tests.library.conftest import presales_pack_text
 
 QUARTER = "2026-Q3"
 DAY = datetime.date(2026, 8, 10)
+# The world's "today": the appraisal of 2026-Q3 under way. Modules whose tests read the
+# clock (pages that show a cycle's progress, reminders) pin it with
+# `pytestmark = pytest.mark.today(TODAY)`.
+TODAY = datetime.date(2026, 10, 8)
 _fact_ids = itertools.count(1)
 
 
@@ -46,7 +51,8 @@ def make_world() -> World:
     from kpilib.library.services import pack_import
 
     org = make_org()
-    pack_import(actor=SYSTEM, origin=Origin.WEB, text=presales_pack_text(), file_name="presales.yaml")
+    with pinned(TODAY):
+        pack_import(actor=SYSTEM, origin=Origin.WEB, text=presales_pack_text(), file_name="presales.yaml")
     template = PlanTemplate.objects.get(code="presales-engineer")
     plan = plan_services.plan_create_from_template(
         actor=org.hr, origin=Origin.WEB,

@@ -9,11 +9,12 @@ the GET-walk world (a published cycle with an appeal, a cycle in goal setting, a
 and a committed batch); `{names}` are filled by `tests.accounts.route_places`.
 """
 
+import pytest
 from django.urls import get_resolver
 
 from tests.accounts.route_places import places
 from tests.accounts.test_role_matrix import ROLES, client_for
-from tests.appraisal_fixtures import World
+from tests.appraisal_fixtures import TODAY, World
 from tests.browser.crawl import _walk
 from tests.web.test_get_never_writes import NOT_APP, world  # noqa: F401 (the fixture)
 
@@ -358,6 +359,7 @@ def test_every_route_has_a_row() -> None:
     assert not stale, f"rows for routes that no longer exist: {stale}"
 
 
+@pytest.mark.today(TODAY)
 def test_each_role_gets_exactly_the_status_decided(world: World) -> None:  # noqa: F811
     # given the world's objects, one signed-in client per role, and the decided statuses
     filled = places(world)

@@ -6,7 +6,7 @@ from django.test import Client
 from kpilib.appraisal import services
 from kpilib.appraisal.models import Cycle
 from kpilib.audit.origin import Origin
-from tests.appraisal_fixtures import DAY, QUARTER, World, make_world
+from tests.appraisal_fixtures import DAY, QUARTER, TODAY, World, make_world
 
 
 @pytest.fixture
@@ -20,6 +20,7 @@ def client_for(user: object) -> Client:
     return client
 
 
+@pytest.mark.today(TODAY)
 def test_indicators_are_listed_with_their_versions_and_smart_check(world: World) -> None:
     # when an engineer lists the library and opens an indicator
     client = client_for(world.org.engineer.user)

@@ -12,7 +12,10 @@ from kpilib.ingest.models import Fact
 from kpilib.ingest.services import facts_import
 from tests.appraisal.test_cycle_pages import client_for
 from tests.appraisal.test_cycle_pages import published_cycle as published
-from tests.appraisal_fixtures import DAY, World, add_facts, make_world
+from tests.appraisal_fixtures import DAY, TODAY, World, add_facts, make_world
+
+# (the cycle pages show the phase's progress as of today)
+pytestmark = pytest.mark.today(TODAY)
 
 
 @pytest.fixture

@@ -13,7 +13,10 @@ from kpilib.appraisal import services
 from kpilib.appraisal.models import Cycle, Scorecard
 from kpilib.audit.origin import Origin
 from kpilib.plans import services as plan_services
-from tests.appraisal_fixtures import DAY, QUARTER, World, make_world
+from tests.appraisal_fixtures import DAY, QUARTER, TODAY, World, make_world
+
+# (the cycle pages show the phase's progress as of today)
+pytestmark = pytest.mark.today(TODAY)
 
 
 @pytest.fixture

@@ -10,11 +10,12 @@ import pytest
 from kpilib.audit.origin import Origin
 from kpilib.plans import services as plan_services
 from kpilib.plans.models import AhpJudgement, PlanRevision
-from tests.appraisal_fixtures import make_world
+from tests.appraisal_fixtures import TODAY, make_world
 from tests.browser.conftest import new_page, sign_in
 from tests.browser.test_appraisal_flow import settle_charts
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# (the pages show a cycle's progress and run the SMART check as of today)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.today(TODAY)]
 
 # (first, second) → Saaty value, as the plan administrator answers them.
 ANSWERS = {

@@ -14,12 +14,13 @@ from kpilib.ingest.models import Fact
 from kpilib.library.services import pack_import
 from kpilib.plans import services as plan_services
 from kpilib.plans.models import Plan, PlanRevision
-from tests.appraisal_fixtures import DAY, QUARTER, World, make_world
+from tests.appraisal_fixtures import DAY, QUARTER, TODAY, World, make_world
 from tests.browser.conftest import new_page, sign_in
 from tests.factories import make_org
 from tests.library.conftest import presales_pack_text
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# (the pages show a cycle's progress and run the SMART check as of today)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.today(TODAY)]
 
 
 def published_cycle(world: World) -> Cycle:

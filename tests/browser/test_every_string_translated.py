@@ -21,7 +21,9 @@ from kpilib.web.demo import DEMO_PASSWORD, demo_load
 from tests.browser.conftest import sign_in
 from tests.browser.crawl import Checker, crawl
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# The demo is built back from its day, and the crawl's pages read the same day.
+DEMO_DAY = "2026-11-20"
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.today(DEMO_DAY)]
 
 ROLES = ("hr", "director", "manager", "engineer")
 LANGUAGES = (("zh-hans", "zh-CN"), ("en", "en-US"))
@@ -55,7 +57,7 @@ def data_names() -> set[str]:
 
 @pytest.fixture
 def demo(tmp_path: Path) -> None:
-    with time_machine.travel("2026-11-20 09:00 +08:00", tick=False):
+    with time_machine.travel(f"{DEMO_DAY} 09:00 +08:00", tick=False):
         demo_load(folder=tmp_path / "demo", engineers=8, months=6, seed=7)
 
 

@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 
 from kpilib.appraisal.models import Scorecard
-from tests.appraisal_fixtures import make_world
+from tests.appraisal_fixtures import TODAY, make_world
 from tests.browser.conftest import sign_in
 from tests.browser.test_appraisal_flow import published_cycle
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# (the pages show a cycle's progress and run the SMART check as of today)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.today(TODAY)]
 
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1366, "height": 768}

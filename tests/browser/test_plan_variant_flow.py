@@ -8,11 +8,12 @@ import pytest
 from kpilib.org.models import OrgUnit
 from kpilib.plans.fetch import effective_plan, live_revision
 from kpilib.plans.models import Plan
-from tests.appraisal_fixtures import make_world
+from tests.appraisal_fixtures import TODAY, make_world
 from tests.browser.conftest import new_page, sign_in
 from tests.factories import make_unit
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# (the pages show a cycle's progress and run the SMART check as of today)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.today(TODAY)]
 
 
 def test_hr_builds_a_regional_variant_with_one_extra_indicator(

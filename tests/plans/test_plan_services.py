@@ -9,7 +9,7 @@ from kpilib.plans import services
 from kpilib.plans.fetch import effective_plan, live_revision
 from kpilib.plans.models import PlanRevision
 from kpilib.plans.selectors import plan_members
-from tests.appraisal_fixtures import QUARTER, World, make_world
+from tests.appraisal_fixtures import QUARTER, TODAY, World, make_world
 
 
 @pytest.fixture
@@ -106,6 +106,7 @@ def test_delegated_admin_is_recorded_in_the_trail(world: World) -> None:
     assert event.changes["administrators"]["after"] == [world.org.manager.employee_id]
 
 
+@pytest.mark.today(TODAY)
 def test_a_draft_can_move_to_the_newest_indicator_versions(world: World) -> None:
     # given a new version of customer satisfaction published after the plan
     from kpilib.library import services as library_services

@@ -14,6 +14,8 @@ from kpilib.org.models import Employee
 from kpilib.plans.models import Plan, PlanRevision
 
 
+# (2026-12-01: the day a fresh clone first failed here, issue 10)
+@pytest.mark.today("2026-12-01")
 @pytest.mark.django_db(transaction=True)
 def test_demo_setup_loads_people_facts_plans_and_published_cycles_once() -> None:
     # when the demo is set up twice with a small organisation

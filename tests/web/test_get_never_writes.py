@@ -31,7 +31,7 @@ from kpilib.library.models import Indicator, Theme
 from kpilib.org.models import Employee
 from kpilib.plans.models import Plan
 from tests.accounts.test_role_matrix import ROLES, client_for
-from tests.appraisal_fixtures import DAY, QUARTER, World, make_world
+from tests.appraisal_fixtures import DAY, QUARTER, TODAY, World, make_world
 from tests.browser.crawl import _walk
 
 # Routes outside the application's own pages: the admin is walked model by model below.
@@ -191,6 +191,7 @@ def test_every_route_has_ids_in_the_world(world: World) -> None:
     assert "/ingest/batches/" in "".join(addresses)
 
 
+@pytest.mark.today(TODAY)
 @pytest.mark.parametrize("role", ROLES)
 def test_get_on_every_route_changes_no_row(world: World, role: str) -> None:
     # given a role signed in (signing in writes; it happens first) and the database's state

@@ -14,7 +14,7 @@ from kpilib.engine.periods import PeriodError, parse_period
 from kpilib.notes import note_text, system_note
 from kpilib.org.services import org_unit_update
 from kpilib.plans.models import PlanRevision
-from tests.appraisal_fixtures import World, make_world
+from tests.appraisal_fixtures import TODAY, World, make_world
 from tests.factories import Org
 
 pytestmark = pytest.mark.django_db
@@ -125,6 +125,7 @@ def test_every_page_has_a_favicon(org: Org) -> None:
     assert re.search(r'<link rel="icon" href="[^"]+favicon\.svg"', html)
 
 
+@pytest.mark.today(TODAY)
 def test_metrics_and_tags_are_shown_by_name(world: World) -> None:
     # when HR reads the library and an indicator in Chinese
     library = page(world.org.hr, "/library/", ZH)
