@@ -19,7 +19,8 @@ Only non-UTF-8 files are decoded in Python; UTF-8 bytes go to Polars' multi-thre
 reader untouched. CSV separators `,`, `;` and tab are recognised from the header line.
 
 Limits on hostile files, each refusal naming its limit: `MAX_LINE_BYTES` per line (CSV),
-`MAX_COLUMNS` columns, `MAX_JSON_DEPTH` levels of JSON; a date cell that is not a real
+`MAX_COLUMNS` columns, `MAX_JSON_DEPTH` levels of JSON, `MAX_XLSX_UNPACKED_BYTES` (and
+`MAX_XLSX_SHARED_STRINGS_BYTES`) unpacked from a workbook; a date cell that is not a real
 day is a problem on its line. The upload size limit is the web's (settings).
 """
 
@@ -55,6 +56,11 @@ JSON_SUFFIXES = (".json",)
 MAX_JSON_DEPTH = 20
 MAX_LINE_BYTES = 1 << 20
 MAX_COLUMNS = 1_000
+# An XLSX is a zip: a small upload can unpack to gigabytes (a "zip bomb"). openpyxl keeps
+# the shared strings in memory and streams the sheets, so both are capped by what the
+# archive declares before anything is unpacked (zipfile also stops at the declared size).
+MAX_XLSX_UNPACKED_BYTES = 1 << 29
+MAX_XLSX_SHARED_STRINGS_BYTES = 1 << 27
 
 
 def read_table(
@@ -623,6 +629,7 @@ def _read_xlsx(
 ) -> pl.DataFrame:
     from openpyxl import load_workbook
 
+    _check_unpacked_size(data, name)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged or non-XLSX file
@@ -665,6 +672,27 @@ def _read_xlsx(
     finally:
         workbook.close()
     return table
+
+
+def _check_unpacked_size(data: bytes, name: str) -> None:
+    """Refuse a workbook that would unpack past the limits, before openpyxl unpacks it."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except zipfile.BadZipFile:
+        return  # not a zip at all: openpyxl's refusal says so
+    unpacked = sum(member.file_size for member in members)
+    shared = sum(m.file_size for m in members if m.filename.lower().endswith("sharedstrings.xml"))
+    if unpacked > MAX_XLSX_UNPACKED_BYTES:
+        limit, size = MAX_XLSX_UNPACKED_BYTES, unpacked
+    elif shared > MAX_XLSX_SHARED_STRINGS_BYTES:
+        limit, size = MAX_XLSX_SHARED_STRINGS_BYTES, shared
+    else:
+        return
+    reason = f"the workbook unpacks to {size:,} bytes: more than the limit of {limit:,} bytes"
+    raise InputError([Problem(name, None, None, reason)])
 
 
 def _xlsx_bad_date(data: bytes, sheet: object, header: list[str | None], name: str) -> Problem:

@@ -71,16 +71,17 @@ def test_an_impossible_date_in_a_workbook_is_refused_naming_line_and_field(
     assert not ImportBatch.objects.exists()
 
 
-def test_an_impossible_date_in_a_kept_workbook_shows_on_the_preview(
-    hr: Client, team: Team
-) -> None:
+def test_an_impossible_date_in_a_kept_workbook_shows_on_the_preview(hr: Client, team: Team) -> None:
     # given a draft batch whose kept file has an impossible date (kept before the check)
     from kpilib.ingest.models import Source
     from kpilib.ingest.services import _keep_file
 
     batch = ImportBatch(source=Source.objects.create(name="manual"), file_name="f.xlsx")
+    from kpilib.ingest.tasks import enqueue_preview
+
     _keep_file(batch, xlsx_with_dates(["2026-02-30"]))
     batch.save()
+    enqueue_preview(batch, "zh-hans")  # the worker reads it (immediate in tests)
     # when HR opens its mapping and preview pages
     mapping = hr.get(f"/ingest/batches/{batch.pk}/mapping/", HTTP_ACCEPT_LANGUAGE="zh-Hans")
     preview = hr.get(f"/ingest/batches/{batch.pk}/preview/", HTTP_ACCEPT_LANGUAGE="zh-Hans")
@@ -180,3 +181,50 @@ def test_the_preview_checks_a_bounded_sample_and_says_so(
     text = page.decode()
     assert "This preview checked the first 50 rows of the file" in text
     assert "<strong>50</strong>" in text
+
+
+def _workbook_with_member(name: str, size: int) -> bytes:
+    """A valid workbook plus one highly compressible member of `size` bytes (a zip bomb)."""
+    workbook = Workbook()
+    workbook.active.append(["employee_id", "metric", "occurred_on", "value"])
+    written = io.BytesIO()
+    workbook.save(written)
+    source = zipfile.ZipFile(io.BytesIO(written.getvalue()))
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in source.infolist():
+            archive.writestr(item, source.read(item.filename))
+        archive.writestr(name, b"0" * size)
+    return bomb.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("member", "limit"),
+    [
+        ("xl/media/padding.bin", "MAX_XLSX_UNPACKED_BYTES"),
+        ("xl/sharedStrings.xml", "MAX_XLSX_SHARED_STRINGS_BYTES"),
+    ],
+)
+def test_a_workbook_that_unpacks_past_the_limit_is_refused_before_it_is_unpacked(
+    hr: Client, team: Team, monkeypatch: pytest.MonkeyPatch, member: str, limit: str
+) -> None:
+    # given limits of 1 MB and a 20 kB workbook that declares 3 MB inside
+    from kpilib import tabular
+
+    monkeypatch.setattr(tabular, limit, 1_000_000)
+    data = _workbook_with_member(member, 3_000_000)
+    assert len(data) < 50_000
+    # when it is read, and when HR uploads it in Chinese
+    with pytest.raises(tabular.InputError) as refused:
+        tabular.read_table_bytes(data, name="bomb.xlsx")
+    response = hr.post(
+        "/ingest/",
+        {"file": SimpleUploadedFile("bomb.xlsx", data), "new_source": "lms", "new_kind": "facts"},
+        HTTP_ACCEPT_LANGUAGE="zh-Hans",
+    )
+    # then the refusal names the size and the limit, the page says it in Chinese, nothing is kept
+    (problem,) = refused.value.problems
+    assert str(problem).startswith("bomb.xlsx: the workbook unpacks to 3,0")
+    assert str(problem).endswith("bytes: more than the limit of 1,000,000 bytes")
+    assert "超过上限 1,000,000 字节" in response.content.decode()
+    assert not ImportBatch.objects.exists()

@@ -88,7 +88,8 @@ def test_quarantined_rows_are_fixed_and_resubmitted_from_the_page(hr: Client, te
 
     Source.objects.create(name="zoho", kind="zoho_deals")
     facts_import(
-        actor=team.hr, origin=Origin.WEB,
+        actor=team.hr,
+        origin=Origin.WEB,
         data=connector_file("zoho_deals_gbk.csv"),
         file_name="deals.csv",
         source="zoho",
@@ -182,3 +183,56 @@ def test_a_source_created_in_the_admin_is_audited(hr: Client) -> None:
     # then it exists with its connector, and the creation is in the trail
     assert Source.objects.get(name="jira").kind == "jira"
     assert AuditEvent.objects.filter(object_type="ingest.source", action="create").exists()
+
+
+def test_the_preview_is_read_on_the_worker_never_in_the_request(
+    hr: Client, team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a worker that has not run yet (the queued previews are only recorded)
+    from kpilib.ingest import selectors, tasks
+    from kpilib.ingest.previews import preview_key
+
+    queued: list[tuple[int, str, str]] = []
+    monkeypatch.setattr(
+        tasks,
+        "enqueue_preview",
+        lambda batch, language: queued.append((batch.pk, preview_key(batch), language)),
+    )
+    # when HR uploads the Zoho export and accepts the proposed mapping
+    response = _upload(
+        hr,
+        "deals.csv",
+        connector_file("zoho_deals_gbk.csv"),
+        new_source="zoho",
+        new_kind="zoho_deals",
+    )
+    mapping = hr.get(response.url).content.decode()
+    chosen = dict(
+        re.findall(r'name="(slot_\d+)"[^>]*>.*?<option value="([^"]*)"[^>]*selected', mapping, re.S)
+    )
+    preview_url = hr.post(response.url, chosen).url
+    # then the preview page reads no file: it says the check runs and polls for it
+    real_preview = selectors.batch_preview
+    monkeypatch.setattr(
+        selectors, "batch_preview", lambda batch: pytest.fail("read in the request")
+    )
+    waiting = hr.get(preview_url).content.decode()
+    assert 'id="preview-waiting"' in waiting
+    assert f'hx-get="{preview_url}"' in waiting
+    assert "unknown owner" not in waiting
+    # when the worker runs the preview queued by the mapping (the last one queued)
+    monkeypatch.setattr(selectors, "batch_preview", real_preview)
+    batch_id, key, language = queued[-1]
+    assert (batch_id, language) == (ImportBatch.objects.get().pk, "en")
+    tasks.batch_preview_task.call(batch_id, key, language)
+    # then the page shows it: the broken rows explained, nothing imported
+    ready = hr.get(preview_url).content.decode()
+    assert "unknown owner 张三 (zhangsan@example.com)" in ready
+    assert 'id="preview-waiting"' not in ready
+    assert not Fact.objects.exists()
+    # when the file is to be read in another encoding, the old reading is not shown as current
+    hr.post(f"/ingest/batches/{batch_id}/encoding/", {"encoding": "latin-1"})
+    assert ImportBatch.objects.get().encoding == "latin-1"
+    assert 'id="preview-waiting"' in hr.get(preview_url).content.decode()
+    # and a task queued for the old reading does nothing once a newer one is queued
+    assert tasks.batch_preview_task.call(batch_id, key, language) == {}

@@ -85,6 +85,12 @@ _ENGINE_REASONS = (
         gettext_noop("JSON nested deeper than the limit of %(limit)s levels"),
     ),
     (
+        re.compile(
+            r"^the workbook unpacks to (?P<size>[\d,]+) bytes: more than the limit of (?P<limit>[\d,]+) bytes$"
+        ),
+        gettext_noop("the workbook unpacks to %(size)s bytes: more than the limit of %(limit)s bytes"),
+    ),
+    (
         re.compile(r"^the line is longer than the limit of (?P<limit>[\d,]+) bytes$"),
         gettext_noop("the line is longer than the limit of %(limit)s bytes"),
     ),

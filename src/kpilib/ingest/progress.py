@@ -38,12 +38,16 @@ def _folder() -> Path:
     return folder
 
 
-def progress_write(batch_id: int, done: int, total: int) -> None:
-    folder = _folder()
-    handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
+def json_replace(path: Path, content: object) -> None:
+    """Write JSON to `path` atomically: readers see the old file or the new, never half."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     with os.fdopen(handle, "w", encoding="utf-8") as file:
-        json.dump({"done": done, "total": total}, file)
-    os.replace(temporary, folder / f"{batch_id}.json")
+        json.dump(content, file, ensure_ascii=False, default=str)
+    os.replace(temporary, path)
+
+
+def progress_write(batch_id: int, done: int, total: int) -> None:
+    json_replace(_folder() / f"{batch_id}.json", {"done": done, "total": total})
 
 
 def progress_read(batch_id: int) -> Progress | None:

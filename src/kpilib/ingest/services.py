@@ -59,7 +59,7 @@ from kpilib.ingest.pipeline import (
     text_table,
 )
 from kpilib.ingest.progress import progress_clear, progress_read, progress_write, seconds_since
-from kpilib.ingest.selectors import PREVIEW_ROWS, batch_table
+from kpilib.ingest.selectors import PREVIEW_SAMPLE, batch_table
 from kpilib.org.models import Employee
 from kpilib.tabular import ENCODINGS, XLSX_SUFFIXES, detect_encoding, read_table_bytes
 
@@ -472,9 +472,7 @@ def batch_upload(
     if not file_name.lower().endswith(XLSX_SUFFIXES):
         detected = detect_encoding(data)
         encoding, certain = detected.encoding, detected.certain
-    read_table_bytes(
-        data, name=file_name, encoding=encoding or None, max_rows=PREVIEW_ROWS
-    )
+    read_table_bytes(data, name=file_name, encoding=encoding or None, max_rows=PREVIEW_SAMPLE)
     batch = ImportBatch(
         source=source,
         channel=ImportBatch.Channel.FILE,
@@ -489,7 +487,16 @@ def batch_upload(
     audit_record(
         actor=actor, origin=origin, instance=batch, before=None, after=_batch_summary(batch)
     )
+    _queue_preview(batch)
     return batch
+
+
+def _queue_preview(batch: ImportBatch) -> None:
+    """The preview is read on the worker, never in the request (`previews`). Enqueued
+    inside the transaction: the database queue shows it to the worker with this commit."""
+    from kpilib.ingest.tasks import enqueue_preview
+
+    enqueue_preview(batch, translation.get_language() or "en")
 
 
 @transaction.atomic
@@ -507,6 +514,7 @@ def batch_set_encoding(
     audit_record(
         actor=actor, origin=origin, instance=batch, before=before, after={"encoding": encoding}
     )
+    _queue_preview(batch)
     return batch
 
 
@@ -523,6 +531,7 @@ def batch_map(
     audit_record(
         actor=actor, origin=origin, instance=batch, before=before, after={"mapping": batch.mapping}
     )
+    _queue_preview(batch)
     return batch
 
 

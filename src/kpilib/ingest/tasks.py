@@ -4,6 +4,9 @@ A file import is queued by `services.batch_commit` (or `batch_retry`) once the r
 transaction commits; the worker runs `services.batch_run`, which writes all the batch's
 facts in one transaction and reports progress per chunk for the page's progress bar.
 
+`batch_preview_task` reads, maps and checks a draft batch's sample for the preview page
+(`previews`), queued whenever the file's mapping or encoding is set.
+
 `fail_stale_imports_task` is periodic: a schedule (cron running
 `kpilib manage fail_stale_imports`, or enqueueing this task) marks imports whose worker
 died as failed. No page does it: GET never writes.
@@ -14,8 +17,9 @@ from django.tasks import task
 from django.utils import translation
 
 from kpilib.audit.origin import SYSTEM, Origin
-from kpilib.ingest import services
+from kpilib.ingest import selectors, services
 from kpilib.ingest.models import ImportBatch
+from kpilib.ingest.previews import preview_key, preview_store
 
 
 @task()
@@ -31,6 +35,23 @@ def facts_import_task(batch_id: int, language: str) -> dict[str, int]:
         "unchanged": report.unchanged,
         "quarantined": report.quarantined,
     }
+
+
+@task()
+def batch_preview_task(batch_id: int, key: str, language: str) -> dict[str, int]:
+    """Prepare the preview of a draft batch, unless its mapping changed since it was queued."""
+    batch = ImportBatch.objects.select_related("source").filter(pk=batch_id).first()
+    if batch is None or batch.status != ImportBatch.Status.DRAFT or preview_key(batch) != key:
+        return {}  # committed, deleted, or a newer mapping queued its own preview
+    with translation.override(language):
+        preview = selectors.batch_preview(batch)
+    preview_store(batch, preview)
+    return {"rows": preview.rows, "problem_rows": preview.problem_rows}
+
+
+def enqueue_preview(batch: ImportBatch, language: str) -> None:
+    """Queue the preview of the batch as it is now (the worker sees it once this commits)."""
+    batch_preview_task.enqueue(batch.pk, preview_key(batch), language)
 
 
 @task()

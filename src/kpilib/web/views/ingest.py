@@ -21,6 +21,7 @@ from kpilib.ingest import selectors, services
 from kpilib.ingest.connectors import CONNECTORS, GENERIC
 from kpilib.ingest.models import ImportBatch, QuarantinedRow, Source
 from kpilib.ingest.pipeline import localised_problems
+from kpilib.ingest.previews import preview_stored
 from kpilib.web.ingest_forms import EncodingForm, FactUploadForm, MappingForm, OwnerAliasForm
 
 EDITABLE = ("employee_id", "metric", "occurred_on", "value", "customer_id", "project_id")
@@ -127,7 +128,8 @@ def batch_preview(request: HttpRequest, pk: int) -> HttpResponse:
         partial = request.POST.get("mode") == "partial"
         services.batch_commit(actor=request.user, origin=Origin.WEB, batch=batch, partial=partial)
         return redirect("ingest_batch", pk=batch.pk)
-    preview = selectors.batch_preview(batch)
+    # Read on the worker (queued when the mapping was saved): None while it is prepared.
+    preview = preview_stored(batch)
     return render(request, "ingest/preview.html", {"batch": batch, "preview": preview})
 
 
