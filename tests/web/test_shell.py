@@ -104,3 +104,20 @@ def test_import_page_imports_a_good_file(org: Org) -> None:
     # then the person exists and the summary is shown
     assert Employee.objects.filter(employee_id="E9").exists()
     assert "1 new, 0 updated, 0 unchanged" in response.content.decode()
+
+
+def test_a_large_team_on_the_managers_home_is_counted_and_leads_to_all_of_it(org: Org) -> None:
+    # given a manager with 53 reports (the home page lists 50)
+    from kpilib.web.views.home import HOME_TEAM_ROWS
+    from tests.factories import make_employee
+
+    for number in range(51):
+        make_employee(f"工程师{number}", org.team_a, manager=org.manager)
+    client = signed_in(org.manager.user, headers={"Accept-Language": "zh-Hans"})
+    # when they open the home page in Chinese
+    page = client.get("/").content.decode()
+    # then it says how many there are, lists the first 50, and links to them all
+    assert "共 53 人" in page
+    assert f"此处列出前 {HOME_TEAM_ROWS} 人" in page
+    assert page.count("/people/") >= HOME_TEAM_ROWS
+    assert 'href="/people/">全部人员见“人员”页' in page

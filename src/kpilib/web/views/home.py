@@ -9,6 +9,8 @@ from kpilib.appraisal.selectors import appeals_due_for, my_cycles, phases_due_fo
 from kpilib.audit.selectors import audit_events
 from kpilib.org.selectors import org_counts
 
+HOME_TEAM_ROWS = 50
+
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
@@ -32,9 +34,9 @@ def home(request: HttpRequest) -> HttpResponse:
     if employee is not None:
         context["my_cycles"] = my_cycles(employee)
     if Role.MANAGER in roles and employee is not None:
-        context["team"] = (
-            visible_employees(request.user)
-            .exclude(pk=employee.pk)
-            .select_related("position", "org_unit")[:50]
-        )
+        team = visible_employees(request.user).exclude(pk=employee.pk)
+        # The home page lists the first HOME_TEAM_ROWS and says how many there are; the
+        # People page has them all, paginated: never a list silently cut short.
+        context["team_count"] = team.count()
+        context["team"] = team.select_related("position", "org_unit")[:HOME_TEAM_ROWS]
     return render(request, "web/home.html", context)

@@ -114,7 +114,6 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "draft": draft,
         "rows": _indicator_rows(shown.weights, shown.pinned_versions) if shown else [],
         "effective": shown,
-        "members": plan_members(plan)[:200],
         "member_count": plan_members(plan).count(),
         "revisions": plan.revisions.all(),
         "variants": plan.variants.all(),
