@@ -101,6 +101,9 @@ CATALOGUE: dict[str, Metric] = {
         _m("solution_review_rating", "方案评审评分", "solution review rating", "分", "points"),
         # collaboration behaviour
         _m("daily_report", "日报", "daily report", "评价", "rating"),
+        _m("daily_report_on_time", "日报按时提交", "daily report on time"),
+        _m("daily_report_late", "日报迟交", "daily report late"),
+        _m("daily_report_missing", "日报缺交", "daily report missing"),
         _m("feedback_360", "360度反馈", "360 feedback", "分", "points"),
         _m("coaching_rating", "辅导评分", "coaching rating", "分", "points"),
     )

@@ -45,8 +45,8 @@ def places(world: World) -> dict[str, object]:
         "indicator": Indicator.objects.order_by("code").values_list("code", flat=True).first(),
         "scored_indicator": Scorecard.objects.get(pk=card(org.engineer)).lines[0]["code"],
         "theme": Theme.objects.order_by("code").values_list("code", flat=True).first(),
-        "source": Source.objects.get().name,
-        "batch": ImportBatch.objects.filter(status="committed").get().pk,
+        "source": Source.objects.get(name="crm").name,
+        "batch": ImportBatch.objects.filter(status="committed", source__name="crm").get().pk,
         "lockout": AccessAttempt.objects.get().pk,
         "missing": 999999,
     }

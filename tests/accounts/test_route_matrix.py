@@ -224,6 +224,9 @@ ROUTES: dict[str, list[tuple[str, list[int]]]] = {
     "reports/review/": [
         ("reports/review/", [302, 403, 403, 200, 403, 403]),
     ],
+    "reports/team/": [
+        ("reports/team/", [302, 403, 403, 200, 403, 200]),
+    ],
     "reports/review/rest-normal/": [
         ("reports/review/rest-normal/", [302, 405, 405, 405, 405, 405]),
     ],

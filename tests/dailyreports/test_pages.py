@@ -135,7 +135,7 @@ def test_only_the_circle_sees_a_report(org: Org) -> None:
     # and nobody outside the line can rate it, even by posting
     response = _client(org.peer.user).post(f"/reports/{report.pk}/rate/", {"rating": "1"})
     assert response.status_code == 404
-    assert not Fact.objects.filter(source="daily-reports").exists()
+    assert not Fact.objects.filter(metric="daily_report").exists()
 
 
 def test_the_review_queue_is_for_managers(org: Org) -> None:

@@ -36,7 +36,7 @@ def test_re_rating_leaves_the_published_scorecard_as_it_was(db: None) -> None:
     # when the manager re-rates the report perfunctory
     services.report_rate(actor=org.manager.user, origin=Origin.WEB, report=report, rating=-1, now=now)
     # then the fact changed and the published scorecard did not
-    assert Fact.objects.get(source="daily-reports").value == -1.0
+    assert Fact.objects.get(metric="daily_report", source="daily-reports").value == -1.0
     latest = Scorecard.objects.filter(participant__cycle=cycle, participant__employee=org.engineer).latest("revision")
     assert (latest.pk, latest.total, latest.lines) == published
     line = next(line for line in latest.lines if line["code"] == "daily_report")

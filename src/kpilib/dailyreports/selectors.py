@@ -10,8 +10,9 @@ report's CC list and HR. A draft is its author's alone. Every view reads reports
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import date, datetime, time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,7 +23,7 @@ from kpilib.accounts.permissions import employee_of, is_hr_admin, managed_employ
 from kpilib.clock import time_zone_name
 from kpilib.dailyreports.models import PLAN_FIELD, DailyReport, ReportTemplate, WorkdayException
 from kpilib.engine import reports as hints_engine
-from kpilib.engine.workdays import report_deadline
+from kpilib.engine.workdays import is_workday, report_deadline
 from kpilib.org.models import Employee, OrgUnit
 
 HISTORY = hints_engine.REPEAT_LOOKBACK
@@ -169,3 +170,94 @@ def hints_for(reports: list[DailyReport], *, language: str = "en") -> list[hints
             )
         )
     return verdicts
+
+
+# --- submission statistics ------------------------------------------------------------------
+
+
+def employees_required() -> QuerySet[Employee]:
+    """Who must write daily reports: current staff with a sign-in whose position has an
+    active template, or everyone such when there is an active default template."""
+    employees = Employee.objects.filter(left_on__isnull=True, user__isnull=False)
+    templates = ReportTemplate.objects.filter(is_active=True)
+    if templates.filter(position__isnull=True).exists():
+        inactive = ReportTemplate.objects.filter(is_active=False, position__isnull=False)
+        return employees.exclude(position_id__in=inactive.values("position_id"))
+    return employees.filter(position_id__in=templates.values("position_id"))
+
+
+@dataclass
+class SubmissionRow:
+    """One person's submissions over a period, as of `now`."""
+
+    employee: Employee
+    on_time: int = 0
+    late: int = 0
+    missing_days: list[date] = field(default_factory=list)
+    waiting: int = 0  # working days whose report is not due yet and not submitted
+
+    @property
+    def missing(self) -> int:
+        return len(self.missing_days)
+
+    @property
+    def due(self) -> int:
+        return self.on_time + self.late + self.missing
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.on_time / self.due if self.due else None
+
+
+def submission_rows(
+    employees: Iterable[Employee], *, since: date, until: date, now: datetime
+) -> list[SubmissionRow]:
+    """On time / late / missing per person for report days `since` … `until`, live as of
+    `now`: a working day with no submitted report is missing once its deadline has passed,
+    waiting before. Counted from the hire date and until the day before leaving."""
+    people = list(Employee.objects.filter(pk__in=[e.pk for e in employees]).select_related("org_unit"))
+    submitted: dict[tuple[int, date], bool] = {
+        (author, day): bool(on_time)
+        for author, day, on_time in DailyReport.objects.filter(
+            author__in=people,
+            status=DailyReport.Status.SUBMITTED,
+            report_date__gte=since,
+            report_date__lte=until,
+        ).values_list("author_id", "report_date", "on_time")
+    }
+    templates: dict[int | None, ReportTemplate | None] = {}
+    exceptions: dict[int | None, dict[date, bool]] = {}
+    rows = []
+    for person in sorted(people, key=lambda p: p.name):
+        if person.position_id not in templates:
+            templates[person.position_id] = template_for(person)
+        template = templates[person.position_id]
+        company = company_of(person)
+        key = company.pk if company else None
+        if key not in exceptions:
+            exceptions[key] = workday_exceptions(person)
+        row = SubmissionRow(person)
+        first = max(since, person.hire_date) if person.hire_date else since
+        last = min(until, person.left_on - timedelta(days=1)) if person.left_on else until
+        day = first
+        while day <= last:
+            state = submitted.get((person.pk, day))
+            if state is True:
+                row.on_time += 1
+            elif state is False:
+                row.late += 1
+            elif is_workday(day, exceptions[key]):
+                due = report_deadline(
+                    day,
+                    deadline_time=template.deadline_time if template else DEFAULT_DEADLINE,
+                    workdays_after=template.workdays_after if template else 1,
+                    zone=ZoneInfo(time_zone_name()),
+                    exceptions=exceptions[key],
+                )
+                if due < now:
+                    row.missing_days.append(day)
+                else:
+                    row.waiting += 1
+            day += timedelta(days=1)
+        rows.append(row)
+    return rows

@@ -32,14 +32,17 @@ from kpilib.dailyreports.models import (
 from kpilib.dailyreports.selectors import (
     checklist_for,
     deadline_of,
+    employees_required,
     may_rate,
     reports_visible,
+    submission_rows,
     template_for,
 )
 from kpilib.org.models import Employee, OrgUnit, Position
 
 SOURCE = "daily-reports"
 METRIC = "daily_report"
+ON_TIME, LATE, MISSING = "daily_report_on_time", "daily_report_late", "daily_report_missing"
 MAX_ANSWER = 5_000
 
 
@@ -218,21 +221,56 @@ def report_submit(*, actor: Any, origin: Origin, report: DailyReport, now: datet
     if report.template is not None:
         report.cc.set(list(report.template.cc.exclude(pk=author.pk)))
     audit_record(actor=actor, origin=origin, instance=report, before=before)
+    metric = ON_TIME if report.on_time else LATE
+    _facts(actor=actor, origin=origin, records=[_submission_record(author, report.report_date, metric)])
     return report
+
+
+@transaction.atomic
+def reports_record_missing(
+    *, actor: Any, origin: Origin, since: date, now: datetime
+) -> int:
+    """Periodic: a `daily_report_missing` fact for every working day from `since` whose
+    report was due before `now` and is not submitted, for everyone required to report
+    (an active template for their position, or the default one). A report submitted
+    later turns that fact into `daily_report_late` (same external id). Returns how many
+    days are missing; re-running adds nothing."""
+    records = [
+        _submission_record(row.employee, day, MISSING)
+        for row in submission_rows(employees_required(), since=since, until=now.date(), now=now)
+        for day in row.missing_days
+    ]
+    _facts(actor=actor, origin=origin, records=records)
+    return len(records)
 
 
 # --- review -----------------------------------------------------------------------------
 
 
-def _rating_fact(*, actor: Any, origin: Origin, report: DailyReport) -> None:
-    """The rating as the report's `daily_report` fact, through the fact store's intake."""
+def _facts(*, actor: Any, origin: Origin, records: Sequence[Mapping[str, str]]) -> None:
+    """Write facts of source `daily-reports` through the fact store's own intake."""
     from kpilib.ingest.models import ImportBatch
     from kpilib.ingest.services import facts_receive, source_named
 
+    if not records:
+        return
     receipt = facts_receive(
         actor=actor,
         origin=origin,
         source=source_named(actor=actor, origin=origin, name=SOURCE),
+        records=records,
+        channel=ImportBatch.Channel.API,
+    )
+    if receipt.status != 200 or receipt.body.get("quarantined"):
+        reasons = [str(error.get("reason", "")) for error in receipt.body.get("errors", [])]
+        raise DailyReportError(reasons or [str(receipt.body.get("detail", ""))])
+
+
+def _rating_fact(*, actor: Any, origin: Origin, report: DailyReport) -> None:
+    """The rating as the report's `daily_report` fact (external id: the report's id)."""
+    _facts(
+        actor=actor,
+        origin=origin,
         records=[
             {
                 "employee_id": report.author.employee_id,
@@ -242,11 +280,22 @@ def _rating_fact(*, actor: Any, origin: Origin, report: DailyReport) -> None:
                 "external_id": str(report.pk),
             }
         ],
-        channel=ImportBatch.Channel.API,
     )
-    if receipt.status != 200 or receipt.body.get("quarantined"):
-        reasons = [str(error.get("reason", "")) for error in receipt.body.get("errors", [])]
-        raise DailyReportError(reasons or [str(receipt.body.get("detail", ""))])
+
+
+def submission_external_id(author: Employee, day: date) -> str:
+    """One submission fact per person and day: on time, late or missing (it moves between them)."""
+    return f"submission-{author.pk}-{day.isoformat()}"
+
+
+def _submission_record(author: Employee, day: date, metric: str) -> dict[str, str]:
+    return {
+        "employee_id": author.employee_id,
+        "metric": metric,
+        "occurred_on": day.isoformat(),
+        "value": "1",
+        "external_id": submission_external_id(author, day),
+    }
 
 
 @transaction.atomic

@@ -62,6 +62,7 @@ urlpatterns = [
     path("appeals/<int:pk>/answer/", cycles.appeal_answer, name="appeal_answer"),
     path("reports/", dailyreports.report_write, name="report_write"),
     path("reports/review/", dailyreports.report_review, name="report_review"),
+    path("reports/team/", dailyreports.report_team, name="report_team"),
     path(
         "reports/review/rest-normal/",
         dailyreports.report_review_rest_normal,

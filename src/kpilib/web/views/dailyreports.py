@@ -20,11 +20,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kpilib import clock
-from kpilib.accounts.permissions import Role, employee_of, roles_of
+from kpilib.accounts.permissions import Role, employee_of, roles_of, visible_employees
 from kpilib.audit.origin import Origin
 from kpilib.dailyreports import selectors, services
 from kpilib.dailyreports.errors import DailyReportError
 from kpilib.dailyreports.models import DailyReport, ReportComment, default_fields
+from kpilib.engine.periods import PeriodError, parse_period
 from kpilib.library.selectors import engine_language
 from kpilib.web.errors import message_error
 
@@ -227,3 +228,35 @@ def report_review_rest_normal(request: HttpRequest) -> HttpResponse:
         % {"count": rated},
     )
     return redirect("report_review")
+
+
+@login_required
+def report_team(request: HttpRequest) -> HttpResponse:
+    """On time / late / missing per person of the user's team (everyone for HR), live."""
+    roles = roles_of(request.user)
+    if not roles & {Role.MANAGER, Role.HR_ADMIN}:
+        raise PermissionDenied("view_daily_report_statistics")
+    today, now = clock.today(), clock.now()
+    try:
+        period = parse_period(request.GET.get("period") or today.strftime("%Y-%m"))
+    except PeriodError as error:
+        messages.error(request, error.in_language(engine_language()))
+        period = parse_period(today.strftime("%Y-%m"))
+    me = employee_of(request.user)
+    people = selectors.employees_required().filter(
+        pk__in=visible_employees(request.user).values("pk")
+    )
+    if me is not None:
+        people = people.exclude(pk=me.pk)
+    until = min(period.end, today)
+    rows = selectors.submission_rows(people, since=period.start, until=until, now=now) if period.start <= today else []
+    totals = {
+        "on_time": sum(row.on_time for row in rows),
+        "late": sum(row.late for row in rows),
+        "missing": sum(row.missing for row in rows),
+    }
+    return render(
+        request,
+        "dailyreports/team.html",
+        {"period": period, "rows": rows, "totals": totals, "today": today},
+    )
