@@ -28,8 +28,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("report_write"), _("Daily report")))
     if Role.MANAGER in roles_of(user):
         items.append((reverse("report_review"), _("Report review")))
-    if roles_of(user) & {Role.MANAGER, Role.HR_ADMIN}:
-        items.append((reverse("report_team"), _("Report submissions")))
     if allowed(user, Action.VIEW_LIBRARY):
         items.append((reverse("library"), _("Indicator library")))
         items.append((reverse("strategy"), _("Strategy")))

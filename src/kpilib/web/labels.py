@@ -40,6 +40,7 @@ VOCABULARY = {
         "survey": pgettext_lazy("data source", "customer survey"),
         "ticket": pgettext_lazy("data source", "ticket system"),
         "pm": pgettext_lazy("data source", "project management tool"),
+        "daily-reports": pgettext_lazy("data source", "daily reports"),
     },
     "measure": {
         "count": _("count of facts"),
