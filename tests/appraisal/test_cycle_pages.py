@@ -3,6 +3,7 @@
 import datetime
 import io
 import os
+import re
 
 import pytest
 import time_machine
@@ -359,3 +360,37 @@ def test_points_and_totals_follow_the_plans_precision_on_pages_and_exports(world
         assert f">{fixed_value(mine.total, 2)}<" not in page
     assert workbook["Summary"]["D2"].number_format == "0.0"
     assert {cell.number_format for cell in workbook["Lines"]["F"][1:]} == {"0.0"}
+
+
+def test_the_cycle_page_says_who_recomputed_the_scores_and_when(world: World) -> None:
+    # given a cycle in data collection whose plan 王经理 administers
+    plan_services.plan_set_administrator(
+        actor=world.org.hr, origin=Origin.WEB, plan=world.plan, employee=world.org.manager,
+        admin=True,
+    )
+    cycle = services.cycle_create(
+        actor=world.org.hr, origin=Origin.WEB, plan=world.plan, name="Q3", kind="quarterly",
+        period=QUARTER,
+    )
+    cycle = services.cycle_advance(
+        actor=world.org.hr, origin=Origin.WEB, cycle=cycle, today=DAY, early_reason="fast-forward"
+    )
+    manager = client_for(world.org.manager.user)
+    # when he recomputes from the current facts, at a known time
+    with time_machine.travel(datetime.datetime(2026, 8, 12, 9, 30, tzinfo=datetime.UTC), tick=False):
+        response = manager.post(f"/cycles/{cycle.pk}/recompute/")
+    assert response.status_code == 302
+    page = manager.get(f"/cycles/{cycle.pk}/").content.decode()
+    # then the page names him and the time, and offers the recompute button (a scored phase)
+    assert re.search(r'id="last-recompute">Scores last computed on 08/12/2026 [^<]* by manager\.<', page)
+    assert "Recompute from current facts" in page
+
+
+def test_the_cycle_page_offers_no_recompute_once_published(world: World) -> None:
+    # given published results (publication freezes the scorecards)
+    cycle = published_cycle(world)
+    # when HR opens the cycle
+    page = client_for(world.org.hr).get(f"/cycles/{cycle.pk}/").content.decode()
+    # then there is no recompute button, and the last scoring (by HR's phase moves) is shown
+    assert "Recompute from current facts" not in page
+    assert re.search(r'id="last-recompute">Scores last computed on [^<]* by hr\.<', page)

@@ -4,7 +4,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from kpilib.appraisal.fetch import group_facts, score_group
-from kpilib.appraisal.models import Appeal, Participant, Scorecard
+from kpilib.appraisal.models import Appeal, Cycle, Participant, Scorecard
+from kpilib.audit.models import AuditEvent
 from kpilib.engine.periods import Period
 from kpilib.library.selectors import engine_language
 from kpilib.org.models import Employee
@@ -248,3 +249,16 @@ def appeals_due_for(user: Any) -> list[AppealDue]:
             "scorecard__participant__employee", "scorecard__participant__cycle"
         ).order_by("filed_at", "pk")
     ]
+
+
+def last_recompute(cycle: Cycle) -> AuditEvent | None:
+    """The audit event of the cycle's newest scoring (`cycle_score`: by a person's
+    recompute or a phase move), with its actor, or None when it was never scored."""
+    return (
+        AuditEvent.objects.filter(
+            object_type="appraisal.cycle", object_id=str(cycle.pk), changes__has_key="recomputed"
+        )
+        .select_related("actor")
+        .order_by("-pk")
+        .first()
+    )

@@ -38,6 +38,12 @@ SCORED_PHASES = {
 }
 
 
+def is_scored(cycle: Cycle) -> bool:
+    """Whether the cycle's scorecards are (re)computed in its current phase: from data
+    collection until calibration ends (publication freezes them)."""
+    return cycle.phase in SCORED_PHASES
+
+
 @transaction.atomic
 def cycle_create(
     *,

@@ -542,9 +542,17 @@ def batch_commit(*, actor: Any, origin: Origin, batch: ImportBatch, partial: boo
 
     if batch.status != ImportBatch.Status.DRAFT:
         raise IngestError(gettext("This import has already been committed."))
+    before = {"status": batch.status, "partial": batch.partial}
     batch.partial = partial
     batch.status = ImportBatch.Status.QUEUED
     batch.save(update_fields=["partial", "status"])
+    audit_record(
+        actor=actor,
+        origin=origin,
+        instance=batch,
+        before=before,
+        after={"status": batch.status, "partial": batch.partial},
+    )
     _remember_mapping(actor=actor, origin=origin, batch=batch)
     language = translation.get_language() or "en"
     transaction.on_commit(lambda: enqueue_import(batch.pk, language))

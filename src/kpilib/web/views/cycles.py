@@ -113,6 +113,8 @@ def _cycle_page(
         "distribution_problems": services.distribution_problems(cycle) if manage else [],
         "bands": bands,
         "completion": services.phase_completion(cycle, today=clock.today()),
+        "scored": services.is_scored(cycle),
+        "last_recompute": selectors.last_recompute(cycle) if manage else None,
         "personal": effective_plan(cycle.revision).personal_mode != "none",
         "heatmap": selectors.heatmap(participants, cards),
         "open_appeals": [
