@@ -394,3 +394,27 @@ def test_the_cycle_page_offers_no_recompute_once_published(world: World) -> None
     # then there is no recompute button, and the last scoring (by HR's phase moves) is shown
     assert "Recompute from current facts" not in page
     assert re.search(r'id="last-recompute">Scores last computed on [^<]* by hr\.<', page)
+
+
+def test_only_the_employee_is_offered_acknowledgement_and_appeal(world: World) -> None:
+    # given 李四's published scorecard
+    mine = card(published_cycle(world), world.org.peer)
+    # when 李四 and his manager open it
+    own = client_for(world.org.peer.user).get(f"/scorecards/{mine.pk}/").content.decode()
+    managers = client_for(world.org.manager.user).get(f"/scorecards/{mine.pk}/").content.decode()
+    # then only 李四 gets the buttons (the service decides: can_acknowledge, can_appeal)
+    assert 'id="acknowledge"' in own and 'id="appeal-form"' in own
+    assert 'id="acknowledge"' not in managers and 'id="appeal-form"' not in managers
+
+
+def test_a_manager_posting_an_acknowledgement_is_refused(world: World) -> None:
+    # given 李四's published scorecard
+    mine = card(published_cycle(world), world.org.peer)
+    # when his manager posts the acknowledgement in his place
+    response = client_for(world.org.manager.user).post(
+        f"/scorecards/{mine.pk}/acknowledge/", follow=True
+    )
+    # then the service refuses it with its reason, and nothing is acknowledged
+    assert "only the employee can acknowledge their result" in response.content.decode()
+    mine.refresh_from_db()
+    assert mine.acknowledged_at is None

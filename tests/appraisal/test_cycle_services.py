@@ -236,7 +236,7 @@ def test_moving_on_after_the_deadline_or_when_everyone_is_done_needs_no_reason(
     done = acknowledgement_cycle(world)
     for employee in (world.org.engineer, world.org.peer, world.org.other_team_engineer):
         services.scorecard_acknowledge(
-            actor=SYSTEM, origin=Origin.WEB, scorecard=card_of(done, employee)
+            actor=employee.user, origin=Origin.WEB, scorecard=card_of(done, employee)
         )
     # then it closes before the deadline without a reason
     done = services.cycle_advance(
@@ -282,3 +282,59 @@ def test_open_appeals_block_closing_even_with_a_reason(world: World) -> None:
         )
     # then it is refused: there is no override
     assert caught.value.messages == ["answer every open appeal before closing the cycle"]
+
+
+# --- only the employee acknowledges, appeals and assesses themselves (issue 12, item 4) ---
+
+
+@pytest.mark.parametrize("who", ["manager", "peer", "hr", "system"])
+def test_only_the_employee_acknowledges_their_result(world: World, who: str) -> None:
+    # given 张三's published scorecard
+    card = card_of(advance_to(start(world), Cycle.Phase.PUBLICATION, world.org.hr), world.org.engineer)
+    actor = _someone_else(world, who)
+    # when someone else acknowledges it through the service itself
+    with pytest.raises(services.CycleError) as caught:
+        services.scorecard_acknowledge(actor=actor, origin=Origin.API, scorecard=card)
+    # then it is refused and the card stays unacknowledged
+    assert "only the employee" in caught.value.message
+    card.refresh_from_db()
+    assert card.acknowledged_at is None
+
+
+@pytest.mark.parametrize("who", ["manager", "peer", "hr", "system"])
+def test_only_the_employee_appeals_their_result(world: World, who: str) -> None:
+    # given 张三's published scorecard
+    card = card_of(advance_to(start(world), Cycle.Phase.PUBLICATION, world.org.hr), world.org.engineer)
+    # when someone else files an appeal against it
+    with pytest.raises(services.CycleError) as caught:
+        services.appeal_file(
+            actor=_someone_else(world, who), origin=Origin.API, scorecard=card, text="请复核"
+        )
+    # then it is refused and no appeal exists
+    assert "only the employee" in caught.value.message
+    assert not Appeal.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["manager", "peer", "hr"])
+def test_only_the_employee_writes_their_self_assessment(world: World, who: str) -> None:
+    # given a cycle in self-assessment
+    cycle = advance_to(start(world), Cycle.Phase.SELF_ASSESSMENT, world.org.hr)
+    participant = cycle.participants.get(employee=world.org.engineer)
+    # when someone else writes 张三's self-assessment
+    with pytest.raises(services.CycleError):
+        services.participant_self_assess(
+            actor=_someone_else(world, who), origin=Origin.API, participant=participant, text="代写"
+        )
+    # then it stays empty
+    participant.refresh_from_db()
+    assert participant.self_assessment == ""
+
+
+def _someone_else(world: World, who: str) -> object:
+    """Anyone but 张三: his manager, his peer, HR or the system."""
+    return {
+        "manager": world.org.manager.user,
+        "peer": world.org.peer.user,
+        "hr": world.org.hr,
+        "system": SYSTEM,
+    }[who]

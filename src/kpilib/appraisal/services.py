@@ -419,10 +419,48 @@ def cycle_advance(
     return cycle
 
 
+def _owner_refusal(actor: Any, participant: Participant, refusal: str) -> str | None:
+    """`refusal` for anyone but the appraised employee (the permissions module decides)."""
+    return None if participant_role(actor, participant) == "owner" else refusal
+
+
+def _newest_revision(scorecard: Scorecard) -> bool:
+    newest = (
+        Scorecard.objects.filter(participant_id=scorecard.participant_id)
+        .order_by("-revision")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return newest == scorecard.pk
+
+
+def acknowledge_refusal(actor: Any, scorecard: Scorecard) -> str | None:
+    """Why `actor` cannot acknowledge this scorecard now, or None when they can: only its
+    employee, once, and only the newest published revision."""
+    refusal = _owner_refusal(
+        actor, scorecard.participant, gettext("only the employee can acknowledge their result")
+    )
+    if refusal:
+        return refusal
+    if scorecard.published_at is None:
+        return gettext("only a published scorecard can be acknowledged")
+    if scorecard.acknowledged_at is not None:
+        return gettext("this result is already acknowledged")
+    if not _newest_revision(scorecard):
+        return gettext("a newer revision of this scorecard exists")
+    return None
+
+
+def can_acknowledge(actor: Any, scorecard: Scorecard) -> bool:
+    return acknowledge_refusal(actor, scorecard) is None
+
+
 @transaction.atomic
 def scorecard_acknowledge(*, actor: Any, origin: Origin, scorecard: Scorecard) -> Scorecard:
-    if scorecard.published_at is None:
-        raise CycleError([gettext("only a published scorecard can be acknowledged")])
+    """The employee acknowledges their published result (`acknowledge_refusal` says when)."""
+    refusal = acknowledge_refusal(actor, scorecard)
+    if refusal:
+        raise CycleError([refusal])
     before = audit_snapshot(scorecard)
     scorecard.acknowledged_at = timezone.now()
     scorecard.save(update_fields=["acknowledged_at"])
@@ -433,33 +471,32 @@ def scorecard_acknowledge(*, actor: Any, origin: Origin, scorecard: Scorecard) -
 APPEAL_PHASES = {Cycle.Phase.PUBLICATION, Cycle.Phase.ACKNOWLEDGEMENT}
 
 
-def appeal_refusal(scorecard: Scorecard) -> str | None:
-    """Why its employee cannot appeal this scorecard now, or None when they can.
+def appeal_refusal(actor: Any, scorecard: Scorecard) -> str | None:
+    """Why `actor` cannot appeal this scorecard now, or None when they can.
 
-    An appeal is against the newest published revision, while the cycle takes appeals
-    (publication, acknowledgement), before the employee acknowledged it, one at a time.
+    Only its employee appeals, against the newest published revision, while the cycle
+    takes appeals (publication, acknowledgement), before they acknowledged it, one at a time.
     """
+    refusal = _owner_refusal(
+        actor, scorecard.participant, gettext("only the employee can appeal their result")
+    )
+    if refusal:
+        return refusal
     if scorecard.published_at is None:
         return gettext("only a published scorecard can be appealed")
     if Cycle.objects.get(pk=scorecard.participant.cycle_id).phase not in APPEAL_PHASES:
         return gettext("this cycle no longer takes appeals")
     if scorecard.acknowledged_at is not None:
         return gettext("this result is acknowledged: it can no longer be appealed")
-    newest = (
-        Scorecard.objects.filter(participant_id=scorecard.participant_id)
-        .order_by("-revision")
-        .values_list("pk", flat=True)
-        .first()
-    )
-    if newest != scorecard.pk:
+    if not _newest_revision(scorecard):
         return gettext("a newer revision of this scorecard exists")
     if scorecard.appeals.filter(status=Appeal.Status.OPEN).exists():
         return gettext("the appeal of this scorecard is still waiting for its answer")
     return None
 
 
-def can_appeal(scorecard: Scorecard) -> bool:
-    return appeal_refusal(scorecard) is None
+def can_appeal(actor: Any, scorecard: Scorecard) -> bool:
+    return appeal_refusal(actor, scorecard) is None
 
 
 @transaction.atomic
@@ -467,8 +504,9 @@ def appeal_file(
     *, actor: Any, origin: Origin, scorecard: Scorecard, text: str, line_code: str = ""
 ) -> Appeal:
     """The employee appeals their published scorecard while the cycle takes appeals:
-    about one line's data (`line_code`, a line of the scorecard) or, without it, the grade."""
-    refusal = appeal_refusal(scorecard)
+    about one line's data (`line_code`, a line of the scorecard) or, without it, the grade.
+    `appeal_refusal` says who may and when."""
+    refusal = appeal_refusal(actor, scorecard)
     if refusal:
         raise CycleError([refusal])
     if not text.strip():
@@ -617,6 +655,12 @@ def appeal_answer(
 def participant_self_assess(
     *, actor: Any, origin: Origin, participant: Participant, text: str
 ) -> Participant:
+    """The employee's own assessment, during self-assessment (only they may write it)."""
+    refusal = _owner_refusal(
+        actor, participant, gettext("only the employee can write their self-assessment")
+    )
+    if refusal:
+        raise CycleError([refusal])
     if Cycle.objects.get(pk=participant.cycle_id).phase != Cycle.Phase.SELF_ASSESSMENT:
         raise CycleError([gettext("self-assessment is closed for this cycle")])
     before = audit_snapshot(participant)

@@ -251,8 +251,8 @@ def _scorecard_page(
         "appeals": Appeal.objects.filter(scorecard__participant=participant),
         "trend": selectors.employee_trend(participant.employee, published_only=own),
         "appeal_form": appeal_form or AppealForm(lines=line_names),
-        "can_appeal": own and services.can_appeal(scorecard),
-        "latest": participant.scorecards.order_by("-revision").first() == scorecard,
+        "can_acknowledge": services.can_acknowledge(request.user, scorecard),
+        "can_appeal": services.can_appeal(request.user, scorecard),
     }
     return render(request, "cycles/scorecard.html", context)
 
@@ -297,8 +297,6 @@ def scorecard_facts(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 @require_POST
 def scorecard_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     scorecard = scorecard_for(request.user, pk)
-    if employee_of(request.user) != scorecard.participant.employee:
-        raise Http404("No such scorecard")
     services.scorecard_acknowledge(actor=request.user, origin=Origin.WEB, scorecard=scorecard)
     messages.success(request, _("Thank you: your acknowledgement is recorded."))
     return redirect("scorecard_detail", pk=pk)
@@ -308,8 +306,6 @@ def scorecard_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def appeal_file(request: HttpRequest, pk: int) -> HttpResponse:
     scorecard = scorecard_for(request.user, pk)
-    if employee_of(request.user) != scorecard.participant.employee:
-        raise Http404("No such scorecard")
     suffix = selectors.line_suffix()
     form = AppealForm(
         request.POST, lines=[(line["code"], line[f"name_{suffix}"]) for line in scorecard.lines]
