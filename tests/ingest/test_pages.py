@@ -236,3 +236,31 @@ def test_the_preview_is_read_on_the_worker_never_in_the_request(
     assert 'id="preview-waiting"' in hr.get(preview_url).content.decode()
     # and a task queued for the old reading does nothing once a newer one is queued
     assert tasks.batch_preview_task.call(batch_id, key, language) == {}
+
+
+def test_an_unreadable_file_for_a_new_source_leaves_no_source(hr: Client, team: Team) -> None:
+    # given HR uploads a file that cannot be read, naming a new source for it
+    before = AuditEvent.objects.count()
+    response = _upload(hr, "broken.xlsx", b"this is not a workbook", new_source="crm")
+    # then the upload is refused with the reason, and neither the source nor a batch exists
+    assert response.status_code == 200
+    assert "broken.xlsx" in response.content.decode()
+    assert not Source.objects.filter(name="crm").exists()
+    assert not ImportBatch.objects.exists()
+    assert AuditEvent.objects.count() == before
+
+
+def test_a_readable_file_for_a_new_source_creates_both_in_one_action(hr: Client, team: Team) -> None:
+    # given HR uploads a facts file naming a new source
+    response = _upload(
+        hr, "f.csv", b"employee_id,metric,occurred_on\nE1001,complaint,2025-03-01\n", new_source="crm"
+    )
+    # then the source and its draft batch exist, both audited as HR's web action
+    batch = ImportBatch.objects.get()
+    assert response.url == f"/ingest/batches/{batch.pk}/mapping/"
+    assert batch.source.name == "crm"
+    events = AuditEvent.objects.filter(object_type__in=["ingest.source", "ingest.importbatch"])
+    assert {(e.object_type, e.actor_id, e.origin) for e in events} == {
+        ("ingest.source", team.hr.pk, Origin.WEB),
+        ("ingest.importbatch", team.hr.pk, Origin.WEB),
+    }

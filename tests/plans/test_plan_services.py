@@ -283,3 +283,54 @@ def test_adding_and_removing_are_refused_with_reasons_and_audited(world: World) 
     event = AuditEvent.objects.filter(object_type="plans.planrevision").order_by("-pk").first()
     assert AuditEvent.objects.filter(object_type="plans.planrevision").count() == before + 1
     assert event.origin == Origin.CLI
+
+
+# --- one action, one transaction (issue 12, item 3) ------------------------------------
+
+
+def test_a_refused_save_of_the_editor_leaves_no_new_draft(world: World) -> None:
+    # given a published plan with no draft
+    assert not world.plan.revisions.filter(status=PlanRevision.Status.DRAFT).exists()
+    weights = dict(effective_plan(live_revision(world.plan)).weights)
+    # when a save the draft refuses is made (a setting a revision does not have)
+    with pytest.raises(services.PlanError, match="unknown fields"):
+        services.draft_save(
+            actor=world.org.hr, origin=Origin.WEB, plan=world.plan, weights=weights, colour="red"
+        )
+    # then no draft was started for it
+    assert not world.plan.revisions.filter(status=PlanRevision.Status.DRAFT).exists()
+
+
+@pytest.mark.parametrize(
+    ("service", "arguments"),
+    [
+        ("draft_add_indicator", {"code": "no_such_thing"}),
+        ("draft_remove_indicator", {"code": "customer_coverage"}),
+    ],
+)
+def test_a_refused_change_of_the_draft_leaves_no_new_draft(
+    world: World, service: str, arguments: dict[str, str]
+) -> None:
+    # given a published plan with no draft
+    # when an addition or removal the draft refuses is made
+    with pytest.raises(services.PlanError):
+        getattr(services, service)(
+            actor=world.org.hr, origin=Origin.WEB, plan=world.plan, **arguments
+        )
+    # then no draft was started for it
+    assert not world.plan.revisions.filter(status=PlanRevision.Status.DRAFT).exists()
+
+
+def test_the_editors_save_starts_the_draft_and_sets_the_weights_in_one_action(
+    world: World,
+) -> None:
+    # given a published plan with no draft
+    weights = {**effective_plan(live_revision(world.plan)).weights, "complaints": 10.0}
+    # when the editor saves new weights
+    draft = services.draft_save(
+        actor=world.org.hr, origin=Origin.WEB, plan=world.plan, weights=weights, note="调整"
+    )
+    # then the plan's one draft has them
+    assert world.plan.revisions.get(status=PlanRevision.Status.DRAFT) == draft
+    assert effective_plan(draft).weights["complaints"] == 10
+    assert draft.note == "调整"

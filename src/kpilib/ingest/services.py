@@ -461,10 +461,19 @@ def facts_import(
 
 @transaction.atomic
 def batch_upload(
-    *, actor: Any, origin: Origin, data: bytes, file_name: str, source: Source
+    *,
+    actor: Any,
+    origin: Origin,
+    data: bytes,
+    file_name: str,
+    source: Source | None = None,
+    new_source: str = "",
+    new_kind: str = GENERIC,
 ) -> ImportBatch:
     """Keep an uploaded file as a draft batch, to be mapped, previewed and committed.
 
+    The file comes from `source`, or from a new source named `new_source` (of connector
+    `new_kind`) created with it: one action, so an unreadable file leaves no new source.
     The file's first rows are read now, so an unreadable file is refused at once (the
     rest is read by the preview's sample and the import). When its encoding is not
     certain the batch keeps the likeliest one and the mapping page asks the person."""
@@ -473,6 +482,8 @@ def batch_upload(
         detected = detect_encoding(data)
         encoding, certain = detected.encoding, detected.certain
     read_table_bytes(data, name=file_name, encoding=encoding or None, max_rows=PREVIEW_SAMPLE)
+    if source is None:
+        source = source_create(actor=actor, origin=origin, name=new_source, kind=new_kind)
     batch = ImportBatch(
         source=source,
         channel=ImportBatch.Channel.FILE,

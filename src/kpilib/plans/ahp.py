@@ -38,7 +38,7 @@ from kpilib.notes import system_note
 from kpilib.plans.errors import PlanError
 from kpilib.plans.fetch import effective_plan, live_revision, pinned_definitions
 from kpilib.plans.models import AhpApplication, AhpJudgement, Plan, PlanRevision
-from kpilib.plans.services import revision_draft, revision_set_weights
+from kpilib.plans.services import draft_save
 
 GOAL = "goal"
 DIMENSIONS = "dimensions"
@@ -268,11 +268,10 @@ def ahp_apply(
             ],
             field="reason",
         )
-    draft = revision_draft(actor=actor, origin=origin, plan=plan)
-    revision = revision_set_weights(
+    revision = draft_save(
         actor=actor,
         origin=origin,
-        revision=draft,
+        plan=plan,
         weights={code: float(value) for code, value in outcome.points.items()},
         note=system_note("ahp_applied"),
     )

@@ -466,3 +466,43 @@ def revision_repin(*, actor: Any, origin: Origin, revision: PlanRevision) -> Pla
     pins = dict(revision.pinned_versions or {})
     pins.update({code: newest for code, (_pinned, newest) in newer.items()})
     return revision_update(actor=actor, origin=origin, revision=revision, pinned_versions=pins)
+
+
+# --- the plan editor: one action on the plan's draft, started when it has none ---------
+# Each is one transaction, so a refused change leaves no new draft behind.
+
+
+@transaction.atomic
+def draft_save(
+    *, actor: Any, origin: Origin, plan: Plan, weights: dict[str, float | None], **changes: Any
+) -> PlanRevision:
+    """The editor's save: the plan's draft gets these weights and settings (`revision_set_weights`)."""
+    draft = revision_draft(actor=actor, origin=origin, plan=plan)
+    return revision_set_weights(
+        actor=actor, origin=origin, revision=draft, weights=weights, **changes
+    )
+
+
+@transaction.atomic
+def draft_add_indicator(
+    *, actor: Any, origin: Origin, plan: Plan, code: str, weight: float | None = None
+) -> PlanRevision:
+    """Add a library indicator to the plan's draft (`revision_add_indicator`)."""
+    draft = revision_draft(actor=actor, origin=origin, plan=plan)
+    return revision_add_indicator(
+        actor=actor, origin=origin, revision=draft, code=code, weight=weight
+    )
+
+
+@transaction.atomic
+def draft_remove_indicator(*, actor: Any, origin: Origin, plan: Plan, code: str) -> PlanRevision:
+    """Take an indicator out of the plan's draft (`revision_remove_indicator`)."""
+    draft = revision_draft(actor=actor, origin=origin, plan=plan)
+    return revision_remove_indicator(actor=actor, origin=origin, revision=draft, code=code)
+
+
+@transaction.atomic
+def draft_repin(*, actor: Any, origin: Origin, plan: Plan) -> PlanRevision:
+    """Pin the plan's draft to the newest indicator versions (`revision_repin`)."""
+    draft = revision_draft(actor=actor, origin=origin, plan=plan)
+    return revision_repin(actor=actor, origin=origin, revision=draft)

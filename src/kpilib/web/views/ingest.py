@@ -37,12 +37,6 @@ def data_home(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.IMPORT_FACTS)
     form = FactUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        source = form.cleaned_data["source"] or services.source_create(
-            actor=request.user,
-            origin=Origin.WEB,
-            name=form.cleaned_data["new_source"],
-            kind=form.cleaned_data["new_kind"] or GENERIC,
-        )
         upload = form.cleaned_data["file"]
         try:
             batch = services.batch_upload(
@@ -50,7 +44,9 @@ def data_home(request: HttpRequest) -> HttpResponse:
                 origin=Origin.WEB,
                 data=upload.read(),
                 file_name=upload.name,
-                source=source,
+                source=form.cleaned_data["source"],
+                new_source=form.cleaned_data["new_source"],
+                new_kind=form.cleaned_data["new_kind"] or GENERIC,
             )
         except InputError as error:
             problems = localised_problems(error.problems[:5])

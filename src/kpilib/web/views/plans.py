@@ -3,7 +3,6 @@ delegate administration, regional variants."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -150,18 +149,23 @@ def plan_edit(
         },
     )
     if request.method == "POST" and add_form is None and form.is_valid():
-        services.revision_set_weights(
-            actor=request.user, origin=Origin.WEB,
-            revision=draft or services.revision_draft(actor=request.user, origin=Origin.WEB, plan=plan),
-            weights=form.weights(),
-            grade_bands=form.cleaned_data["grade_bands"],
-            rule_overrides=form.cleaned_data["rule_overrides"] or {},
-            personal_mode=form.cleaned_data["personal_mode"] or None,
-            personal_share=form.cleaned_data["personal_share"],
-            note=form.cleaned_data["note"],
-        )
-        messages.success(request, _("Draft saved."))
-        return redirect("plan_edit", pk=plan.pk)
+        try:
+            services.draft_save(
+                actor=request.user,
+                origin=Origin.WEB,
+                plan=plan,
+                weights=form.weights(),
+                grade_bands=form.cleaned_data["grade_bands"],
+                rule_overrides=form.cleaned_data["rule_overrides"] or {},
+                personal_mode=form.cleaned_data["personal_mode"] or None,
+                personal_share=form.cleaned_data["personal_share"],
+                note=form.cleaned_data["note"],
+            )
+        except services.PlanError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Draft saved."))
+            return redirect("plan_edit", pk=plan.pk)
     context = {
         "plan": plan,
         "draft": draft,
@@ -191,14 +195,13 @@ def plan_indicator_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = IndicatorAddForm(request.POST, choices=_addable_choices(effective_plan(shown)))
     if form.is_valid():
         try:
-            with transaction.atomic():  # a refused addition leaves no new draft behind
-                services.revision_add_indicator(
-                    actor=request.user, origin=Origin.WEB,
-                    revision=draft
-                    or services.revision_draft(actor=request.user, origin=Origin.WEB, plan=plan),
-                    code=form.cleaned_data["indicator"],
-                    weight=form.cleaned_data["weight"],
-                )
+            services.draft_add_indicator(
+                actor=request.user,
+                origin=Origin.WEB,
+                plan=plan,
+                code=form.cleaned_data["indicator"],
+                weight=form.cleaned_data["weight"],
+            )
         except services.PlanError as error:
             form_error(form, error)
         else:
@@ -212,11 +215,9 @@ def plan_indicator_add(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_indicator_remove(request: HttpRequest, pk: int) -> HttpResponse:
     """Take one indicator out of the draft (started here when there is none)."""
     plan = plan_for(request.user, pk)
-    with transaction.atomic():  # a refused removal leaves no new draft behind
-        draft = services.revision_draft(actor=request.user, origin=Origin.WEB, plan=plan)
-        services.revision_remove_indicator(
-            actor=request.user, origin=Origin.WEB, revision=draft, code=request.POST.get("code", "")
-        )
+    services.draft_remove_indicator(
+        actor=request.user, origin=Origin.WEB, plan=plan, code=request.POST.get("code", "")
+    )
     messages.success(request, _("Indicator taken out of the draft."))
     return redirect("plan_edit", pk=pk)
 
@@ -318,7 +319,6 @@ def plan_variant_new(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_repin(request: HttpRequest, pk: int) -> HttpResponse:
     """Move the draft to the newest versions of its indicators (reviewed before publishing)."""
     plan = plan_for(request.user, pk)
-    draft = services.revision_draft(actor=request.user, origin=Origin.WEB, plan=plan)
-    services.revision_repin(actor=request.user, origin=Origin.WEB, revision=draft)
+    services.draft_repin(actor=request.user, origin=Origin.WEB, plan=plan)
     messages.success(request, _("The draft now uses the newest indicator versions."))
     return redirect("plan_edit", pk=pk)
