@@ -289,6 +289,29 @@ CALLS: dict[str, Row] = {
     ),
     "kpilib.appraisal.services.goal_delete": lambda w: Call(w.org.peer.user, {"goal": _goal(w)}),
     "kpilib.appraisal.reminders.reminders_send": _reminders,
+    # daily reports
+    "kpilib.dailyreports.services.template_save": lambda w: Call(
+        w.org.hr, {"position": Position.objects.get(code="presales-engineer"), "name": "日报"}
+    ),
+    "kpilib.dailyreports.services.workday_exception_set": lambda w: Call(
+        w.org.hr, {"company": w.org.company, "day": REPORT_DAY, "is_workday": False, "note": "团建"}
+    ),
+    "kpilib.dailyreports.services.report_save_draft": lambda w: Call(
+        w.org.engineer.user,
+        {"report_date": REPORT_DAY, "answers": REPORT_ANSWERS, "today": REPORT_DAY},
+    ),
+    "kpilib.dailyreports.services.report_submit": lambda w: Call(
+        w.org.engineer.user, {"report": _report_draft(w), "now": REPORT_EVENING}
+    ),
+    "kpilib.dailyreports.services.report_rate": lambda w: Call(
+        w.org.manager.user, {"report": _report(w), "rating": 1, "now": REPORT_EVENING}
+    ),
+    "kpilib.dailyreports.services.reports_rate_rest_normal": lambda w: Call(
+        w.org.manager.user, {"reports": [_report(w)], "now": REPORT_EVENING}
+    ),
+    "kpilib.dailyreports.services.report_comment": lambda w: Call(
+        w.org.manager.user, {"report": _report(w), "text": "很好"}
+    ),
     # ingest
     "kpilib.ingest.services.source_create": lambda w: Call(w.org.hr, {"name": "erp"}),
     "kpilib.ingest.services.source_update": lambda w: Call(
@@ -544,6 +567,32 @@ CALLS: dict[str, Row] = {
     ),
     "kpilib.plans.ahp.ahp_apply": lambda w: (_answered(w), Call(w.org.hr, {"plan": w.plan}))[1],
 }
+
+
+REPORT_DAY = datetime.date(2026, 10, 8)
+REPORT_EVENING = datetime.datetime(2026, 10, 8, 18, tzinfo=datetime.UTC)
+REPORT_ANSWERS = {
+    "done": "拜访招商银行客户，完成 POC 环境部署，测试 3 个接口",
+    "findings": "发现数据库连接池在并发 200 时超时，建议调大连接池并加监控",
+    "plan": "1. 整理 POC 报告\n2. 跟进投标文件",
+}
+
+
+def _report_draft(w: World) -> Any:
+    from kpilib.dailyreports.services import report_save_draft
+
+    return report_save_draft(
+        actor=w.org.engineer.user, origin=Origin.TASK, report_date=REPORT_DAY,
+        answers=REPORT_ANSWERS, today=REPORT_DAY,
+    )
+
+
+def _report(w: World) -> Any:
+    from kpilib.dailyreports.services import report_submit
+
+    return report_submit(
+        actor=w.org.engineer.user, origin=Origin.TASK, report=_report_draft(w), now=REPORT_EVENING
+    )
 
 
 def _stale(w: World) -> dict[str, Any]:
