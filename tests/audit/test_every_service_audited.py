@@ -52,6 +52,8 @@ INTERFACES = {"web", "api", "cli", "config", "migrations", "management"}
 # The audit module itself: how services record, not something that acts.
 NOT_SERVICES = {"kpilib.audit.services.audit_record", "kpilib.audit.services.audit_check"}
 ORIGINS = [Origin.API, Origin.CLI, Origin.TASK, Origin.WEBHOOK, Origin.DEMO]
+# Some services read "today" (a publication's SMART history, a deadline): one pinned day.
+pytestmark = pytest.mark.today("2026-10-08")
 CSV = "employee_id,metric,occurred_on,value\n{id},case_shared,2026-08-11,1\n"
 
 
@@ -303,6 +305,13 @@ CALLS: dict[str, Row] = {
     "kpilib.dailyreports.services.report_submit": lambda w: Call(
         w.org.engineer.user, {"report": _report_draft(w), "now": REPORT_EVENING}
     ),
+    "kpilib.dailyreports.services.reports_record_missing": lambda w: (
+        _report_template(w),
+        Call(
+            SYSTEM,
+            {"since": REPORT_DAY, "now": datetime.datetime(2026, 10, 9, 6, tzinfo=datetime.UTC)},
+        ),
+    )[1],
     "kpilib.dailyreports.services.report_rate": lambda w: Call(
         w.org.manager.user, {"report": _report(w), "rating": 1, "now": REPORT_EVENING}
     ),
@@ -576,6 +585,16 @@ REPORT_ANSWERS = {
     "findings": "发现数据库连接池在并发 200 时超时，建议调大连接池并加监控",
     "plan": "1. 整理 POC 报告\n2. 跟进投标文件",
 }
+
+
+def _report_template(w: World) -> Any:
+    """Engineers must write daily reports (an active template for their position)."""
+    from kpilib.dailyreports.services import template_save
+
+    return template_save(
+        actor=w.org.hr, origin=Origin.TASK,
+        position=Position.objects.get(code="presales-engineer"), name="日报",
+    )
 
 
 def _report_draft(w: World) -> Any:
