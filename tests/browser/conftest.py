@@ -72,4 +72,7 @@ def sign_in(page: object, username: str, password: str = "pw-123456") -> None:
     page.goto("/accounts/login/")  # type: ignore[attr-defined]
     page.fill("#id_username", username)  # type: ignore[attr-defined]
     page.fill("#id_password", password)  # type: ignore[attr-defined]
-    page.click("button[type=submit].primary")  # type: ignore[attr-defined]
+    # Wait for the page the login leads to, styles included: a check right after the click
+    # would otherwise measure a page whose stylesheet has not arrived (a loaded machine).
+    with page.expect_navigation(wait_until="load"):  # type: ignore[attr-defined]
+        page.click("button[type=submit].primary")  # type: ignore[attr-defined]

@@ -46,6 +46,7 @@ def phone_page(browser: object, live_server: object, locale: str = "zh-CN") -> o
 
 
 def assert_usable_on_a_phone(page: object, name: str) -> None:
+    page.wait_for_load_state("load")  # type: ignore[attr-defined]  # (sizes need the stylesheet)
     assert page.evaluate(OVERFLOW) <= 0, f"{name} scrolls sideways on a phone"  # type: ignore[attr-defined]
     assert page.evaluate(SMALL_TARGETS) == [], f"{name} has controls too small to tap"  # type: ignore[attr-defined]
 
