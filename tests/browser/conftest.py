@@ -35,6 +35,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
+def browser_environment() -> dict[str, str]:
+    """This process's environment without libfaketime: `make test-shifted` moves the clock
+    of the server side only (Chromium's page loads stall under libfaketime, and the
+    browser's clock is not what the shifted run checks)."""
+    return {
+        name: value
+        for name, value in os.environ.items()
+        if name not in {"LD_PRELOAD", "FAKETIME", "FAKETIME_DONT_FAKE_MONOTONIC", "DYLD_INSERT_LIBRARIES"}
+    }
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
@@ -45,7 +56,9 @@ def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, env=browser_environment()
+        )
         yield launched
         launched.close()
 
