@@ -56,19 +56,22 @@ def test_golden_numbers_are_the_hand_computed_ones() -> None:
     # given the golden output
     scorecards = json.loads(GOLDEN.read_text(encoding="utf-8"))
     # when totals, grades and ranks are read
+    # then they are the numbers worked out by hand from §4
     summary = [
-        (card["employee_id"], round(card["total"], 6), card["grade"], card["rank"])
+        (card["employee_id"], card["total"] and round(card["total"], 6), card["grade"], card["rank"])
         for card in scorecards
     ]
-    # then they are the numbers worked out by hand from §4
     assert summary == [
-        ("E01", 73.0, "B", 3),  # 30 + 8.5 + 7.5 + 10 + 8 + 9
-        ("E02", round(100 * 62 / 85, 6), "B", 4),  # 35 + 15 + 0 + 4 + 8, no survey
+        ("E01", 73.0, "B", 2),  # 30 + 8.5 + 7.5 + 10 + 8 + 9
+        ("E02", round(100 * 62 / 85, 6), "B", 3),  # 35 + 15 + 0 + 4 + 8, no survey
         ("E03", 100.0, "S", 1),
-        ("E04", 13.0, "D", 6),  # 10 + 0 + 3 + 0 + 0 + 0
-        ("E05", round(100 * 65 / 85, 6), "B", 2),  # facts only outside the quarter
-        ("E06", 68.0, "C", 5),  # 20 + 15 + 15 + 5 + 6 + 7
+        ("E04", 13.0, "D", 5),  # 10 + 0 + 3 + 0 + 0 + 0
+        # facts only outside the quarter: no data, not scored (it was 65 / 85, a B)
+        ("E05", None, None, None),
+        ("E06", 68.0, "C", 4),  # 20 + 15 + 15 + 5 + 6 + 7
     ]
+    e05 = next(card for card in scorecards if card["employee_id"] == "E05")
+    assert {line["status"] for line in e05["indicators"]} == {"missing"}
 
 
 def test_the_same_facts_as_xlsx_and_json_score_the_same(tmp_path: Path) -> None:
@@ -268,7 +271,7 @@ def test_xlsx_output_goes_to_the_output_file(tmp_path: Path) -> None:
     assert sheet is not None
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 37
-    assert rows[1][:5] == ("E01", 73, "B", 3, "tech_resolution")
+    assert rows[1][:5] == ("E01", 73, "B", 2, "tech_resolution")
 
 
 def test_table_output_shows_points_per_indicator() -> None:
@@ -287,7 +290,7 @@ def test_table_output_shows_points_per_indicator() -> None:
         "E02",
         "72.94",
         "B",
-        "4",
+        "3",
         "35.00",
         "—",
         "15.00",
@@ -295,6 +298,8 @@ def test_table_output_shows_points_per_indicator() -> None:
         "4.00",
         "8.00",
     ]
+    # and the engineer without facts in the quarter shows no data, no points
+    assert lines[7].split() == ["E05", "—", "no", "data", "—", "—", "—", "—", "—", "—", "—"]
     assert len(lines) == 9
 
 

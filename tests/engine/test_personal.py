@@ -9,7 +9,7 @@ from kpilib.engine.definitions import DEFAULT_GRADE_BANDS
 from kpilib.engine.packs import builtin_pack
 from kpilib.engine.periods import parse_period
 from kpilib.engine.personal import GOAL_COLUMNS, goal_lines, with_personal_goals
-from kpilib.engine.scorecard import score_plan
+from kpilib.engine.scorecard import CardStatus, score_plan
 
 
 def goals(*rows: dict) -> pl.DataFrame:
@@ -109,3 +109,35 @@ def test_combined_scorecard_gives_goals_their_share_and_regrades() -> None:
     expected = 100 * (kpi_total / 100 * scored_kpi_max + 30) / (scored_kpi_max + 30)
     assert combined.totals.get_column("total")[0] == pytest.approx(expected)
     assert len(combined.records()[0].indicators) == len(plan.weights) + 1
+
+
+def test_a_rated_goal_alone_does_not_score_an_employee_without_data() -> None:
+    # given the presales plan scored for E1 (a complaint) and E2 (no facts at all)
+    pack = builtin_pack("presales")
+    plan = pack.plan("presales-engineer")
+    facts = pl.DataFrame(
+        {
+            "employee_id": ["E1"],
+            "metric": ["complaint"],
+            "occurred_on": [date(2026, 8, 1)],
+            "value": [1.0],
+        }
+    )
+    scored = score_plan(facts, plan, pack, parse_period("2026-Q3"), employees=["E1", "E2"])
+    # when both have a perfectly rated PBC goal
+    frame = goals(
+        {"employee_id": "E1", "goal_id": "g1", "kind": "pbc", "weight": 1.0, "rating": 5.0},
+        {"employee_id": "E2", "goal_id": "g2", "kind": "pbc", "weight": 1.0, "rating": 5.0},
+    )
+    combined = with_personal_goals(scored, frame, 30.0, DEFAULT_GRADE_BANDS)
+    # then E2 stays without data: no total, grade or rank, the goal line not scored either
+    first, second = combined.records()
+    assert (first.status, first.rank) == (CardStatus.SCORED, 1)
+    assert (second.status, second.total, second.grade, second.rank) == (
+        CardStatus.NO_DATA,
+        None,
+        None,
+        None,
+    )
+    assert second.indicators[-1].status == "missing"
+    assert second.indicators[-1].flags == ("no_data",)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kpilib.engine.scorecard import Status
+from kpilib.engine.scorecard import CardStatus, Status
 from tests.engine.scoring_support import card, fact, line, presales, score_presales
 
 
@@ -17,8 +17,9 @@ def unresolved(count: int) -> list[dict[str, str | None]]:
 def test_tech_resolution_tiers_by_distinct_unresolved_customers(
     customers: int, points: float
 ) -> None:
-    # given `customers` different unresolved customers (and a January fact, so E1 exists)
-    rows = [*unresolved(customers), fact("E1", "complaint", on="2026-01-01")]
+    # given `customers` different unresolved customers (and a daily report in the quarter,
+    # so E1 has data even with no unresolved customer)
+    rows = [*unresolved(customers), fact("E1", "daily_report", value=0)]
     # when E1 is scored for 2026-Q3
     scored = line(rows, "tech_resolution")
     # then the tier of §4 applies: 0 → 35; 1–3 → 30; 4–10 → 20; 11 or more → 10
@@ -123,9 +124,9 @@ def test_no_revisits_due_earns_full_marks_with_a_flag() -> None:
     ("complaints", "points"), [(0, 15), (1, 10), (2, 5), (3, 0), (4, 0), (9, 0)]
 )
 def test_each_complaint_costs_five_points_down_to_zero(complaints: int, points: float) -> None:
-    # given complaints in the quarter (and a fact so E1 exists)
+    # given complaints in the quarter (and a case shared in it, so E1 has data)
     rows = [fact("E1", "complaint") for _ in range(complaints)] + [
-        fact("E1", "case_shared", on="2026-01-05")
+        fact("E1", "case_shared", on="2026-08-05")
     ]
     # when scored
     scored = line(rows, "complaints")
@@ -282,14 +283,62 @@ def test_grades_change_at_the_band_lines(complaints: int, grade: str) -> None:
     assert scorecard.grade == grade
 
 
-def test_an_engineer_with_facts_only_outside_the_period_is_scored_on_no_data() -> None:
+def test_an_engineer_with_facts_only_outside_the_period_has_no_data() -> None:
     # given E2 whose only fact is from June
     rows = [fact("E1", "complaint"), fact("E2", "complaint", on="2026-06-01")]
     # when the quarter is scored
     scorecard = card(rows, employee="E2")
-    # then E2 has a scorecard: 35 + 15 + 15 + 0 + 0 over 85
-    assert scorecard.total == pytest.approx(100 * 65 / 85)
-    assert [score.status for score in scorecard.indicators].count(Status.MISSING) == 1
+    # then E2 is not scored: no total, grade or rank, every line missing (product.md §4),
+    # where it used to get 35 + 15 + 15 + 0 + 0 over 85 = 76.47 (B) for an empty quarter
+    assert (scorecard.status, scorecard.total, scorecard.grade, scorecard.rank) == (
+        CardStatus.NO_DATA,
+        None,
+        None,
+        None,
+    )
+    assert {score.status for score in scorecard.indicators} == {Status.MISSING}
+    assert {score.points for score in scorecard.indicators} == {None}
+    assert all(score.flags == ("no_data",) for score in scorecard.indicators)
+
+
+def test_a_zero_fact_engineer_is_not_scored_and_does_not_take_a_rank() -> None:
+    # given three new engineers with no facts at all, beside one with a complaint
+    rows = [fact("E1", "complaint")]
+    # when the quarter is scored for the group
+    records = score_presales(rows, employees=["E1", "N1", "N2", "N3"]).records()
+    # then only E1 is scored and ranked; the new engineers have no data, not 82.79 (A)
+    summary = [(r.employee_id, r.status, r.grade, r.rank) for r in records]
+    assert summary == [
+        ("E1", CardStatus.SCORED, "B", 1),
+        ("N1", CardStatus.NO_DATA, None, None),
+        ("N2", CardStatus.NO_DATA, None, None),
+        ("N3", CardStatus.NO_DATA, None, None),
+    ]
+
+
+def test_one_fact_of_any_plan_metric_is_data_and_counts_read_the_rest_as_zero() -> None:
+    # given an engineer whose only fact in the quarter is one normal daily report
+    rows = [fact("E1", "daily_report", value=0)]
+    # when scored
+    scorecard = card(rows)
+    # then scored: no unresolved customer → 35, no complaint → 15, no revisits due → 15
+    assert scorecard.status is CardStatus.SCORED
+    points = {score.code: score.points for score in scorecard.indicators}
+    assert (points["tech_resolution"], points["complaints"], points["revisit_completion"]) == (
+        35,
+        15,
+        15,
+    )
+
+
+def test_a_fact_of_a_metric_the_plan_does_not_read_is_no_data() -> None:
+    # given an engineer whose only fact in the quarter is of a metric no indicator reads
+    rows = [fact("E1", "badge_swipe")]
+    # when scored
+    scorecard = card(rows)
+    # then no data
+    assert scorecard.status is CardStatus.NO_DATA
+    assert scorecard.total is None
 
 
 def test_plan_weights_are_the_indicators_maximum_points() -> None:

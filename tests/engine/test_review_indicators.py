@@ -224,12 +224,13 @@ def test_low_discrimination_is_a_note_not_a_flag() -> None:
 
 
 def test_vif_of_uncorrelated_indicators_is_one_and_of_a_sum_is_collinear() -> None:
-    # given x, y, z centred to ±1 patterns that are mutually orthogonal
+    # given x, y, z centred to ±1 patterns that are mutually orthogonal (x shifted by 1,
+    # which centring removes, so that nobody has no data at all)
     pack = counting_pack({"x": 30, "y": 30, "z": 40})
     rows = counts(
         "2026-Q4",
         merged(
-            by_employee("x", [0, 2, 0, 2]),
+            by_employee("x", [1, 3, 1, 3]),
             by_employee("y", [0, 0, 2, 2]),
             by_employee("z", [0, 2, 2, 0]),
         ),
@@ -239,11 +240,11 @@ def test_vif_of_uncorrelated_indicators_is_one_and_of_a_sum_is_collinear() -> No
     assert [result.indicator(code).vif.value for code in "xyz"] == [  # type: ignore[union-attr]
         pytest.approx(1.0)
     ] * 3
-    # given z = x + y instead
+    # given z = x + y − 1 instead
     rows = counts(
         "2026-Q4",
         merged(
-            by_employee("x", [0, 2, 0, 2]),
+            by_employee("x", [1, 3, 1, 3]),
             by_employee("y", [0, 0, 2, 2]),
             by_employee("z", [0, 2, 2, 4]),
         ),

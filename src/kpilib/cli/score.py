@@ -6,7 +6,9 @@ the `kpilib` console command starts without them. Bad input (options, the pack, 
 facts) exits 2 with one `file:line: column: reason` line per problem on stderr.
 
 Who is scored: everyone with a fact anywhere in the facts file, so an engineer whose
-facts all fall outside the period still gets a scorecard (on no data).
+facts all fall outside the period still gets a scorecard: `no_data` (product.md §4),
+with total, grade and rank null and every line `missing` in the JSON, "no data" in the
+table's grade column.
 """
 
 from __future__ import annotations
@@ -209,7 +211,10 @@ def _table(scorecards: Scorecards) -> str:
         scorecards.totals.select(
             "employee_id",
             fixed_text(pl.col("total"), digits).alias("total"),
-            pl.col("grade").fill_null("—"),
+            pl.when(pl.col("status") == "no_data")
+            .then(pl.lit("no data"))
+            .otherwise(pl.col("grade").fill_null("—"))
+            .alias("grade"),
             pl.col("rank").cast(pl.String).fill_null("—"),
         )
         .join(points, on="employee_id", how="left", maintain_order="left")

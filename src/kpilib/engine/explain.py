@@ -91,6 +91,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "zero": {"en": "{flag} → 0", "zh-Hans": "{flag} → 0 分"},
     "excluded": {"en": "excluded from this appraisal", "zh-Hans": "本次考核不适用"},
+    "no_data": {
+        "en": "no facts at all in the period: not scored (no data)",
+        "zh-Hans": "本期没有任何数据：不计分（无数据）",
+    },
     "weighted": {
         "en": "{explanation}; at weight {weight} of {default}: {points}",
         "zh-Hans": "{explanation}；按权重 {weight}/{default} 折算 → {points} 分",

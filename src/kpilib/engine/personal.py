@@ -9,7 +9,9 @@ Formulas (fraction f of the goal's max points, max = share × weight / Σ weight
 - OKR: the mean of the key results' grades (0–1). No graded key result → missing.
 points = f × max. The indicators' lines are scaled to carry (100 − share) points; the
 total is renormalised over scored lines exactly as for indicators, then graded and
-ranked again. Excludes: self ratings (shown, never scored) and goal approval.
+ranked again. An employee without data (`no_data`: no fact in the period among the
+plan's metrics) stays unscored: their goal lines are not scored either, so a rating alone
+never makes a total. Excludes: self ratings (shown, never scored) and goal approval.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import polars as pl
 from kpilib.engine.definitions import PLAN_TOTAL, GradeBand
 from kpilib.engine.explain import checked_language, number_text, render
 from kpilib.engine.measures import EMPLOYEE
-from kpilib.engine.scorecard import Scorecards, Status, totals_of
+from kpilib.engine.scorecard import CardStatus, Scorecards, Status, no_data_lines, totals_of
 
 PBC_RUBRIC = {5: 1.0, 4: 0.85, 3: 0.7, 2: 0.5, 1: 0.2}
 
@@ -174,7 +176,13 @@ def with_personal_goals(
     personal = goal_lines(
         goals.join(employees, on=EMPLOYEE, how="semi"), share, scorecards.language
     )
-    lines = pl.concat([indicators, personal.select(indicators.columns)]).sort(EMPLOYEE, "position")
+    without_data = scorecards.totals.filter(pl.col("status") == CardStatus.NO_DATA.value)
+    personal = no_data_lines(
+        personal.select(indicators.columns),
+        pl.col(EMPLOYEE).is_in(without_data.get_column(EMPLOYEE).implode()),
+        scorecards.language,
+    )
+    lines = pl.concat([indicators, personal]).sort(EMPLOYEE, "position")
     return Scorecards(
         scorecards.plan, scorecards.period, scorecards.language, lines, totals_of(lines, bands)
     )

@@ -7,10 +7,17 @@ moves the total. When the
 measured value is missing the indicator's policy decides: `not_scored` (status
 `missing`, no points), `full_marks`, `zero`, or `rule` (the rule runs without it); the
 line is flagged. Lines an exclusion names get status `excluded`.
+No data (product.md §4): an employee with no fact of their own, dated in the period, of
+any metric the plan's measures read is not scored at all — every line `missing` (value
+and points null, flag `no_data`), and the scorecard's status is `no_data` with total,
+grade and rank null. Zero facts must never look like a perfect quarter. One fact of any
+of those metrics is enough to be scored: count measures then read "none of this metric"
+as 0 as before.
 total = 100 × Σ points / Σ max points over the `scored` lines (renormalised when some
 are missing or excluded; null when none is scored). grade = the first band whose `gte`
 the total reaches (tolerance 1e-9). rank = 1 + the number of employees in the group with
-a higher total, so ties share a rank. Nothing is rounded here.
+a higher total, so ties share a rank; employees without a total have no rank. Nothing is
+rounded here.
 
 The whole group is computed with Polars expressions over the fact table: one group-by
 for the measures, one expression per indicator, no loop over employees.
@@ -48,11 +55,12 @@ from kpilib.engine.explain import (
     number_text,
     render,
 )
-from kpilib.engine.measures import EMPLOYEE, compute_measures
+from kpilib.engine.measures import EMPLOYEE, compute_measures, metrics_read
 from kpilib.engine.periods import Period
 from kpilib.engine.rules import TOLERANCE, RuleInputs, score_rule
 
 INDICATOR_COLUMNS = ("code", "value", "points", "max_points", "status", "explanation")
+NO_DATA_FLAG = "no_data"
 
 
 class Status(StrEnum):
@@ -61,6 +69,14 @@ class Status(StrEnum):
     SCORED = "scored"
     MISSING = "missing"
     EXCLUDED = "excluded"
+
+
+class CardStatus(StrEnum):
+    """Whether a scorecard was scored at all: `no_data` when the employee has no fact in
+    the period among the plan's metrics (total, grade and rank null)."""
+
+    SCORED = "scored"
+    NO_DATA = "no_data"
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +101,7 @@ class EmployeeScorecard:
     grade: str | None
     rank: int | None
     indicators: tuple[IndicatorScore, ...]
+    status: CardStatus = CardStatus.SCORED
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +110,8 @@ class Scorecards:
 
     `lines`: employee_id, position (the indicator's place in the plan), code, value,
     points, max_points, status, explanation, flags — sorted by employee_id, position.
-    `totals`: employee_id, total, grade, rank, scored_points, scored_max_points.
+    `totals`: employee_id, total, grade, rank, scored_points, scored_max_points, status
+    (`CardStatus`).
     """
 
     plan: Plan
@@ -145,9 +163,10 @@ class Scorecards:
                 grade,
                 rank,
                 tuple(lines[starts[employee_id] : starts[employee_id] + counts[employee_id]]),
+                CardStatus(status),
             )
-            for employee_id, total, grade, rank in self.totals.select(
-                EMPLOYEE, "total", "grade", "rank"
+            for employee_id, total, grade, rank, status in self.totals.select(
+                EMPLOYEE, "total", "grade", "rank", "status"
             ).iter_rows()
         ]
 
@@ -181,8 +200,56 @@ def score_plan(
         measured.select(_indicator_line(indicator, plan, position, language))
         for position, indicator in enumerate(indicators)
     )
-    lines = _with_exclusions(lines, exclusions or {}, language).sort(EMPLOYEE, "position")
+    lines = _with_exclusions(lines, exclusions or {}, language)
+    lines = _with_no_data(lines, _with_data(facts, indicators, period), language)
+    lines = lines.sort(EMPLOYEE, "position")
     return Scorecards(plan, period, language, lines, totals_of(lines, plan.grade_bands))
+
+
+def _with_data(
+    facts: pl.DataFrame | pl.LazyFrame, indicators: Sequence[Indicator], period: Period
+) -> pl.DataFrame:
+    """The employees with at least one fact of their own, dated in the period, of a metric
+    the plan's measures read (one filtered distinct over the facts)."""
+    metrics = sorted(
+        {metric for indicator in indicators for metric in metrics_read(indicator.measures())}
+    )
+    return (
+        facts.lazy()
+        .filter(
+            pl.col("occurred_on").is_between(period.start, period.end),
+            pl.col("metric").is_in(metrics),
+        )
+        .select(pl.col(EMPLOYEE).unique())
+        .collect()
+    )
+
+
+def no_data_lines(lines: pl.DataFrame, no_data: pl.Expr, language: str) -> pl.DataFrame:
+    """`lines` with the rows where `no_data` holds turned into not-scored lines: status
+    `missing`, value and points null, the no-data explanation and flag."""
+    return lines.with_columns(
+        pl.when(no_data).then(None).otherwise(pl.col("value")).alias("value"),
+        pl.when(no_data).then(None).otherwise(pl.col("points")).alias("points"),
+        pl.when(no_data)
+        .then(pl.lit(Status.MISSING.value))
+        .otherwise(pl.col("status"))
+        .alias("status"),
+        pl.when(no_data)
+        .then(pl.lit(message("no_data", language)))
+        .otherwise(pl.col("explanation"))
+        .alias("explanation"),
+        pl.when(no_data)
+        .then(pl.lit([NO_DATA_FLAG], dtype=pl.List(pl.String)))
+        .otherwise(pl.col("flags"))
+        .alias("flags"),
+    )
+
+
+def _with_no_data(lines: pl.DataFrame, with_data: pl.DataFrame, language: str) -> pl.DataFrame:
+    """Every line of an employee not in `with_data` not scored (product.md §4)."""
+    has_data = pl.col(EMPLOYEE).is_in(with_data.get_column(EMPLOYEE).implode())
+    return no_data_lines(lines, ~has_data, language)
 
 
 SHARED_EMPLOYEE = "__shared__"
@@ -313,12 +380,17 @@ def totals_of(lines: pl.DataFrame, bands: Sequence[GradeBand]) -> pl.DataFrame:
     """Totals, grades and ranks of scorecard lines (employee_id, points, max_points, status).
 
     One row per employee in the lines' order: employee_id, total, grade, rank,
-    scored_points, scored_max_points (formulas in the module docstring).
+    scored_points, scored_max_points, status (formulas in the module docstring; `no_data`
+    when every line of the employee carries the no-data flag).
     """
     scored = pl.col("status") == Status.SCORED.value
     totals = lines.group_by(EMPLOYEE, maintain_order=True).agg(
         pl.col("points").filter(scored).sum().alias("scored_points"),
         pl.col("max_points").filter(scored).sum().alias("scored_max_points"),
+        pl.when(pl.col("flags").list.contains(NO_DATA_FLAG).all())
+        .then(pl.lit(CardStatus.NO_DATA.value))
+        .otherwise(pl.lit(CardStatus.SCORED.value))
+        .alias("status"),
     )
     total = pl.when(pl.col("scored_max_points") > 0).then(
         PLAN_TOTAL * pl.col("scored_points") / pl.col("scored_max_points")
@@ -328,7 +400,9 @@ def totals_of(lines: pl.DataFrame, bands: Sequence[GradeBand]) -> pl.DataFrame:
         _grade(pl.col("total"), bands).alias("grade"),
         # Totals equal but for float noise share a rank.
         pl.col("total").round(9).rank("min", descending=True).cast(pl.Int64).alias("rank"),
-    ).select(EMPLOYEE, "total", "grade", "rank", "scored_points", "scored_max_points")
+    ).select(
+        EMPLOYEE, "total", "grade", "rank", "scored_points", "scored_max_points", "status"
+    )
 
 
 def _grade(total: pl.Expr, bands: Sequence[GradeBand]) -> pl.Expr:
