@@ -6,7 +6,7 @@ import pytest
 from pydantic import TypeAdapter
 
 from kpilib.engine.definitions import Measure
-from kpilib.engine.measures import compute_measures
+from kpilib.engine.measures import compute_measures, employees_with_facts
 from kpilib.engine.periods import parse_period
 from tests.engine.scoring_support import Q3, fact, facts_table
 
@@ -148,3 +148,20 @@ def test_an_explicit_roster_scores_people_without_facts() -> None:
     frame = compute_measures(facts, measure, Q3, employees=["E3", "E1"])
     # then exactly the roster is measured, in its order
     assert frame.select("employee_id", "m").rows() == [("E3", 0.0), ("E1", 4.0)]
+
+
+def test_who_has_facts_is_read_from_each_measure_s_own_date_range() -> None:
+    # given E1 with visits in Q3, E2 with a visit in April only, E3 with an unrelated fact
+    rows = [*ROWS, fact("E3", "badge_swipe", on="2026-08-01")]
+    in_quarter = {"m": MEASURES.validate_python({"kind": "count", "metric": "visit"})}
+    trailing = {
+        "m": MEASURES.validate_python({"kind": "count", "metric": "visit", "window_months": 6})
+    }
+    # when asked who has facts these measures read for 2026-Q3
+    def who(measures: dict[str, Measure]) -> list[str]:
+        found = employees_with_facts(facts_table(rows), measures, Q3)
+        return sorted(found.get_column("employee_id").to_list())
+
+    # then the quarter's count sees E1 only; a six-month window reaches E2's April visit
+    assert who(in_quarter) == ["E1"]
+    assert who(trailing) == ["E1", "E2"]

@@ -282,6 +282,37 @@ def metrics_read(measures: Mapping[str, Measure]) -> set[str]:
     }
 
 
+def employees_with_facts(
+    facts: pl.DataFrame | pl.LazyFrame, measures: Mapping[str, Measure], period: Period
+) -> pl.DataFrame:
+    """The employees (one column, `employee_id`) with at least one fact of their own that
+    these measures read for `period`: a fact of a measure's metric in its date range (the
+    period, or its trailing window), or for an attributed measure a fact of its outcome or
+    credit metric as far back as it reaches. One filtered distinct over the facts."""
+    conditions: list[pl.Expr] = []
+    for leaf in leaf_measures(measures):
+        start, end = (
+            (period.start, period.end)
+            if leaf.window_months is None
+            else period.trailing_months(leaf.window_months)
+        )
+        metrics = list(leaf.metric)
+        if isinstance(leaf, Attributed):
+            start = min(start, period.trailing_months(_reach(leaf))[0])
+            metrics.append(leaf.credit_metric)
+        conditions.append(
+            pl.col("metric").is_in(metrics) & pl.col("occurred_on").is_between(start, end)
+        )
+    if not conditions:
+        return pl.DataFrame(schema={EMPLOYEE: pl.String})
+    return (
+        facts.lazy()
+        .filter(pl.any_horizontal(conditions))
+        .select(pl.col(EMPLOYEE).unique())
+        .collect()
+    )
+
+
 def longest_window(measures: Mapping[str, Measure]) -> int:
     """The longest trailing window (months) among these measures; 0 when none has one.
 

@@ -7,8 +7,9 @@ moves the total. When the
 measured value is missing the indicator's policy decides: `not_scored` (status
 `missing`, no points), `full_marks`, `zero`, or `rule` (the rule runs without it); the
 line is flagged. Lines an exclusion names get status `excluded`.
-No data (product.md §4): an employee with no fact of their own, dated in the period, of
-any metric the plan's measures read is not scored at all — every line `missing` (value
+No data (product.md §4): an employee with no fact of their own that the plan's measures
+read for the period (a metric they read, dated in the period or the measure's trailing
+window; for an attributed measure, as far back as it reaches) is not scored at all — every line `missing` (value
 and points null, flag `no_data`), and the scorecard's status is `no_data` with total,
 grade and rank null. Zero facts must never look like a perfect quarter. One fact of any
 of those metrics is enough to be scored: count measures then read "none of this metric"
@@ -55,7 +56,7 @@ from kpilib.engine.explain import (
     number_text,
     render,
 )
-from kpilib.engine.measures import EMPLOYEE, compute_measures, metrics_read
+from kpilib.engine.measures import EMPLOYEE, compute_measures, employees_with_facts
 from kpilib.engine.periods import Period
 from kpilib.engine.rules import TOLERANCE, RuleInputs, score_rule
 
@@ -209,20 +210,14 @@ def score_plan(
 def _with_data(
     facts: pl.DataFrame | pl.LazyFrame, indicators: Sequence[Indicator], period: Period
 ) -> pl.DataFrame:
-    """The employees with at least one fact of their own, dated in the period, of a metric
-    the plan's measures read (one filtered distinct over the facts)."""
-    metrics = sorted(
-        {metric for indicator in indicators for metric in metrics_read(indicator.measures())}
-    )
-    return (
-        facts.lazy()
-        .filter(
-            pl.col("occurred_on").is_between(period.start, period.end),
-            pl.col("metric").is_in(metrics),
-        )
-        .select(pl.col(EMPLOYEE).unique())
-        .collect()
-    )
+    """The employees with at least one fact of their own that the plan's measures read for
+    the period (measures.employees_with_facts)."""
+    measures: dict[str, Measure] = {
+        _column(indicator, name): measure
+        for indicator in indicators
+        for name, measure in indicator.measures().items()
+    }
+    return employees_with_facts(facts, measures, period)
 
 
 def no_data_lines(lines: pl.DataFrame, no_data: pl.Expr, language: str) -> pl.DataFrame:
