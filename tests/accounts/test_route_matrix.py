@@ -70,6 +70,9 @@ ROUTES: dict[str, list[tuple[str, list[int]]]] = {
     "api/ahp": [
         ("api/ahp", [405, 405, 405, 405, 405, 405]),
     ],
+    "api/scorecards/<pk>/manual-score": [
+        ("api/scorecards/{engineer_card}/manual-score", [405, 405, 405, 405, 405, 405]),
+    ],
     "api/": [
         ("api/", [404, 404, 404, 404, 404, 404]),
     ],
@@ -189,6 +192,10 @@ ROUTES: dict[str, list[tuple[str, list[int]]]] = {
         ("scorecards/{peer_card}/facts/{scored_indicator}/", [302, 404, 404, 200, 404, 200]),
         ("scorecards/{other_team_card}/facts/{scored_indicator}/", [302, 404, 404, 404, 200, 200]),
         ("scorecards/{missing}/facts/{scored_indicator}/", [302, 404, 404, 404, 404, 404]),
+    ],
+    "scorecards/<int:pk>/score-by-hand/": [
+        ("scorecards/{engineer_card}/score-by-hand/", [302, 405, 405, 405, 405, 405]),
+        ("scorecards/{missing}/score-by-hand/", [302, 405, 405, 405, 405, 405]),
     ],
     "scorecards/<int:pk>/calibrate/": [
         ("scorecards/{engineer_card}/calibrate/", [302, 405, 405, 405, 405, 405]),

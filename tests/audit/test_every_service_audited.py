@@ -261,6 +261,17 @@ CALLS: dict[str, Row] = {
     "kpilib.appraisal.services.scorecard_calibrate": lambda w: Call(
         w.org.hr, {"scorecard": _card(w, Cycle.Phase.CALIBRATION), "grade": "A", "reason": "r"}
     ),
+    "kpilib.appraisal.services.scorecard_score_manually": lambda w: Call(
+        w.org.hr,
+        {
+            "scorecard": Scorecard.objects.filter(
+                participant__cycle=_cycle(w, Cycle.Phase.DATA_COLLECTION),
+                participant__employee=w.org.other_team_engineer,
+            ).latest("revision"),
+            "total": 75.0,
+            "reason": "joined in September; rated from the onboarding review",
+        },
+    ),
     "kpilib.appraisal.services.cycle_advance": lambda w: Call(
         w.org.hr,
         {"cycle": _cycle(w, Cycle.Phase.GOAL_SETTING), "today": DAY, "early_reason": "walk"},

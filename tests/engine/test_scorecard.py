@@ -5,7 +5,7 @@ import json
 import pytest
 
 from kpilib.engine.explain import LanguageError
-from kpilib.engine.scorecard import CardStatus, Status, score_plan
+from kpilib.engine.scorecard import CardStatus, Status, grade_of, ranks_of, score_plan
 from tests.engine.scoring_support import (
     Q3,
     card,
@@ -244,3 +244,17 @@ def test_shown_numbers_round_half_away_from_zero_at_the_asked_decimals() -> None
         "0.00",
     ]
     assert [excel_number_format(digits) for digits in (0, 1, 3)] == ["0", "0.0", "0.000"]
+
+
+def test_a_total_given_by_hand_is_graded_and_ranked_like_a_computed_one() -> None:
+    # given the default bands and a group where one person has no total
+    bands = presales().plan("presales-engineer").grade_bands
+    # when a total is graded and the group ranked
+    # then the same bands, ties share a rank, no total no rank
+    assert [grade_of(total, bands) for total in (95.0, 89.9999999999, 80.0, 12.0)] == [
+        "S",
+        "S",
+        "A",
+        "D",
+    ]
+    assert ranks_of([70.0, None, 85.0, 70.0 + 1e-12]) == [2, None, 1, 2]

@@ -1,12 +1,14 @@
-"""API for appraisal results: cycles the caller may see and explained scorecards."""
+"""API for appraisal results: cycles the caller may see and explained scorecards, and
+scoring by hand a participant without data (the service the web page uses)."""
 
 import datetime
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
 from kpilib.accounts.permissions import (
+    can_manage_cycle,
     cycle_for,
     cycles_visible_to,
     participants_visible,
@@ -15,6 +17,8 @@ from kpilib.accounts.permissions import (
 )
 from kpilib.appraisal.models import Scorecard
 from kpilib.appraisal.selectors import latest_scorecards
+from kpilib.appraisal.services import scorecard_score_manually
+from kpilib.audit.origin import Origin
 
 router = Router(tags=["appraisal"])
 
@@ -63,6 +67,8 @@ class ScorecardOut(Schema):
     final_grade: str
     corrected_on_appeal: bool
     rank: int | None
+    status: str
+    manual_reason: str
     published: bool
     correction_reason: str
     lines: list[LineOut]
@@ -92,3 +98,24 @@ def cycle_scorecards(request: HttpRequest, pk: int) -> Any:
 @router.get("/scorecards/{pk}", response=ScorecardOut)
 def get_scorecard(request: HttpRequest, pk: int) -> Scorecard:
     return scorecard_for(request.user, pk)
+
+
+class ManualScoreIn(Schema):
+    total: float
+    reason: str
+
+
+@router.post("/scorecards/{pk}/manual-score", response=ScorecardOut)
+def score_manually(request: HttpRequest, pk: int, body: ManualScoreIn) -> Scorecard:
+    """Score a participant without data by hand (0–100, with the reason; HR or the plan's
+    administrators). The grade is the total's; 400 with the reason when refused."""
+    scorecard = scorecard_for(request.user, pk)
+    if not can_manage_cycle(request.user, scorecard.participant.cycle):
+        raise Http404("No such scorecard")
+    return scorecard_score_manually(
+        actor=request.user,
+        origin=Origin.API,
+        scorecard=scorecard,
+        total=body.total,
+        reason=body.reason,
+    )

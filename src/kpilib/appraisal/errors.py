@@ -23,5 +23,14 @@ class PhaseNotFinishedError(CycleError):
         self.completion = completion
 
 
+class DistributionError(CycleError):
+    """Leaving calibration with grades above their targets (forced distribution), without a
+    reason to keep them. `problems` are the grades over, one message each."""
+
+    def __init__(self, messages: list[str], *, problems: list[str]) -> None:
+        super().__init__(messages)
+        self.problems = problems
+
+
 class ExportError(AppraisalError):
     """An export that cannot be made on this machine, with what to do about it."""

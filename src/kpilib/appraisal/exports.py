@@ -36,6 +36,11 @@ def _status_label(status: str) -> str:
     )
 
 
+def _card_status(scorecard: Scorecard) -> str:
+    """Scored, no data (无数据) or scored by HR, in the reader's language."""
+    return str(Scorecard.Status(scorecard.status).label)
+
+
 def _line_rows(scorecard: Scorecard, language: str) -> list[list[object]]:
     suffix = line_suffix(language)
     return [
@@ -87,6 +92,7 @@ def scorecards_xlsx(scorecards: list[Scorecard], language: str) -> bytes:
                 card.total,
                 card.final_grade,
                 card.rank,
+                _card_status(card),
                 card.revision,
             )
         )
@@ -98,6 +104,7 @@ def scorecards_xlsx(scorecards: list[Scorecard], language: str) -> bytes:
         _("Total"),
         _("Grade"),
         _("Rank"),
+        _("Scoring status"),
         _("Revision"),
     ]
     return xlsx_bytes(
@@ -155,11 +162,13 @@ def _pdf_scorecard(pdf: "FPDF", scorecard: Scorecard, language: str) -> None:
     )
     pdf.set_font("cjk", size=11)
     digits = cycle.precision
-    total = fixed_value(scorecard.total, digits)
+    total = _("no data") if scorecard.no_data else fixed_value(scorecard.total, digits)
     summary = (
         f"{cycle.local_name} · {cycle.period} · {_('Total')} {total} · "
         f"{_('Grade')} {scorecard.final_grade or '—'} · {_('Rank')} {scorecard.rank or '—'}"
     )
+    if scorecard.status == Scorecard.Status.MANUAL:
+        summary += f" · {_('scored by HR')}: {scorecard.manual_reason}"
     pdf.cell(text=summary, new_x="LMARGIN", new_y="NEXT")
     if scorecard.correction_reason:
         pdf.multi_cell(

@@ -69,6 +69,26 @@ class Cycle(models.Model):
         help_text=_('Largest share per grade, e.g. {"S": 0.1, "A": 0.3}.'),
     )
     forced_distribution = models.BooleanField(_("forced distribution"), default=False)
+
+    class Rounding(models.TextChoices):
+        """How a grade target becomes whole people (engine.distribution.Rounding)."""
+
+        FLOOR = "floor", _("round down")
+        NEAREST = "nearest", _("round to the nearest")
+        AT_LEAST_ONE = "at_least_one", _("at least one")
+
+    distribution_rounding = models.CharField(
+        _("rounding of grade targets"),
+        max_length=12,
+        choices=Rounding.choices,
+        default=Rounding.NEAREST,
+        help_text=_("How a target share becomes whole people: 30% of 3 people is 0.9."),
+    )
+    distribution_reason = models.TextField(
+        _("reason for overriding the distribution"),
+        blank=True,
+        help_text=_("Why calibration ended with grades above their targets."),
+    )
     reminders_sent = models.JSONField(
         _("reminders sent"),
         default=dict,
@@ -159,7 +179,9 @@ class Scorecard(models.Model):
     """A participant's scorecard (计分卡): lines as computed, total, grade, rank.
 
     Drafts are recomputed while data is collected. Once published, a scorecard is never
-    changed; a correction adds the next revision with its reason.
+    changed; a correction adds the next revision with its reason. A participant with no
+    facts in the period is `no_data` (no total, grade or rank) until data arrives or HR
+    scores them by hand with a reason (`manual`).
     """
 
     participant = models.ForeignKey(
@@ -170,6 +192,22 @@ class Scorecard(models.Model):
     total = models.FloatField(_("total"), null=True, blank=True)
     grade = models.CharField(_("grade"), max_length=16, blank=True)
     rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
+    class Status(models.TextChoices):
+        SCORED = "scored", _("scored")
+        NO_DATA = "no_data", _("no data")
+        MANUAL = "manual", _("scored by HR")
+
+    status = models.CharField(
+        _("scoring status"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.SCORED,
+        help_text=_(
+            "No data: no facts in the period, so no total, grade or rank until data arrives "
+            "or HR scores the person with a reason."
+        ),
+    )
+    manual_reason = models.TextField(_("reason for scoring by hand"), blank=True)
     calibrated_grade = models.CharField(_("calibrated grade"), max_length=16, blank=True)
     calibration_reason = models.TextField(_("calibration reason"), blank=True)
     computed_at = models.DateTimeField(_("computed at"))
@@ -201,6 +239,11 @@ class Scorecard(models.Model):
     def final_grade(self) -> str:
         """The grade that counts: corrected on appeal, else calibrated, else the total's."""
         return self.corrected_grade or self.calibrated_grade or self.grade
+
+    @property
+    def no_data(self) -> bool:
+        """Not scored: no facts in the period and not scored by hand (无数据)."""
+        return self.status == self.Status.NO_DATA
 
     @property
     def corrected_on_appeal(self) -> bool:

@@ -7,6 +7,7 @@ from kpilib.appraisal.fetch import group_facts, score_group
 from kpilib.appraisal.models import Appeal, Cycle, Participant, Scorecard
 from kpilib.audit.models import AuditEvent
 from kpilib.engine.periods import Period
+from kpilib.engine.scorecard import CardStatus
 from kpilib.library.selectors import engine_language
 from kpilib.org.models import Employee
 from kpilib.plans.fetch import effective_plan, engine_plan_and_pack, live_revision
@@ -31,6 +32,8 @@ class WhatIfRow:
     new_total: float | None
     new_grade: str | None
     new_rank: int | None
+    current_no_data: bool = False
+    new_no_data: bool = False
 
     @property
     def delta(self) -> float | None:
@@ -66,6 +69,8 @@ def plan_whatif(draft: PlanRevision, period: Period) -> list[WhatIfRow]:
                 new_total=new.total,
                 new_grade=new.grade,
                 new_rank=new.rank,
+                current_no_data=bool(now) and now.status is CardStatus.NO_DATA,
+                new_no_data=new.status is CardStatus.NO_DATA,
             )
         )
     return sorted(rows, key=lambda row: (row.new_rank or 10**9, row.employee.employee_id))
@@ -84,7 +89,8 @@ def latest_scorecards(participants: list[Participant]) -> dict[int, Scorecard]:
 
 
 def employee_trend(employee: Employee, *, published_only: bool = True) -> list[dict[str, Any]]:
-    """The employee's totals cycle after cycle (newest revision of each), oldest first."""
+    """The employee's totals cycle after cycle (newest revision of each), oldest first; a
+    cycle without data has total None (a gap in the chart) and `no_data`."""
     cards = Scorecard.objects.filter(participant__employee=employee).select_related(
         "participant__cycle"
     )
@@ -99,6 +105,7 @@ def employee_trend(employee: Employee, *, published_only: bool = True) -> list[d
             "period": c.participant.cycle.period,
             "total": c.total,
             "grade": c.final_grade,
+            "no_data": c.no_data,
         }
         for c in newest.values()
     ]
@@ -107,8 +114,9 @@ def employee_trend(employee: Employee, *, published_only: bool = True) -> list[d
 def heatmap(participants: list[Participant], cards: dict[int, Scorecard]) -> dict[str, Any]:
     """People × indicators as shares of max points, shaped for an ECharts heatmap.
 
-    `cards` are the scorecards (by participant) the viewer may see."""
-    people = [p for p in participants if p.pk in cards]
+    `cards` are the scorecards (by participant) the viewer may see; people without data
+    (no points on any line) are left out, the cycle's table shows them."""
+    people = [p for p in participants if p.pk in cards and not cards[p.pk].no_data]
     name_key = f"name_{line_suffix()}"
     codes: list[str] = []
     names: list[str] = []
@@ -134,13 +142,18 @@ def weight_sensitivity(cycle: Any) -> list[Any]:
     """How far each indicator's weight can move before two people in the cycle swap places.
 
     Scores per indicator are the share of its points earned (0–1), from the newest
-    scorecards; lines not scored count as 0 for everyone alike.
+    scorecards; lines not scored count as 0 for everyone alike. People without a total
+    (no data) are left out: they have no place to swap.
     """
     import numpy as np
 
     from kpilib.engine.ahp import AhpInputError, ranking_sensitivity
 
-    cards = [c for c in latest_scorecards(list(cycle.participants.all())).values() if c.lines]
+    cards = [
+        c
+        for c in latest_scorecards(list(cycle.participants.all())).values()
+        if c.lines and c.total is not None and c.status == Scorecard.Status.SCORED
+    ]
     if len(cards) < 2:
         return []
     codes = [line["code"] for line in cards[0].lines]

@@ -12,14 +12,16 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext, gettext_lazy
 
 from kpilib.accounts.permissions import participant_role
-from kpilib.appraisal.errors import CycleError, PhaseNotFinishedError
+from kpilib.appraisal.errors import CycleError, DistributionError, PhaseNotFinishedError
 from kpilib.appraisal.fetch import goals_frame, group_facts, score_group
 from kpilib.appraisal.models import Appeal, Cycle, Participant, PersonalGoal, Scorecard
 from kpilib.appraisal.selectors import latest_scorecards
 from kpilib.audit.origin import Origin
 from kpilib.audit.services import audit_record, audit_snapshot
+from kpilib.engine.distribution import GradeAllowance, Rounding, allowances
 from kpilib.engine.explain import fixed_value
 from kpilib.engine.periods import PeriodError, parse_period
+from kpilib.engine.scorecard import CardStatus, grade_of, ranks_of
 from kpilib.plans.fetch import (
     effective_plan,
     engine_plan_and_pack,
@@ -56,9 +58,13 @@ def cycle_create(
     name_en: str = "",
     grade_targets: dict[str, float] | None = None,
     forced_distribution: bool = False,
+    distribution_rounding: str = Cycle.Rounding.NEAREST,
     phase_deadlines: dict[str, str] | None = None,
 ) -> Cycle:
-    """A cycle of the plan's live revision over `period`, with everyone the plan covers."""
+    """A cycle of the plan's live revision over `period`, with everyone the plan covers.
+
+    `distribution_rounding` says how grade targets become whole people (floor, nearest,
+    at least one; engine.distribution)."""
     revision = live_revision(plan)
     if revision is None:
         raise CycleError([gettext("publish a revision of the plan before starting a cycle")])
@@ -77,6 +83,7 @@ def cycle_create(
         end=span.end,
         grade_targets=grade_targets or {},
         forced_distribution=forced_distribution,
+        distribution_rounding=Rounding(distribution_rounding).value,
         phase_deadlines=phase_deadlines or {},
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
@@ -150,7 +157,10 @@ def cycle_score(*, actor: Any, origin: Origin, cycle: Cycle) -> int:
     """(Re)compute every unpublished scorecard of the cycle from the facts stored now.
 
     One read of the facts and one engine call per language for the whole group, written
-    back in bulk. Calibrated grades are kept. One audit event on the cycle records who
+    back in bulk. Calibrated grades are kept. A participant without facts is `no_data`
+    (no total, grade or rank); one HR scored by hand (`manual`) keeps that total while
+    there is still no data, and is scored from the facts once they arrive. Ranks are over
+    every total, computed or by hand. One audit event on the cycle records who
     recomputed whose results (`recomputed`: the employee numbers whose cards changed).
     """
     participants = list(cycle.participants.select_related("employee"))
@@ -176,13 +186,31 @@ def cycle_score(*, actor: Any, origin: Origin, cycle: Cycle) -> int:
         else:
             changed.append(scorecard)
         scorecard.lines = _lines(by_language, number, effective.pinned_versions, names)
+        scorecard.computed_at = now
+        if card.status is CardStatus.NO_DATA and scorecard.status == Scorecard.Status.MANUAL:
+            continue  # scored by hand, still no data: the hand-given total stands
         scorecard.total = card.total
         scorecard.grade = card.grade or ""
-        scorecard.rank = card.rank
-        scorecard.computed_at = now
+        scorecard.status = card.status.value
+        scorecard.manual_reason = ""
+        if card.status is CardStatus.NO_DATA:
+            scorecard.calibrated_grade = scorecard.calibration_reason = ""
+    _rank(list(latest.values()) + created)
     Scorecard.objects.bulk_create(created, batch_size=500)
     Scorecard.objects.bulk_update(
-        changed, ["lines", "total", "grade", "rank", "computed_at"], batch_size=500
+        changed,
+        [
+            "lines",
+            "total",
+            "grade",
+            "rank",
+            "status",
+            "manual_reason",
+            "calibrated_grade",
+            "calibration_reason",
+            "computed_at",
+        ],
+        batch_size=500,
     )
     recomputed = sorted(card.participant.employee.employee_id for card in (*created, *changed))
     audit_record(
@@ -195,35 +223,51 @@ def cycle_score(*, actor: Any, origin: Origin, cycle: Cycle) -> int:
     return len(created) + len(changed)
 
 
-def grade_distribution(cycle: Cycle) -> dict[str, dict[str, float]]:
-    """Per grade: how many people, their share, and the target share if any."""
+def _rank(cards: list[Scorecard]) -> None:
+    """Rank the cycle's newest cards over their totals (computed or by hand; engine rule)
+    in place. Published cards keep the rank they were published with."""
+    open_cards = [card for card in cards if card.published_at is None]
+    for card, rank in zip(open_cards, ranks_of([c.total for c in open_cards]), strict=True):
+        card.rank = rank
+
+
+def grade_distribution(cycle: Cycle) -> list[GradeAllowance]:
+    """Per grade of the plan: how many people hold it, their share, the target and how
+    many people it allows in this group (the cycle's rounding). People without data (no
+    grade) are left out of the group."""
     newest = latest_scorecards(list(cycle.participants.all()))
-    cards = [card for card in newest.values() if card.final_grade]
-    counts = Counter(card.final_grade for card in cards)
+    counts = Counter(card.final_grade for card in newest.values() if card.final_grade)
     bands = [band["grade"] for band in effective_plan(cycle.revision).grade_bands]
-    total = len(cards) or 1
-    return {
-        grade: {
-            "count": counts.get(grade, 0),
-            "share": counts.get(grade, 0) / total,
-            "target": cycle.grade_targets.get(grade),
-        }
-        for grade in bands
-    }
+    targets = {grade: float(share) for grade, share in cycle.grade_targets.items()}
+    return allowances(counts, targets, bands, Rounding(cycle.distribution_rounding))
+
+
+def no_data_count(cycle: Cycle) -> int:
+    """How many of the cycle's newest scorecards have no data (not graded, not ranked)."""
+    newest = latest_scorecards(list(cycle.participants.all()))
+    return sum(1 for card in newest.values() if card.no_data)
 
 
 def distribution_problems(cycle: Cycle) -> list[str]:
-    """Grades whose share is above the cycle's target (only binding with forced distribution)."""
-    problems = []
-    for grade, row in grade_distribution(cycle).items():
-        if row["target"] is not None and row["share"] > row["target"] + 1e-9:
-            problems.append(
-                gettext(
-                    "%(grade)s holds %(share).0f%% of people; the target is at most %(target).0f%%"
-                )
-                % {"grade": grade, "share": row["share"] * 100, "target": row["target"] * 100}
-            )
-    return problems
+    """Grades held by more people than their target allows in whole people (binding only
+    with forced distribution, and then overridable with a reason)."""
+    rounding = Cycle.Rounding(cycle.distribution_rounding).label
+    return [
+        gettext(
+            "%(grade)s: %(count)d of %(people)d people, %(allowed)d allowed "
+            "(at most %(target)s%%, %(rounding)s)"
+        )
+        % {
+            "grade": row.grade,
+            "count": row.count,
+            "people": row.people,
+            "allowed": row.allowed,
+            "target": f"{(row.target or 0) * 100:g}",
+            "rounding": rounding,
+        }
+        for row in grade_distribution(cycle)
+        if row.over
+    ]
 
 
 def _check_grade(cycle: Cycle, grade: str) -> None:
@@ -240,6 +284,10 @@ def scorecard_calibrate(
     cycle = scorecard.participant.cycle
     if cycle.phase != Cycle.Phase.CALIBRATION:
         raise CycleError([gettext("grades can only be moved during calibration")])
+    if scorecard.no_data:
+        raise CycleError(
+            [gettext("this person has no data: score them by hand with a reason first")]
+        )
     if not reason.strip():
         raise CycleError([gettext("say why the grade is moved")])
     _check_grade(cycle, grade)
@@ -247,6 +295,58 @@ def scorecard_calibrate(
     scorecard.calibrated_grade = "" if grade == scorecard.grade else grade
     scorecard.calibration_reason = reason.strip() if scorecard.calibrated_grade else ""
     scorecard.save(update_fields=["calibrated_grade", "calibration_reason"])
+    audit_record(actor=actor, origin=origin, instance=scorecard, before=before)
+    return scorecard
+
+
+@transaction.atomic
+def scorecard_score_manually(
+    *, actor: Any, origin: Origin, scorecard: Scorecard, total: float, reason: str
+) -> Scorecard:
+    """HR scores a participant who has no data by hand: a total of 0–100 with the reason.
+
+    Only a scorecard without data (or one scored by hand before), while the cycle is
+    scored (data collection to calibration). The grade is the total's by the plan's bands;
+    the cycle's unpublished cards are ranked again with it. The card is `manual` until
+    facts arrive: the next scoring from facts then replaces the hand-given total.
+    """
+    scorecard = Scorecard.objects.select_for_update().get(pk=scorecard.pk)
+    cycle = Cycle.objects.get(pk=scorecard.participant.cycle_id)
+    if scorecard.status not in {Scorecard.Status.NO_DATA, Scorecard.Status.MANUAL}:
+        raise CycleError(
+            [gettext("only a person without data can be scored by hand")], field="total"
+        )
+    if scorecard.published_at is not None or not is_scored(cycle):
+        raise CycleError(
+            [gettext("people are scored by hand from data collection until calibration ends")]
+        )
+    if not reason.strip():
+        raise CycleError([gettext("say why this person is scored by hand")], field="reason")
+    if total is None or not 0 <= float(total) <= 100:
+        raise CycleError([gettext("a total is from 0 to 100")], field="total")
+    before = audit_snapshot(scorecard)
+    plan, _pack = engine_plan_and_pack(effective_plan(cycle.revision))
+    scorecard.total = float(total)
+    scorecard.grade = grade_of(float(total), plan.grade_bands)
+    scorecard.status = Scorecard.Status.MANUAL
+    scorecard.manual_reason = reason.strip()
+    scorecard.calibrated_grade = scorecard.calibration_reason = ""
+    scorecard.save(
+        update_fields=[
+            "total",
+            "grade",
+            "status",
+            "manual_reason",
+            "calibrated_grade",
+            "calibration_reason",
+        ]
+    )
+    cards = list(latest_scorecards(list(cycle.participants.all())).values())
+    _rank(cards)
+    Scorecard.objects.bulk_update(
+        [card for card in cards if card.published_at is None], ["rank"], batch_size=500
+    )
+    scorecard.refresh_from_db()
     audit_record(actor=actor, origin=origin, instance=scorecard, before=before)
     return scorecard
 
@@ -367,7 +467,13 @@ def phase_completion(cycle: Cycle, *, today: datetime.date) -> PhaseCompletion:
 
 @transaction.atomic
 def cycle_advance(
-    *, actor: Any, origin: Origin, cycle: Cycle, today: datetime.date, early_reason: str = ""
+    *,
+    actor: Any,
+    origin: Origin,
+    cycle: Cycle,
+    today: datetime.date,
+    early_reason: str = "",
+    distribution_reason: str = "",
 ) -> Cycle:
     """Move the cycle to its next phase, doing what the new phase starts with.
 
@@ -375,8 +481,11 @@ def cycle_advance(
     (`phase_completion`): moving on early is refused unless `early_reason` says why; the
     reason is kept on the cycle (`phase_change_reason`) and so in the move's audit event.
     Open appeals block closing, reason or not. Entering data collection onwards:
-    scorecards are (re)computed; leaving calibration checks the forced distribution;
-    entering publication publishes every scorecard.
+    scorecards are (re)computed; leaving calibration checks the forced distribution in
+    whole people (`distribution_problems`): grades above their targets are refused unless
+    `distribution_reason` says why, kept on the cycle (`distribution_reason`) and audited;
+    entering publication publishes every scorecard (people without data are published
+    without a grade: they do not block it).
     """
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
     index = PHASES.index(cycle.phase)
@@ -402,14 +511,29 @@ def cycle_advance(
         )
     if target in SCORED_PHASES:
         cycle_score(actor=actor, origin=origin, cycle=cycle)
+    overridden = ""
     if cycle.phase == Cycle.Phase.CALIBRATION and cycle.forced_distribution:
         problems = distribution_problems(cycle)
-        if problems:
-            raise CycleError(problems)
+        overridden = distribution_reason.strip() if problems else ""
+        if problems and not overridden:
+            raise DistributionError(
+                [
+                    *problems,
+                    gettext(
+                        "move people to other grades, or confirm with a reason to keep "
+                        "these grades"
+                    ),
+                ],
+                problems=problems,
+            )
     before = audit_snapshot(cycle)
     cycle.phase = target
     cycle.phase_change_reason = reason if completion.early else ""
-    cycle.save(update_fields=["phase", "phase_change_reason"])
+    fields = ["phase", "phase_change_reason"]
+    if overridden:
+        cycle.distribution_reason = overridden
+        fields.append("distribution_reason")
+    cycle.save(update_fields=fields)
     if target == Cycle.Phase.PUBLICATION:
         now = timezone.now()
         Scorecard.objects.filter(participant__cycle=cycle, published_at__isnull=True).update(
@@ -521,9 +645,11 @@ def appeal_file(
     return appeal
 
 
-def _rescored(scorecard: Scorecard) -> tuple[list[dict[str, Any]], float | None, str, int | None]:
-    """The participant's lines, total, grade and rank recomputed from the facts stored now,
-    through the same fact store and engine as the cycle's scoring."""
+def _rescored(
+    scorecard: Scorecard,
+) -> tuple[list[dict[str, Any]], float | None, str, int | None, str]:
+    """The participant's lines, total, grade, rank and status recomputed from the facts
+    stored now, through the same fact store and engine as the cycle's scoring."""
     participant = scorecard.participant
     cycle = participant.cycle
     effective = effective_plan(cycle.revision)
@@ -533,7 +659,7 @@ def _rescored(scorecard: Scorecard) -> tuple[list[dict[str, Any]], float | None,
     card = by_language["en"][number]
     names = _line_names(cycle, effective.pinned_versions)
     lines = _lines(by_language, number, effective.pinned_versions, names)
-    return lines, card.total, card.grade or "", card.rank
+    return lines, card.total, card.grade or "", card.rank, card.status.value
 
 
 @transaction.atomic
@@ -565,15 +691,18 @@ def scorecard_correct(
         raise CycleError([gettext("a newer revision of this scorecard exists")])
     if grade:
         _check_grade(cycle, grade)
+    manual_reason = ""
     if rescore:
-        lines, total, computed, rank = _rescored(scorecard)
+        lines, total, computed, rank, status = _rescored(scorecard)
     else:
-        lines, total, computed, rank = (
+        lines, total, computed, rank, status = (
             scorecard.lines,
             scorecard.total,
             scorecard.grade,
             scorecard.rank,
+            scorecard.status,
         )
+        manual_reason = scorecard.manual_reason
     differs = bool(grade) and grade != computed
     if differs and not grade_reason.strip():
         raise CycleError(
@@ -597,6 +726,8 @@ def scorecard_correct(
         total=total,
         grade=computed,
         rank=rank,
+        status=status,
+        manual_reason=manual_reason,
         corrected_grade=grade or "",
         corrected_grade_reason=grade_reason.strip() if differs else "",
         computed_at=now if rescore else scorecard.computed_at,

@@ -407,3 +407,22 @@ def _grade(total: pl.Expr, bands: Sequence[GradeBand]) -> pl.Expr:
         assert band.gte is not None
         grade = pl.when(total >= band.gte - TOLERANCE).then(pl.lit(band.grade)).otherwise(grade)
     return grade
+
+
+def grade_of(total: float, bands: Sequence[GradeBand]) -> str:
+    """The grade of one total (the same bands and tolerance as `totals_of`), for a total
+    given by hand."""
+    frame = pl.DataFrame({"total": [float(total)]})
+    grade = frame.select(_grade(pl.col("total"), bands)).item()
+    assert isinstance(grade, str)
+    return grade
+
+
+def ranks_of(totals: Sequence[float | None]) -> list[int | None]:
+    """Ranks of totals as `totals_of` gives them: 1 + the number of higher totals (ties,
+    but for float noise, share a rank); no total, no rank."""
+    frame = pl.DataFrame({"total": list(totals)}, schema={"total": pl.Float64})
+    ranked = frame.select(
+        pl.col("total").round(9).rank("min", descending=True).cast(pl.Int64).alias("rank")
+    )
+    return list(ranked.get_column("rank").to_list())

@@ -144,6 +144,16 @@ class CycleCreateForm(forms.Form):
         help_text=_("Largest share per grade, e.g. S=10%, A=30%"),
     )
     forced_distribution = forms.BooleanField(label=_("Forced distribution"), required=False)
+    distribution_rounding = forms.ChoiceField(
+        label=_("Rounding of grade targets to whole people"),
+        choices=Cycle.Rounding.choices,
+        initial=Cycle.Rounding.NEAREST,
+        required=False,
+        help_text=_(
+            "A target of 30% in a team of 3 is 0.9 people: rounded down it allows nobody, "
+            "to the nearest or at least one it allows 1."
+        ),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -164,6 +174,7 @@ class CycleCreateForm(forms.Form):
         }
         for name in [n for n in data if n.startswith("deadline__")]:
             data.pop(name)
+        data["distribution_rounding"] = data.get("distribution_rounding") or Cycle.Rounding.NEAREST
         return {**data, "phase_deadlines": deadlines}
 
     def clean_grade_targets(self) -> dict[str, float]:
@@ -194,6 +205,18 @@ class CycleAdvanceForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    distribution_reason = forms.CharField(
+        label=_("Why keep grades above their targets?"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ManualScoreForm(forms.Form):
+    """HR scores a participant without data by hand: a total and the reason."""
+
+    total = forms.FloatField(label=_("Total (0–100)"), min_value=0, max_value=100)
+    reason = forms.CharField(label=_("Why score by hand?"), max_length=2000)
 
 
 class AppealForm(forms.Form):

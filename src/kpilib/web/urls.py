@@ -53,6 +53,11 @@ urlpatterns = [
     path("scorecards/<int:pk>/facts/<slug:code>/", cycles.scorecard_facts, name="scorecard_facts"),
     path("scorecards/<int:pk>/calibrate/", cycles.scorecard_calibrate, name="scorecard_calibrate"),
     path(
+        "scorecards/<int:pk>/score-by-hand/",
+        cycles.scorecard_score_manually,
+        name="scorecard_score_manually",
+    ),
+    path(
         "scorecards/<int:pk>/acknowledge/",
         cycles.scorecard_acknowledge,
         name="scorecard_acknowledge",

@@ -38,6 +38,7 @@ from kpilib.web.plan_forms import (
     CalibrationForm,
     CycleAdvanceForm,
     CycleCreateForm,
+    ManualScoreForm,
 )
 
 
@@ -109,8 +110,10 @@ def _cycle_page(
             for value, label in Cycle.Phase.choices
         ],
         "phase_index": [p for p, _l in Cycle.Phase.choices].index(cycle.phase),
-        "distribution": services.grade_distribution(cycle) if manage else {},
+        "distribution": services.grade_distribution(cycle) if manage else [],
         "distribution_problems": services.distribution_problems(cycle) if manage else [],
+        "distribution_blocks": manage and _distribution_blocks(cycle),
+        "no_data_count": services.no_data_count(cycle) if manage else 0,
         "bands": bands,
         "completion": services.phase_completion(cycle, today=clock.today()),
         "scored": services.is_scored(cycle),
@@ -127,6 +130,15 @@ def _cycle_page(
         ],
     }
     return render(request, "cycles/detail.html", context)
+
+
+def _distribution_blocks(cycle: Cycle) -> bool:
+    """Leaving calibration now needs a reason to keep grades above their targets."""
+    return (
+        cycle.phase == Cycle.Phase.CALIBRATION
+        and cycle.forced_distribution
+        and bool(services.distribution_problems(cycle))
+    )
 
 
 @login_required
@@ -157,6 +169,7 @@ def cycle_advance(request: HttpRequest, pk: int) -> HttpResponse:
                 cycle=cycle,
                 today=today,
                 early_reason=form.cleaned_data["reason"],
+                distribution_reason=form.cleaned_data["distribution_reason"],
             )
         except services.CycleError as error:
             form_error(form, error)
@@ -170,6 +183,9 @@ def cycle_advance(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "completion": services.phase_completion(cycle, today=today),
         "next_phase": services.next_phase_label(cycle),
+        "distribution_problems": (
+            services.distribution_problems(cycle) if _distribution_blocks(cycle) else []
+        ),
     }
     return render(request, "cycles/advance.html", context)
 
@@ -211,6 +227,34 @@ def scorecard_calibrate(request: HttpRequest, pk: int) -> HttpResponse:
                     "name": scorecard.participant.employee.name,
                     "grade": form.cleaned_data["grade"],
                 },
+            )
+    return redirect("cycle_detail", pk=cycle.pk)
+
+
+@login_required
+@require_POST
+def scorecard_score_manually(request: HttpRequest, pk: int) -> HttpResponse:
+    """HR scores a participant without data by hand (total and reason), from the cycle page."""
+    scorecard = scorecard_for(request.user, pk)
+    cycle = scorecard.participant.cycle
+    if not can_manage_cycle(request.user, cycle):
+        raise Http404("No such scorecard")
+    form = ManualScoreForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a total from 0 to 100 and the reason."))
+    else:
+        try:
+            scorecard = services.scorecard_score_manually(
+                actor=request.user, origin=Origin.WEB, scorecard=scorecard, **form.cleaned_data
+            )
+        except services.CycleError as error:
+            for reason in error.messages:
+                messages.error(request, reason)
+        else:
+            messages.success(
+                request,
+                _("%(name)s scored by hand: %(grade)s.")
+                % {"name": scorecard.participant.employee.name, "grade": scorecard.grade},
             )
     return redirect("cycle_detail", pk=cycle.pk)
 
