@@ -1,9 +1,12 @@
 """Phase deadlines, their owners and the reminders sent before them."""
 
 import datetime
+from io import StringIO
 
 import pytest
+import time_machine
 from django.core import mail
+from django.core.management import call_command
 from django.test import Client
 
 from kpilib.appraisal import services
@@ -98,3 +101,17 @@ def test_reminders_go_through_notifications_to_email_and_the_group_robot(world: 
     records = Notification.objects.filter(topic="cycle_phase_due")
     assert sorted(records.values_list("kind", flat=True)) == ["email", "email", "wecom"]
     assert set(records.values_list("key", flat=True)) == {f"cycle:{cycle.pk}:self_assessment"}
+
+
+def test_the_daily_command_sends_what_is_due_today_once(world: World) -> None:
+    # given a cycle in self-assessment due on 2026-10-10
+    _in_self_assessment(world)
+    # when cron runs `kpilib manage send_reminders` two days before, twice
+    first, second = StringIO(), StringIO()
+    with time_machine.travel(datetime.datetime(2026, 10, 8, 9, 0, tzinfo=datetime.UTC), tick=False):
+        call_command("send_reminders", stdout=first)
+        call_command("send_reminders", stdout=second)
+    # then the first run reminds both employees with an address, the second nobody
+    assert first.getvalue().strip() == "reminders sent: 2"
+    assert second.getvalue().strip() == "reminders sent: 0"
+    assert len(mail.outbox) == 2
