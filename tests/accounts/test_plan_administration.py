@@ -1,4 +1,4 @@
-"""The plan page's "who administers this" text is what kpilib.accounts.permissions allows
+"""The plan page's "who administers this" text is what kpilib.permissions allows
 (issue 11, defect 7): the rights it lists are PLAN_ADMINISTRATOR_RIGHTS, each checked here
 against the function that grants it, and the people it names are exactly those the
 permissions module lets administer the plan."""
@@ -10,7 +10,11 @@ import pytest
 from django.test import Client
 from django.utils.html import escape
 
-from kpilib.accounts.permissions import (
+from kpilib.appraisal import services as cycles
+from kpilib.appraisal.models import Cycle
+from kpilib.audit.origin import Origin
+from kpilib.org.models import Employee
+from kpilib.permissions import (
     PLAN_ADMINISTRATOR_RIGHTS,
     PLAN_RIGHT_TEXT,
     Action,
@@ -21,10 +25,6 @@ from kpilib.accounts.permissions import (
     participants_visible,
     plans_administered_by,
 )
-from kpilib.appraisal import services as cycles
-from kpilib.appraisal.models import Cycle
-from kpilib.audit.origin import Origin
-from kpilib.org.models import Employee
 from kpilib.plans import services
 from kpilib.plans.models import Plan
 from tests.appraisal_fixtures import QUARTER, World, make_world

@@ -333,15 +333,15 @@ CALLS: dict[str, Row] = {
         w.org.manager.user, {"report": _report(w), "text": "很好"}
     ),
     # ingest
-    "kpilib.ingest.services.source_create": lambda w: Call(w.org.hr, {"name": "erp"}),
-    "kpilib.ingest.services.source_update": lambda w: Call(
+    "kpilib.ingest.services.sources.source_create": lambda w: Call(w.org.hr, {"name": "erp"}),
+    "kpilib.ingest.services.sources.source_update": lambda w: Call(
         w.org.hr, {"source": _source(), "webhook_secret": "new-secret"}
     ),
-    "kpilib.ingest.services.source_named": lambda w: Call(w.org.hr, {"name": "erp"}),
-    "kpilib.ingest.services.owner_alias_set": lambda w: Call(
+    "kpilib.ingest.services.sources.source_named": lambda w: Call(w.org.hr, {"name": "erp"}),
+    "kpilib.ingest.services.sources.owner_alias_set": lambda w: Call(
         w.org.hr, {"source": _source(), "alias": "zhangsan", "employee": w.org.engineer}
     ),
-    "kpilib.ingest.services.owner_alias_delete": lambda w: Call(
+    "kpilib.ingest.services.sources.owner_alias_delete": lambda w: Call(
         w.org.hr,
         {
             "alias": ingest.owner_alias_set(
@@ -350,10 +350,10 @@ CALLS: dict[str, Row] = {
             )
         },
     ),
-    "kpilib.ingest.services.api_token_create": lambda w: Call(
+    "kpilib.ingest.services.sources.api_token_create": lambda w: Call(
         w.org.hr, {"name": "crm", "user": w.org.hr, "source": _source()}
     ),
-    "kpilib.ingest.services.api_token_revoke": lambda w: Call(
+    "kpilib.ingest.services.sources.api_token_revoke": lambda w: Call(
         w.org.hr,
         {
             "token": ingest.api_token_create(
@@ -361,7 +361,7 @@ CALLS: dict[str, Row] = {
             )[0]
         },
     ),
-    "kpilib.ingest.services.facts_import": lambda w: Call(
+    "kpilib.ingest.services.files.facts_import": lambda w: Call(
         w.org.hr,
         {
             "data": CSV.format(id=w.org.engineer.employee_id).encode(),
@@ -369,7 +369,7 @@ CALLS: dict[str, Row] = {
             "source": "crm",
         },
     ),
-    "kpilib.ingest.services.batch_upload": lambda w: Call(
+    "kpilib.ingest.services.files.batch_upload": lambda w: Call(
         w.org.hr,
         {
             "data": CSV.format(id=w.org.engineer.employee_id).encode(),
@@ -377,22 +377,22 @@ CALLS: dict[str, Row] = {
             "source": _source(),
         },
     ),
-    "kpilib.ingest.services.batch_set_encoding": lambda w: Call(
+    "kpilib.ingest.services.files.batch_set_encoding": lambda w: Call(
         w.org.hr, {"batch": _batch(w), "encoding": "gb18030"}
     ),
-    "kpilib.ingest.services.batch_map": lambda w: Call(
+    "kpilib.ingest.services.files.batch_map": lambda w: Call(
         w.org.hr, {"batch": _batch(w), "mapping": {"employee_id": "employee_id"}}
     ),
-    "kpilib.ingest.services.batch_commit": lambda w: Call(
+    "kpilib.ingest.services.files.batch_commit": lambda w: Call(
         w.org.hr, {"batch": _batch(w), "partial": False}
     ),
-    "kpilib.ingest.services.batch_retry": lambda w: Call(
+    "kpilib.ingest.services.files.batch_retry": lambda w: Call(
         w.org.hr, {"batch": _batch(w, ImportBatch.Status.FAILED)}
     ),
-    "kpilib.ingest.services.batches_fail_stale": lambda w: Call(
+    "kpilib.ingest.intake.batches_fail_stale": lambda w: Call(
         SYSTEM, {"older_than": datetime.timedelta(0), **_stale(w)}
     ),
-    "kpilib.ingest.services.facts_receive": lambda w: Call(
+    "kpilib.ingest.services.receive.facts_receive": lambda w: Call(
         w.org.hr,
         {
             "source": _source(),
@@ -403,12 +403,12 @@ CALLS: dict[str, Row] = {
             ],
         },
     ),
-    "kpilib.ingest.services.webhook_accept": lambda w: Call(SYSTEM, _webhook(w)),
-    "kpilib.ingest.services.quarantine_resubmit": lambda w: Call(
+    "kpilib.ingest.services.receive.webhook_accept": lambda w: Call(SYSTEM, _webhook(w)),
+    "kpilib.ingest.services.quarantine.quarantine_resubmit": lambda w: Call(
         w.org.hr,
         {"rows": [row := _quarantined(w)], "edits": {row.pk: {"employee_id": w.org.peer.employee_id}}},
     ),
-    "kpilib.ingest.services.quarantine_discard": lambda w: Call(
+    "kpilib.ingest.services.quarantine.quarantine_discard": lambda w: Call(
         w.org.hr, {"rows": [_quarantined(w)]}
     ),
     # library

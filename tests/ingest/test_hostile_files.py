@@ -73,8 +73,8 @@ def test_an_impossible_date_in_a_workbook_is_refused_naming_line_and_field(
 
 def test_an_impossible_date_in_a_kept_workbook_shows_on_the_preview(hr: Client, team: Team) -> None:
     # given a draft batch whose kept file has an impossible date (kept before the check)
+    from kpilib.ingest.intake import _keep_file
     from kpilib.ingest.models import Source
-    from kpilib.ingest.services import _keep_file
 
     batch = ImportBatch(source=Source.objects.create(name="manual"), file_name="f.xlsx")
     from kpilib.ingest.tasks import enqueue_preview

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from kpilib.accounts.permissions import Action, allowed
+from kpilib.permissions import Action, allowed
 
 
 class KpilibAdminSite(admin.AdminSite):

@@ -12,9 +12,9 @@ from django.db.models import Q
 
 from kpilib.accounts.errors import AccountError
 from kpilib.accounts.models import User
-from kpilib.accounts.permissions import HR_ADMIN_GROUP
 from kpilib.audit.origin import Origin
 from kpilib.audit.services import audit_record
+from kpilib.permissions import HR_ADMIN_GROUP
 
 
 @transaction.atomic

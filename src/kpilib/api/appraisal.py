@@ -7,7 +7,11 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
-from kpilib.accounts.permissions import (
+from kpilib.appraisal.models import Scorecard
+from kpilib.appraisal.selectors import latest_scorecards
+from kpilib.appraisal.services import scorecard_score_manually
+from kpilib.audit.origin import Origin
+from kpilib.permissions import (
     can_manage_cycle,
     cycle_for,
     cycles_visible_to,
@@ -15,10 +19,6 @@ from kpilib.accounts.permissions import (
     scorecard_for,
     scorecards_visible,
 )
-from kpilib.appraisal.models import Scorecard
-from kpilib.appraisal.selectors import latest_scorecards
-from kpilib.appraisal.services import scorecard_score_manually
-from kpilib.audit.origin import Origin
 
 router = Router(tags=["appraisal"])
 

@@ -16,13 +16,11 @@ from ninja.security import HttpBearer
 from pydantic import ValidationError
 
 from kpilib.audit.origin import SYSTEM, Origin
+from kpilib.ingest.errors import RequestConflict, TooManyFacts, WebhookRefused
 from kpilib.ingest.models import ApiToken, ImportBatch, Source
 from kpilib.ingest.services import (
     MAX_API_FACTS,
     WEBHOOK_WINDOW,
-    RequestConflict,
-    TooManyFacts,
-    WebhookRefused,
     api_token_use,
     facts_receive,
     webhook_accept,

@@ -6,9 +6,9 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
-from kpilib.accounts.permissions import Action, require
 from kpilib.library.models import Indicator
 from kpilib.library.selectors import indicators_search, smart_lines, smart_report
+from kpilib.permissions import Action, require
 
 router = Router(tags=["library"])
 

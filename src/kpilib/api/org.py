@@ -6,9 +6,9 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from kpilib.accounts.permissions import Action, employee_for, require, visible_employees
 from kpilib.org.models import Employee, OrgUnit
 from kpilib.org.selectors import employees_search
+from kpilib.permissions import Action, employee_for, require, visible_employees
 
 router = Router(tags=["organisation"])
 

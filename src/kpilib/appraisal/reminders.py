@@ -20,12 +20,12 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from kpilib.accounts.models import User
-from kpilib.accounts.permissions import HR_ADMIN_GROUP
 from kpilib.appraisal.models import Cycle
 from kpilib.audit.origin import Origin
 from kpilib.notifications.models import Notification
 from kpilib.notifications.selectors import company_of
 from kpilib.notifications.services import Email, notify
+from kpilib.permissions import HR_ADMIN_GROUP
 
 EMPLOYEES, REVIEWERS, ADMINISTRATORS = "employees", "reviewers", "administrators"
 PHASE_OWNERS = {

@@ -246,7 +246,7 @@ def appeals_due_for(user: Any) -> list[AppealDue]:
     people they manage (to follow), never their own, oldest first."""
     from django.db.models import Q
 
-    from kpilib.accounts.permissions import employee_of, plans_administered_by, visible_employees
+    from kpilib.permissions import employee_of, plans_administered_by, visible_employees
 
     managed = set(plans_administered_by(user).values_list("pk", flat=True))
     appeals = Appeal.objects.filter(status=Appeal.Status.OPEN).filter(

@@ -11,7 +11,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import get_language, gettext, gettext_lazy
 
-from kpilib.accounts.permissions import participant_role
 from kpilib.appraisal.errors import CycleError, DistributionError, PhaseNotFinishedError
 from kpilib.appraisal.fetch import goals_frame, group_facts, score_group
 from kpilib.appraisal.models import Appeal, Cycle, Participant, PersonalGoal, Scorecard
@@ -22,6 +21,7 @@ from kpilib.engine.distribution import GradeAllowance, Rounding, allowances
 from kpilib.engine.explain import fixed_value
 from kpilib.engine.periods import PeriodError, parse_period
 from kpilib.engine.scorecard import CardStatus, grade_of, ranks_of
+from kpilib.permissions import participant_role
 from kpilib.plans.fetch import (
     effective_plan,
     engine_plan_and_pack,

@@ -16,7 +16,7 @@ Framework-free: the CLI imports it before Django is set up.
 """
 
 from enum import StrEnum
-from typing import Any, Final
+from typing import Final
 
 
 class Origin(StrEnum):
@@ -45,7 +45,3 @@ class SystemActor:
 
 
 SYSTEM: Final = SystemActor()
-
-
-def is_system(actor: Any) -> bool:
-    return actor is SYSTEM

@@ -19,12 +19,12 @@ from zoneinfo import ZoneInfo
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from kpilib.accounts.permissions import employee_of, is_hr_admin, managed_employee_ids
 from kpilib.clock import time_zone_name
 from kpilib.dailyreports.models import PLAN_FIELD, DailyReport, ReportTemplate, WorkdayException
 from kpilib.engine import reports as hints_engine
 from kpilib.engine.workdays import is_workday, report_deadline
 from kpilib.org.models import Employee, OrgUnit
+from kpilib.permissions import employee_of, is_hr_admin, managed_employee_ids
 
 HISTORY = hints_engine.REPEAT_LOOKBACK
 DEFAULT_DEADLINE = time(10)

@@ -18,7 +18,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from kpilib.accounts.permissions import employee_of, is_hr_admin
 from kpilib.audit.origin import Origin
 from kpilib.audit.services import audit_record, audit_snapshot
 from kpilib.dailyreports.errors import DailyReportError
@@ -39,6 +38,7 @@ from kpilib.dailyreports.selectors import (
     template_for,
 )
 from kpilib.org.models import Employee, OrgUnit, Position
+from kpilib.permissions import employee_of, is_hr_admin
 
 SOURCE = "daily-reports"
 METRIC = "daily_report"

@@ -61,10 +61,6 @@ def preview_stored(batch: ImportBatch) -> Preview | None:
     return _preview(content["preview"])
 
 
-def preview_clear(batch_id: int) -> None:
-    _path(batch_id).unlink(missing_ok=True)
-
-
 def _preview(stored: dict[str, Any]) -> Preview:
     def rows(key: str) -> list[BadRow]:
         return [

@@ -1,7 +1,7 @@
 """Background jobs of the ingestion, run by the `django-tasks-db` worker (`kpilib manage db_worker`).
 
 A file import is queued by `services.batch_commit` (or `batch_retry`) once the request's
-transaction commits; the worker runs `services.batch_run`, which writes all the batch's
+transaction commits; the worker runs `intake.batch_run`, which writes all the batch's
 facts in one transaction and reports progress per chunk for the page's progress bar.
 
 `batch_preview_task` reads, maps and checks a draft batch's sample for the preview page
@@ -17,7 +17,7 @@ from django.tasks import task
 from django.utils import translation
 
 from kpilib.audit.origin import SYSTEM, Origin
-from kpilib.ingest import selectors, services
+from kpilib.ingest import intake, selectors
 from kpilib.ingest.models import ImportBatch
 from kpilib.ingest.previews import preview_key, preview_store
 
@@ -26,7 +26,7 @@ from kpilib.ingest.previews import preview_key, preview_store
 def facts_import_task(batch_id: int, language: str) -> dict[str, int]:
     """Import a queued file batch; problems are shown in the language of whoever committed."""
     with translation.override(language):
-        report = services.batch_run(origin=Origin.TASK, batch_id=batch_id)
+        report = intake.batch_run(origin=Origin.TASK, batch_id=batch_id)
     if report is None:
         return {}
     return {
@@ -57,7 +57,7 @@ def enqueue_preview(batch: ImportBatch, language: str) -> None:
 @task()
 def fail_stale_imports_task() -> int:
     """Periodic: mark running imports with no progress for `STALE_AFTER` as failed (audited)."""
-    return services.batches_fail_stale(actor=SYSTEM, origin=Origin.TASK)
+    return intake.batches_fail_stale(actor=SYSTEM, origin=Origin.TASK)
 
 
 def enqueue_import(batch_id: int, language: str) -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kpilib.engine.definitions import Indicator as IndicatorDefinition
-from kpilib.engine.definitions import LocalText, Pack, Plan
+from kpilib.engine.definitions import Pack, Plan
 from kpilib.library.fetch import strategy_document
 from kpilib.library.models import Indicator, IndicatorVersion
 from kpilib.plans.errors import UnpinnedIndicators
@@ -163,7 +163,3 @@ def engine_plan_and_pack(effective: EffectivePlan) -> tuple[Plan, Pack]:
         }
     )
     return plan, pack
-
-
-def plan_name(plan_model: PlanModel) -> LocalText:
-    return LocalText(zh_hans=plan_model.name_zh_hans, en=plan_model.name_en)

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from kpilib.accounts.permissions import (
+from kpilib.permissions import (
     Action,
     Role,
     allowed,

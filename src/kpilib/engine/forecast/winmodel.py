@@ -27,7 +27,6 @@ Excludes: reading files and the as-of split (opportunities.py), typing (features
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -553,11 +552,6 @@ def _baseline(
         float(brier_score_loss(labels[present], np.clip(rep_share[present], 0.0, 1.0))),
         float(brier_score_loss(labels[present], probability[present])),
     )
-
-
-def isfinite_or_none(number: float | None) -> float | None:
-    """A number for JSON: NaN and infinities become null."""
-    return number if number is not None and math.isfinite(number) else None
 
 
 _FACTOR_WORDS = {

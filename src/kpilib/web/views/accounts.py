@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kpilib.accounts import selectors, services
-from kpilib.accounts.permissions import Action, require
 from kpilib.audit.origin import Origin
+from kpilib.permissions import Action, require
 
 
 @login_required

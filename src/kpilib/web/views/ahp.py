@@ -10,12 +10,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kpilib.accounts.permissions import plan_for
 from kpilib.appraisal.selectors import weight_sensitivity
 from kpilib.audit.origin import Origin
 from kpilib.engine.ahp import ADJUSTMENT_PROFILES, AhpInputError
 from kpilib.library.models import Dimension
 from kpilib.library.selectors import engine_language, local_text_of
+from kpilib.permissions import plan_for
 from kpilib.plans.ahp import (
     DIMENSIONS,
     ahp_apply,

@@ -12,7 +12,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kpilib import clock
-from kpilib.accounts.permissions import (
+from kpilib.appraisal import exports, selectors, services
+from kpilib.appraisal.models import Appeal, Cycle, Scorecard
+from kpilib.appraisal.reminders import PHASE_OWNERS
+from kpilib.audit.origin import Origin
+from kpilib.engine.definitions import Indicator as IndicatorDefinition
+from kpilib.engine.measures import metrics_read
+from kpilib.ingest.selectors import facts_for
+from kpilib.library.selectors import engine_language
+from kpilib.permissions import (
     can_manage_cycle,
     cycle_for,
     cycles_visible_to,
@@ -22,14 +30,6 @@ from kpilib.accounts.permissions import (
     scorecard_for,
     scorecards_visible,
 )
-from kpilib.appraisal import exports, selectors, services
-from kpilib.appraisal.models import Appeal, Cycle, Scorecard
-from kpilib.appraisal.reminders import PHASE_OWNERS
-from kpilib.audit.origin import Origin
-from kpilib.engine.definitions import Indicator as IndicatorDefinition
-from kpilib.engine.measures import metrics_read
-from kpilib.ingest.selectors import facts_for
-from kpilib.library.selectors import engine_language
 from kpilib.plans.fetch import effective_plan, pinned_definitions
 from kpilib.web.errors import form_error
 from kpilib.web.plan_forms import (

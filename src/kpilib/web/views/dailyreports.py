@@ -20,13 +20,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kpilib import clock
-from kpilib.accounts.permissions import Role, employee_of, roles_of, visible_employees
 from kpilib.audit.origin import Origin
 from kpilib.dailyreports import selectors, services
 from kpilib.dailyreports.errors import DailyReportError
 from kpilib.dailyreports.models import DailyReport, ReportComment, default_fields
 from kpilib.engine.periods import PeriodError, parse_period
 from kpilib.library.selectors import engine_language
+from kpilib.permissions import Role, employee_of, roles_of, visible_employees
 from kpilib.web.errors import message_error
 
 RATINGS = [

@@ -9,11 +9,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from kpilib.accounts.permissions import participant_for
 from kpilib.appraisal import services
 from kpilib.appraisal.models import PersonalGoal
 from kpilib.audit.origin import Origin
 from kpilib.engine.personal import pbc_scale
+from kpilib.permissions import participant_for
 from kpilib.plans.fetch import effective_plan
 
 NUMBER_FIELDS = ("weight", "target", "actual")

@@ -4,10 +4,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from kpilib.accounts.permissions import Role, employee_of, roles_of, visible_employees
 from kpilib.appraisal.selectors import appeals_due_for, my_cycles, phases_due_for
 from kpilib.audit.selectors import audit_events
 from kpilib.org.selectors import org_counts
+from kpilib.permissions import Role, employee_of, roles_of, visible_employees
 
 HOME_TEAM_ROWS = 50
 

@@ -14,14 +14,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kpilib.accounts.permissions import Action, require
 from kpilib.audit.origin import Origin
 from kpilib.engine.errors import InputError
 from kpilib.ingest import selectors, services
 from kpilib.ingest.connectors import CONNECTORS, GENERIC
+from kpilib.ingest.errors import IngestError
 from kpilib.ingest.models import ImportBatch, QuarantinedRow, Source
 from kpilib.ingest.pipeline import localised_problems
 from kpilib.ingest.previews import preview_stored
+from kpilib.permissions import Action, require
 from kpilib.web.ingest_forms import EncodingForm, FactUploadForm, MappingForm, OwnerAliasForm
 
 EDITABLE = ("employee_id", "metric", "occurred_on", "value", "customer_id", "project_id")
@@ -165,7 +166,7 @@ def batch_retry(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch(pk)
     try:
         services.batch_retry(actor=request.user, origin=Origin.WEB, batch=batch)
-    except services.IngestError as error:
+    except IngestError as error:
         messages.error(request, str(error))
     return redirect("ingest_batch", pk=batch.pk)
 

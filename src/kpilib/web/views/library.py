@@ -8,11 +8,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kpilib.accounts.permissions import Action, allowed, require
 from kpilib.audit.origin import Origin
 from kpilib.engine.errors import InputError
 from kpilib.library import selectors, services
 from kpilib.library.models import Dimension, Indicator, Theme
+from kpilib.permissions import Action, allowed, require
 from kpilib.web.library_forms import IndicatorForm, PackImportForm, RetireForm
 
 

@@ -8,19 +8,19 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from kpilib.accounts.permissions import (
-    Action,
-    allowed,
-    employee_for,
-    require,
-    visible_employees,
-)
 from kpilib.audit.origin import Origin
 from kpilib.audit.selectors import audit_events
 from kpilib.engine.errors import InputError
 from kpilib.ingest.pipeline import localised_problems
 from kpilib.org.selectors import employees_search, org_tree
 from kpilib.org.services import employees_import
+from kpilib.permissions import (
+    Action,
+    allowed,
+    employee_for,
+    require,
+    visible_employees,
+)
 from kpilib.web.forms import EmployeeImportForm
 
 

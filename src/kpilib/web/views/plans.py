@@ -9,7 +9,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kpilib.accounts.permissions import (
+from kpilib.appraisal.selectors import plan_whatif
+from kpilib.audit.origin import Origin
+from kpilib.engine.periods import PeriodError, parse_period
+from kpilib.library.selectors import local_text_of, yaml_block
+from kpilib.permissions import (
     PLAN_ADMINISTRATOR_RIGHTS,
     PLAN_RIGHT_TEXT,
     Action,
@@ -19,10 +23,6 @@ from kpilib.accounts.permissions import (
     plans_administered_by,
     require,
 )
-from kpilib.appraisal.selectors import plan_whatif
-from kpilib.audit.origin import Origin
-from kpilib.engine.periods import PeriodError, parse_period
-from kpilib.library.selectors import local_text_of, yaml_block
 from kpilib.plans import services
 from kpilib.plans.fetch import EffectivePlan, effective_plan, live_revision
 from kpilib.plans.models import PlanRevision

@@ -10,11 +10,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from kpilib import __version__
-from kpilib.accounts.permissions import Action, require
 from kpilib.accounts.services import user_set_language
 from kpilib.audit.models import AuditEvent
 from kpilib.audit.origin import Origin
 from kpilib.audit.selectors import audit_events
+from kpilib.permissions import Action, require
 from kpilib.web.forms import LanguageForm
 
 
