@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from kpilib.appraisal import services
+from kpilib.appraisal import selectors, services
 from kpilib.appraisal.errors import PhaseNotFinishedError
 from kpilib.appraisal.models import Appeal, Cycle, Scorecard
 from kpilib.audit.models import AuditEvent
@@ -201,7 +201,7 @@ def test_moving_on_early_with_a_reason_is_audited_with_actor_and_origin(world: W
     services.scorecard_acknowledge(
         actor=world.org.engineer.user, origin=Origin.WEB, scorecard=card_of(cycle, world.org.engineer)
     )
-    completion = services.phase_completion(cycle, today=datetime.date(2026, 10, 8))
+    completion = selectors.phase_completion(cycle, today=datetime.date(2026, 10, 8))
     assert (completion.done, completion.total, completion.early) == (1, 3, True)
     # when HR closes it early, saying why
     cycle = services.cycle_advance(

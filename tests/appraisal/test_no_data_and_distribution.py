@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
-from kpilib.appraisal import services
+from kpilib.appraisal import selectors, services
 from kpilib.appraisal.errors import DistributionError
 from kpilib.appraisal.models import Cycle, Scorecard
 from kpilib.audit.models import AuditEvent
@@ -189,9 +189,9 @@ def test_no_data_is_not_calibrated_and_does_not_block_publication(world: World) 
             actor=world.org.hr, origin=Origin.WEB, scorecard=newcomer, grade="B", reason="r"
         )
     # then refused; the distribution counts the two graded people only
-    distribution = {row.grade: row for row in services.grade_distribution(cycle)}
+    distribution = {row.grade: row for row in selectors.grade_distribution(cycle)}
     assert distribution["S"].people == 2
-    assert services.no_data_count(cycle) == 1
+    assert selectors.no_data_count(cycle) == 1
     # and publication goes ahead, 赵六 published without a grade
     cycle = advance_to(cycle, Cycle.Phase.PUBLICATION, world)
     newcomer.refresh_from_db()
@@ -325,8 +325,8 @@ def test_rounding_down_is_a_cycle_setting(world: World) -> None:
         reason="calibrated",
     )
     # then one A is over its target
-    assert [row.allowed for row in services.grade_distribution(cycle) if row.grade == "A"] == [0]
-    assert services.distribution_problems(cycle)
+    assert [row.allowed for row in selectors.grade_distribution(cycle) if row.grade == "A"] == [0]
+    assert selectors.distribution_problems(cycle)
 
 
 def test_calibration_page_shows_allowed_people_in_both_languages(world: World) -> None:

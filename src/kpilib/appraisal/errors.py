@@ -14,7 +14,7 @@ class CycleError(AppraisalError):
 class PhaseNotFinishedError(CycleError):
     """A phase change asked for before the phase is finished or due, without a reason.
 
-    `completion` (a `services.PhaseCompletion`) says how far the phase got and its deadline,
+    `completion` (an `appraisal.selectors.PhaseCompletion`) says how far the phase got and its deadline,
     for the confirmation step that asks for the reason.
     """
 

@@ -3,21 +3,24 @@ appeal and correct. Every write is atomic and audited. Published scorecards are 
 changed: a correction is the next scorecard revision with its reason."""
 
 import datetime
-from collections import Counter
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import get_language, gettext, gettext_lazy
+from django.utils.translation import get_language, gettext
 
 from kpilib.appraisal.errors import CycleError, DistributionError, PhaseNotFinishedError
 from kpilib.appraisal.fetch import goals_frame, group_facts, score_group
 from kpilib.appraisal.models import Appeal, Cycle, Participant, PersonalGoal, Scorecard
-from kpilib.appraisal.selectors import latest_scorecards
+from kpilib.appraisal.selectors import (
+    PHASES,
+    distribution_problems,
+    latest_scorecards,
+    phase_completion,
+)
 from kpilib.audit.origin import Origin
 from kpilib.audit.services import audit_record, audit_snapshot
-from kpilib.engine.distribution import GradeAllowance, Rounding, allowances
+from kpilib.engine.distribution import Rounding
 from kpilib.engine.explain import fixed_value
 from kpilib.engine.periods import PeriodError, parse_period
 from kpilib.engine.scorecard import CardStatus, grade_of, ranks_of
@@ -31,7 +34,6 @@ from kpilib.plans.fetch import (
 from kpilib.plans.models import Plan
 from kpilib.plans.selectors import plan_members
 
-PHASES = [phase for phase, _label in Cycle.Phase.choices]
 SCORED_PHASES = {
     Cycle.Phase.DATA_COLLECTION,
     Cycle.Phase.SELF_ASSESSMENT,
@@ -231,45 +233,6 @@ def _rank(cards: list[Scorecard]) -> None:
         card.rank = rank
 
 
-def grade_distribution(cycle: Cycle) -> list[GradeAllowance]:
-    """Per grade of the plan: how many people hold it, their share, the target and how
-    many people it allows in this group (the cycle's rounding). People without data (no
-    grade) are left out of the group."""
-    newest = latest_scorecards(list(cycle.participants.all()))
-    counts = Counter(card.final_grade for card in newest.values() if card.final_grade)
-    bands = [band["grade"] for band in effective_plan(cycle.revision).grade_bands]
-    targets = {grade: float(share) for grade, share in cycle.grade_targets.items()}
-    return allowances(counts, targets, bands, Rounding(cycle.distribution_rounding))
-
-
-def no_data_count(cycle: Cycle) -> int:
-    """How many of the cycle's newest scorecards have no data (not graded, not ranked)."""
-    newest = latest_scorecards(list(cycle.participants.all()))
-    return sum(1 for card in newest.values() if card.no_data)
-
-
-def distribution_problems(cycle: Cycle) -> list[str]:
-    """Grades held by more people than their target allows in whole people (binding only
-    with forced distribution, and then overridable with a reason)."""
-    rounding = Cycle.Rounding(cycle.distribution_rounding).label
-    return [
-        gettext(
-            "%(grade)s: %(count)d of %(people)d people, %(allowed)d allowed "
-            "(at most %(target)s%%, %(rounding)s)"
-        )
-        % {
-            "grade": row.grade,
-            "count": row.count,
-            "people": row.people,
-            "allowed": row.allowed,
-            "target": f"{(row.target or 0) * 100:g}",
-            "rounding": rounding,
-        }
-        for row in grade_distribution(cycle)
-        if row.over
-    ]
-
-
 def _check_grade(cycle: Cycle, grade: str) -> None:
     bands = [band["grade"] for band in effective_plan(cycle.revision).grade_bands]
     if grade not in bands:
@@ -349,120 +312,6 @@ def scorecard_score_manually(
     scorecard.refresh_from_db()
     audit_record(actor=actor, origin=origin, instance=scorecard, before=before)
     return scorecard
-
-
-@dataclass(frozen=True)
-class PhaseCompletion:
-    """How far the cycle's current phase got on `today`: who owes it and who has done it.
-
-    `done`/`total` count people (None for a phase with nothing to count: data collection,
-    calibration, publication, and goal setting of a plan without personal goals). The
-    phase is *due* when everyone counted has done it, or when its deadline has passed
-    (the deadline day itself still belongs to the phase), or when it has neither a count
-    nor a deadline. Moving on before it is due is moving on early: it needs a reason.
-    """
-
-    phase: str
-    done: int | None
-    total: int | None
-    deadline: datetime.date | None
-    today: datetime.date
-
-    @property
-    def counted(self) -> bool:
-        return self.done is not None and self.total is not None
-
-    @property
-    def complete(self) -> bool:
-        return self.counted and (self.done or 0) >= (self.total or 0)
-
-    @property
-    def deadline_passed(self) -> bool:
-        return self.deadline is not None and self.today > self.deadline
-
-    @property
-    def early(self) -> bool:
-        if self.complete or self.deadline_passed:
-            return False
-        return self.counted or self.deadline is not None
-
-    @property
-    def label(self) -> str:
-        return str(Cycle.Phase(self.phase).label)
-
-    @property
-    def progress(self) -> str:
-        """'2 of 49 acknowledged' in the reader's language; empty when nothing is counted."""
-        if not self.counted:
-            return ""
-        return PHASE_PROGRESS[self.phase] % {"done": self.done, "total": self.total}
-
-    @property
-    def summary(self) -> str:
-        """'2 of 49 acknowledged, deadline 2027-01-30' (either part may be missing)."""
-        parts = [self.progress] if self.progress else []
-        if self.deadline is not None:
-            parts.append(gettext("deadline %(date)s") % {"date": self.deadline.isoformat()})
-        return gettext(", ").join(parts) if parts else gettext("no deadline set")
-
-
-PHASE_PROGRESS = {
-    Cycle.Phase.GOAL_SETTING: gettext_lazy("%(done)d of %(total)d have set goals"),
-    Cycle.Phase.SELF_ASSESSMENT: gettext_lazy("%(done)d of %(total)d self-assessed"),
-    Cycle.Phase.MANAGER_REVIEW: gettext_lazy("%(done)d of %(total)d reviewed by their manager"),
-    Cycle.Phase.ACKNOWLEDGEMENT: gettext_lazy("%(done)d of %(total)d acknowledged"),
-}
-
-
-def _phase_counts(cycle: Cycle, phase: str) -> tuple[int, int] | None:
-    """(done, total) people for the phases that people owe; None for the others."""
-    participants = list(cycle.participants.all())
-    personal = effective_plan(cycle.revision).personal_mode != Plan.PersonalMode.NONE
-    goals = PersonalGoal.objects.filter(participant__cycle=cycle)
-    if phase == Cycle.Phase.GOAL_SETTING:
-        if not personal:
-            return None
-        with_goals = set(goals.values_list("participant_id", flat=True))
-        return len(with_goals), len(participants)
-    if phase == Cycle.Phase.SELF_ASSESSMENT:
-        rated = set(
-            goals.filter(self_rating__isnull=False).values_list("participant_id", flat=True)
-        )
-        done = sum(1 for p in participants if p.self_assessment.strip() or p.pk in rated)
-        return done, len(participants)
-    if phase == Cycle.Phase.MANAGER_REVIEW:
-        rated = set(
-            goals.filter(manager_rating__isnull=False).values_list("participant_id", flat=True)
-        )
-        done = sum(1 for p in participants if p.manager_comment.strip() or p.pk in rated)
-        return done, len(participants)
-    if phase == Cycle.Phase.ACKNOWLEDGEMENT:
-        published = [
-            card
-            for card in latest_scorecards(participants).values()
-            if card.published_at is not None
-        ]
-        return sum(1 for card in published if card.acknowledged_at is not None), len(published)
-    return None
-
-
-def next_phase_label(cycle: Cycle) -> str:
-    """The name of the phase the cycle would move to ('' when it is closed)."""
-    index = PHASES.index(cycle.phase)
-    return "" if index == len(PHASES) - 1 else str(Cycle.Phase(PHASES[index + 1]).label)
-
-
-def phase_completion(cycle: Cycle, *, today: datetime.date) -> PhaseCompletion:
-    """How far the cycle's current phase got, and whether moving on now would be early."""
-    counts = _phase_counts(cycle, cycle.phase) if cycle.phase != Cycle.Phase.CLOSED else None
-    raw = cycle.phase_deadlines.get(cycle.phase)
-    return PhaseCompletion(
-        phase=cycle.phase,
-        done=counts[0] if counts else None,
-        total=counts[1] if counts else None,
-        deadline=datetime.date.fromisoformat(raw) if raw else None,
-        today=today,
-    )
 
 
 @transaction.atomic

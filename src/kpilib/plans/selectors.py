@@ -1,9 +1,14 @@
 """Reading plans: who a plan covers, and which plans a user may see or administer."""
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 
+from kpilib.library.fetch import published_definitions
+from kpilib.library.models import Indicator, IndicatorVersion
 from kpilib.org.models import Employee
-from kpilib.plans.models import Plan
+from kpilib.plans.fetch import effective_plan
+from kpilib.plans.models import Plan, PlanRevision
 
 
 def plan_members(plan: Plan) -> QuerySet[Employee]:
@@ -31,3 +36,31 @@ def plan_members(plan: Plan) -> QuerySet[Employee]:
     if variant_regions:
         members = members.exclude(region__in=variant_regions)
     return members.order_by("employee_id")
+
+
+def latest_versions(codes: list[str]) -> dict[str, int]:
+    """The newest published version number of each indicator (retired ones excluded)."""
+    numbers: dict[str, int] = {}
+    for code, number in (
+        IndicatorVersion.objects.filter(indicator__code__in=codes)
+        .exclude(indicator__status=Indicator.Status.RETIRED)
+        .values_list("indicator__code", "number")
+    ):
+        numbers[code] = max(number, numbers.get(code, 0))
+    return numbers
+
+
+def available_indicators() -> dict[str, dict[str, Any]]:
+    """Indicators a plan may add: newest published definitions, retired ones left out."""
+    return published_definitions()
+
+
+def outdated_pins(revision: PlanRevision) -> dict[str, tuple[int, int]]:
+    """Indicators whose pinned version is older than their newest: code → (pinned, newest)."""
+    pins = effective_plan(revision).pinned_versions
+    newest = latest_versions(list(pins))
+    return {
+        code: (pinned, newest[code])
+        for code, pinned in pins.items()
+        if code in newest and newest[code] > pinned
+    }

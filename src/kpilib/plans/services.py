@@ -13,7 +13,7 @@ from kpilib.audit.origin import Origin
 from kpilib.audit.services import audit_record, audit_snapshot
 from kpilib.engine.packs import pack_problems
 from kpilib.library.fetch import published_definitions
-from kpilib.library.models import Indicator, IndicatorVersion, PlanTemplate
+from kpilib.library.models import Indicator, PlanTemplate
 from kpilib.library.selectors import local_text_of
 from kpilib.notes import system_note
 from kpilib.org.models import Employee, Position
@@ -26,7 +26,7 @@ from kpilib.plans.fetch import (
     live_revision,
 )
 from kpilib.plans.models import Plan, PlanRevision
-from kpilib.plans.selectors import plan_members
+from kpilib.plans.selectors import latest_versions, outdated_pins, plan_members
 
 EDITABLE_FIELDS = (
     "weights",
@@ -40,18 +40,6 @@ EDITABLE_FIELDS = (
     "note",
 )
 
-
-
-def latest_versions(codes: list[str]) -> dict[str, int]:
-    """The newest published version number of each indicator (retired ones excluded)."""
-    numbers: dict[str, int] = {}
-    for code, number in (
-        IndicatorVersion.objects.filter(indicator__code__in=codes)
-        .exclude(indicator__status=Indicator.Status.RETIRED)
-        .values_list("indicator__code", "number")
-    ):
-        numbers[code] = max(number, numbers.get(code, 0))
-    return numbers
 
 
 def unpublished_indicator_reasons(codes: list[str]) -> list[str]:
@@ -441,22 +429,6 @@ def plan_update_scope(
     }
     audit_record(actor=actor, origin=origin, instance=plan, before=before, after=after)
     return plan
-
-
-def available_indicators() -> dict[str, dict[str, Any]]:
-    """Indicators a plan may add: newest published definitions, retired ones left out."""
-    return published_definitions()
-
-
-def outdated_pins(revision: PlanRevision) -> dict[str, tuple[int, int]]:
-    """Indicators whose pinned version is older than their newest: code → (pinned, newest)."""
-    pins = effective_plan(revision).pinned_versions
-    newest = latest_versions(list(pins))
-    return {
-        code: (pinned, newest[code])
-        for code, pinned in pins.items()
-        if code in newest and newest[code] > pinned
-    }
 
 
 @transaction.atomic

@@ -110,12 +110,12 @@ def _cycle_page(
             for value, label in Cycle.Phase.choices
         ],
         "phase_index": [p for p, _l in Cycle.Phase.choices].index(cycle.phase),
-        "distribution": services.grade_distribution(cycle) if manage else [],
-        "distribution_problems": services.distribution_problems(cycle) if manage else [],
+        "distribution": selectors.grade_distribution(cycle) if manage else [],
+        "distribution_problems": selectors.distribution_problems(cycle) if manage else [],
         "distribution_blocks": manage and _distribution_blocks(cycle),
-        "no_data_count": services.no_data_count(cycle) if manage else 0,
+        "no_data_count": selectors.no_data_count(cycle) if manage else 0,
         "bands": bands,
-        "completion": services.phase_completion(cycle, today=clock.today()),
+        "completion": selectors.phase_completion(cycle, today=clock.today()),
         "scored": services.is_scored(cycle),
         "last_recompute": selectors.last_recompute(cycle) if manage else None,
         "personal": effective_plan(cycle.revision).personal_mode != "none",
@@ -137,7 +137,7 @@ def _distribution_blocks(cycle: Cycle) -> bool:
     return (
         cycle.phase == Cycle.Phase.CALIBRATION
         and cycle.forced_distribution
-        and bool(services.distribution_problems(cycle))
+        and bool(selectors.distribution_problems(cycle))
     )
 
 
@@ -181,10 +181,10 @@ def cycle_advance(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "cycle": cycle,
         "form": form,
-        "completion": services.phase_completion(cycle, today=today),
-        "next_phase": services.next_phase_label(cycle),
+        "completion": selectors.phase_completion(cycle, today=today),
+        "next_phase": selectors.next_phase_label(cycle),
         "distribution_problems": (
-            services.distribution_problems(cycle) if _distribution_blocks(cycle) else []
+            selectors.distribution_problems(cycle) if _distribution_blocks(cycle) else []
         ),
     }
     return render(request, "cycles/advance.html", context)

@@ -23,7 +23,7 @@ from kpilib.permissions import (
     plans_administered_by,
     require,
 )
-from kpilib.plans import services
+from kpilib.plans import selectors, services
 from kpilib.plans.fetch import EffectivePlan, effective_plan, live_revision
 from kpilib.plans.models import PlanRevision
 from kpilib.plans.selectors import plan_members
@@ -74,7 +74,7 @@ def plan_new(request: HttpRequest) -> HttpResponse:
 def _indicator_rows(
     effective_weights: dict[str, float | None], pins: dict[str, int | None]
 ) -> list[dict[str, object]]:
-    names = services.available_indicators()
+    names = selectors.available_indicators()
     return [
         {
             "code": code,
@@ -95,7 +95,7 @@ def _addable_choices(effective: EffectivePlan) -> list[tuple[str, str]]:
     present = set(effective.weights) | set(effective.pending)
     return [
         (code, local_text_of(d.get("name")) or code)
-        for code, d in services.available_indicators().items()
+        for code, d in selectors.available_indicators().items()
         if code not in present
     ]
 
@@ -179,7 +179,7 @@ def plan_edit(
         "problems": services.revision_problems(draft) if draft else [],
         "confirm_no_participants": bool(draft)
         and services.revision_needs_participants_confirmation(draft),
-        "outdated": services.outdated_pins(shown),
+        "outdated": selectors.outdated_pins(shown),
         "whatif_form": WhatIfForm(),
     }
     return render(request, "plans/edit.html", context)
