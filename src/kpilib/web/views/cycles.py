@@ -201,13 +201,19 @@ def cycle_recompute(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("cycle_detail", pk=pk)
 
 
+def _managed_scorecard(request: HttpRequest, pk: int) -> Scorecard:
+    """A scorecard of a cycle the user runs (HR or the plan's administrators); else 404."""
+    scorecard = scorecard_for(request.user, pk)
+    if not can_manage_cycle(request.user, scorecard.participant.cycle):
+        raise Http404("No such scorecard")
+    return scorecard
+
+
 @login_required
 @require_POST
 def scorecard_calibrate(request: HttpRequest, pk: int) -> HttpResponse:
-    scorecard = scorecard_for(request.user, pk)
+    scorecard = _managed_scorecard(request, pk)
     cycle = scorecard.participant.cycle
-    if not can_manage_cycle(request.user, cycle):
-        raise Http404("No such scorecard")
     form = CalibrationForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the new grade and the reason for the move."))
@@ -235,10 +241,8 @@ def scorecard_calibrate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def scorecard_score_manually(request: HttpRequest, pk: int) -> HttpResponse:
     """HR scores a participant without data by hand (total and reason), from the cycle page."""
-    scorecard = scorecard_for(request.user, pk)
+    scorecard = _managed_scorecard(request, pk)
     cycle = scorecard.participant.cycle
-    if not can_manage_cycle(request.user, cycle):
-        raise Http404("No such scorecard")
     form = ManualScoreForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give a total from 0 to 100 and the reason."))
