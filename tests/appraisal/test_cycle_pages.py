@@ -420,3 +420,23 @@ def test_a_manager_posting_an_acknowledgement_is_refused(world: World) -> None:
     assert "only the employee can acknowledge their result" in response.content.decode()
     mine.refresh_from_db()
     assert mine.acknowledged_at is None
+
+
+def test_rank_is_shown_out_of_the_people_ranked(world: World) -> None:
+    # given published results for the three engineers of the test world
+    cycle = published_cycle(world)
+    ranked = Scorecard.objects.filter(participant__cycle=cycle, rank__isnull=False).count()
+    mine = card(cycle, world.org.peer)
+    # when 李四 opens the scorecard, and HR the cycle page
+    page = client_for(world.org.peer.user).get(f"/scorecards/{mine.pk}/").content.decode()
+    cycle_page = client_for(world.org.hr).get(f"/cycles/{cycle.pk}/").content.decode()
+    # then the rank reads "1 / 2": the place out of everyone ranked (no data holds no rank)
+    unranked = cycle.participants.count() - ranked
+    assert ranked >= 2
+    rank = re.search(r'id="scorecard-rank"><strong>([^<]*)</strong>', page)
+    assert rank is not None
+    assert rank.group(1) == f"{mine.rank} / {ranked}"
+    assert re.findall(r'<td class="rank">([^<]*)</td>', cycle_page) == [
+        f"{place} / {ranked}" for place in range(1, ranked + 1)
+    ] + ["—"] * unranked
+

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from kpilib.appraisal.errors import ExportError
 from kpilib.appraisal.models import Scorecard
-from kpilib.appraisal.selectors import line_suffix
+from kpilib.appraisal.selectors import line_suffix, ranked_count
 from kpilib.engine.explain import DISPLAY_DIGITS, excel_number_format, fixed_value
 from kpilib.tabular import Sheet, xlsx_bytes
 
@@ -143,13 +143,16 @@ def scorecards_pdf(scorecards: list[Scorecard], language: str) -> bytes:
     pdf = FPDF(orientation="landscape")
     pdf.set_auto_page_break(auto=True, margin=12)
     pdf.add_font("cjk", fname=str(font), collection_font_number=index)
+    ranked = {
+        cycle.pk: ranked_count(cycle) for cycle in {card.participant.cycle for card in scorecards}
+    }
     for scorecard in scorecards:
         pdf.add_page()
-        _pdf_scorecard(pdf, scorecard, language)
+        _pdf_scorecard(pdf, scorecard, language, ranked=ranked[scorecard.participant.cycle_id])
     return bytes(pdf.output())
 
 
-def _pdf_scorecard(pdf: "FPDF", scorecard: Scorecard, language: str) -> None:
+def _pdf_scorecard(pdf: "FPDF", scorecard: Scorecard, language: str, *, ranked: int) -> None:
     from fpdf.fonts import FontFace
 
     employee = scorecard.participant.employee
@@ -165,7 +168,7 @@ def _pdf_scorecard(pdf: "FPDF", scorecard: Scorecard, language: str) -> None:
     total = _("no data") if scorecard.no_data else fixed_value(scorecard.total, digits)
     summary = (
         f"{cycle.local_name} · {cycle.period} · {_('Total')} {total} · "
-        f"{_('Grade')} {scorecard.final_grade or '—'} · {_('Rank')} {scorecard.rank or '—'}"
+        f"{_('Grade')} {scorecard.final_grade or '—'} · {_('Rank')} {f'{scorecard.rank} / {ranked}' if scorecard.rank else '—'}"
     )
     if scorecard.status == Scorecard.Status.MANUAL:
         summary += f" · {_('scored by HR')}: {scorecard.manual_reason}"

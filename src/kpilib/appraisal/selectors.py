@@ -93,6 +93,13 @@ def latest_scorecards(participants: list[Participant]) -> dict[int, Scorecard]:
     return newest
 
 
+def ranked_count(cycle: Cycle) -> int:
+    """How many of the cycle's people hold a rank (newest revisions; no data holds none):
+    the 49 of "rank 12 / 49"."""
+    newest = latest_scorecards(list(cycle.participants.all()))
+    return sum(1 for card in newest.values() if card.rank is not None)
+
+
 def employee_trend(employee: Employee, *, published_only: bool = True) -> list[dict[str, Any]]:
     """The employee's totals cycle after cycle (newest revision of each), oldest first; a
     cycle without data has total None (a gap in the chart) and `no_data`."""
