@@ -323,6 +323,10 @@ CALLS: dict[str, Row] = {
             {"since": REPORT_DAY, "now": datetime.datetime(2026, 10, 9, 6, tzinfo=datetime.UTC)},
         ),
     )[1],
+    "kpilib.dailyreports.reminders.reports_send_reminders": lambda w: (
+        _report_template(w),
+        Call(SYSTEM, {"day": REPORT_DAY, "now": REPORT_EVENING}),
+    )[1],
     "kpilib.dailyreports.services.report_rate": lambda w: Call(
         w.org.manager.user, {"report": _report(w), "rating": 1, "now": REPORT_EVENING}
     ),

@@ -1,5 +1,6 @@
 """Admin pages for daily report templates and working-day exceptions (through the
-services), and the read-only list of reports (the web pages are where they are written)."""
+services), and the read-only lists of reports (the web pages are where they are written)
+and of reminders sent (`kpilib manage send_report_reminders`)."""
 
 from typing import Any
 
@@ -9,7 +10,7 @@ from django.http import HttpRequest
 from kpilib.accounts.admin_site import HrAdminModelAdmin
 from kpilib.audit.origin import Origin
 from kpilib.dailyreports import services
-from kpilib.dailyreports.models import DailyReport, ReportTemplate, WorkdayException
+from kpilib.dailyreports.models import DailyReport, ReportReminder, ReportTemplate, WorkdayException
 
 TEMPLATE_FIELDS = ("position", "name", "fields", "deadline_time", "workdays_after", "is_active", "cc")
 
@@ -56,6 +57,25 @@ class DailyReportAdmin(HrAdminModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [field.name for field in DailyReport._meta.fields] + ["cc"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ReportReminder)
+class ReportReminderAdmin(HrAdminModelAdmin):
+    list_display = ("report_date", "author", "deadline", "sent_at")
+    list_filter = ("report_date",)
+    search_fields = ("author__name", "author__employee_id")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [field.name for field in ReportReminder._meta.fields]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -11,6 +11,8 @@
   submitted, when it was submitted and whether that was on time, and the manager's rating
   (−1 敷衍 / 0 正常 / +1 建设性), which is also the `daily_report` fact.
 - `ReportComment`: threaded comments on a report (a reply names its parent).
+- `ReportReminder`: that a person was reminded of one day's report (at most once; the
+  messages themselves are `notifications.Notification` rows).
 """
 
 from django.conf import settings
@@ -222,3 +224,25 @@ class ReportComment(models.Model):
 
     def __str__(self) -> str:
         return self.text[:40]
+
+
+class ReportReminder(models.Model):
+    """A person was reminded to submit one day's report: at most one reminder per person and day."""
+
+    author = models.ForeignKey(
+        "org.Employee", verbose_name=_("author"), on_delete=models.CASCADE, related_name="report_reminders"
+    )
+    report_date = models.DateField(_("report date"))
+    deadline = models.DateTimeField(_("due by"))
+    sent_at = models.DateTimeField(_("reminded at"))
+
+    class Meta:
+        verbose_name = _("daily report reminder")
+        verbose_name_plural = _("daily report reminders")
+        ordering = ["-report_date", "author_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["author", "report_date"], name="report_reminder_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author_id} {self.report_date}"

@@ -4,6 +4,10 @@
 record_missing_reports`, or enqueueing this task, e.g. at 10:05 on working days): it turns
 every report day whose deadline passed without a submission into a
 `daily_report_missing` fact. No page does it: GET never writes.
+
+`send_report_reminders_task` is periodic too (cron running `kpilib manage
+send_report_reminders`, or enqueueing this task, e.g. at 17:30 on working days): it
+reminds everyone who has not submitted today's report, once per person and day.
 """
 
 from datetime import timedelta
@@ -13,6 +17,7 @@ from django.tasks import task
 from kpilib import clock
 from kpilib.audit.origin import SYSTEM, Origin
 from kpilib.dailyreports import services
+from kpilib.dailyreports.reminders import reports_send_reminders
 
 LOOKBACK_DAYS = 45
 
@@ -24,3 +29,9 @@ def record_missing_reports_task() -> int:
     return services.reports_record_missing(
         actor=SYSTEM, origin=Origin.TASK, since=clock.today() - timedelta(days=LOOKBACK_DAYS), now=now
     )
+
+
+@task()
+def send_report_reminders_task() -> int:
+    """Periodic: remind who has not submitted today's report (once per person and day)."""
+    return reports_send_reminders(actor=SYSTEM, origin=Origin.TASK, day=clock.today(), now=clock.now())
