@@ -44,6 +44,9 @@ ROUTES: dict[str, list[tuple[str, list[int]]]] = {
     "api/facts": [
         ("api/facts", [405, 405, 405, 405, 405, 405]),
     ],
+    "api/daily-reports": [
+        ("api/daily-reports", [405, 405, 405, 405, 405, 405]),
+    ],
     "api/webhooks/<source>": [
         ("api/webhooks/{source}", [405, 405, 405, 405, 405, 405]),
     ],
@@ -342,6 +345,12 @@ ROUTES: dict[str, list[tuple[str, list[int]]]] = {
     ],
     "accounts/logout/": [
         ("accounts/logout/", [405, 405, 405, 405, 405, 405]),
+    ],
+    "accounts/tokens/": [
+        ("accounts/tokens/", [302, 200, 200, 200, 200, 200]),
+    ],
+    "accounts/tokens/<int:pk>/revoke/": [
+        ("accounts/tokens/{missing}/revoke/", [302, 405, 405, 405, 405, 405]),
     ],
     "accounts/password/": [
         ("accounts/password/", [302, 200, 200, 200, 200, 200]),

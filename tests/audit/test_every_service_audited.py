@@ -251,6 +251,12 @@ CALLS: dict[str, Row] = {
         Call(SYSTEM, {"username": "guesser", "ip_address": "198.51.100.9"}),
     )[1],
     "kpilib.accounts.services.lockout_clear": lambda w: Call(w.org.hr, {"attempt": _lockout()}),
+    "kpilib.accounts.services.personal_token_create": lambda w: Call(
+        w.org.engineer.user, {"name": "快捷指令"}
+    ),
+    "kpilib.accounts.services.personal_token_revoke": lambda w: Call(
+        w.org.engineer.user, {"token": _personal_token(w), "now": REPORT_EVENING}
+    ),
     # appraisal
     "kpilib.appraisal.services.cycle_create": lambda w: Call(
         w.org.hr, {"plan": w.plan, "name": "Q3", "kind": "quarterly", "period": QUARTER}
@@ -327,6 +333,10 @@ CALLS: dict[str, Row] = {
         _report_template(w),
         Call(SYSTEM, {"day": REPORT_DAY, "now": REPORT_EVENING}),
     )[1],
+    "kpilib.dailyreports.services.report_post": lambda w: Call(
+        w.org.engineer.user,
+        {"report_date": REPORT_DAY, "answers": REPORT_ANSWERS, "today": REPORT_DAY, "now": REPORT_EVENING},
+    ),
     "kpilib.dailyreports.services.report_rate": lambda w: Call(
         w.org.manager.user, {"report": _report(w), "rating": 1, "now": REPORT_EVENING}
     ),
@@ -610,6 +620,12 @@ def _report_template(w: World) -> Any:
         actor=w.org.hr, origin=Origin.TASK,
         position=Position.objects.get(code="presales-engineer"), name="日报",
     )
+
+
+def _personal_token(w: World) -> Any:
+    from kpilib.accounts.services import personal_token_create
+
+    return personal_token_create(actor=w.org.engineer.user, origin=Origin.TASK, name="旧令牌")[0]
 
 
 def _report_draft(w: World) -> Any:

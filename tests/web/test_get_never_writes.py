@@ -21,6 +21,8 @@ from django.test import Client
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 
+from kpilib.accounts.models import PersonalAccessToken
+from kpilib.accounts.services import personal_token_create
 from kpilib.appraisal import services as appraisal_services
 from kpilib.appraisal.models import Appeal, Cycle, Participant, Scorecard
 from kpilib.audit.origin import Origin
@@ -66,6 +68,7 @@ IDS: dict[tuple[str, str], Values] = {
     ("api/cycles/", "pk"): _pks(Cycle),
     ("api/scorecards/", "pk"): _pks(Scorecard),
     ("accounts/lockouts/", "pk"): _pks(AccessAttempt),
+    ("accounts/tokens/", "pk"): _pks(PersonalAccessToken),
     ("", "fmt"): lambda: FORMATS,
 }
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
@@ -175,6 +178,8 @@ def world(db: None) -> World:
     stale = ImportBatch.objects.create(source=source, channel="file", status="running")
     an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
     ImportBatch.objects.filter(pk=stale.pk).update(created_at=an_hour_ago, started_at=an_hour_ago)
+    # a personal access token (GET on its revoke address must not revoke it)
+    personal_token_create(actor=world.org.engineer.user, origin=Origin.WEB, name="快捷指令")
     # a sign-in lockout HR could lift (GET on its unlock address must not lift it)
     AccessAttempt.objects.create(
         username="guesser", ip_address="198.51.100.9", user_agent="", http_accept="",

@@ -1,4 +1,5 @@
-"""Reading accounts: the sign-in lockouts now in force (django-axes' failed attempts)."""
+"""Reading accounts: the sign-in lockouts now in force (django-axes' failed attempts), and a
+person's own personal access tokens."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -7,6 +8,8 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Sum
 from django.utils import timezone
+
+from kpilib.accounts.models import PersonalAccessToken
 
 
 @dataclass(frozen=True)
@@ -57,3 +60,8 @@ def lockouts_active(*, now: datetime | None = None) -> list[Lockout]:
                 )
             )
     return lockouts
+
+
+def personal_tokens(user: object) -> list[PersonalAccessToken]:
+    """The user's own tokens, newest first (revoked ones too, marked so)."""
+    return list(PersonalAccessToken.objects.filter(user=user))

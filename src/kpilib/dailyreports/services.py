@@ -227,6 +227,66 @@ def report_submit(*, actor: Any, origin: Origin, report: DailyReport, now: datet
 
 
 @transaction.atomic
+def report_post(
+    *,
+    actor: Any,
+    origin: Origin,
+    report_date: date,
+    answers: Mapping[str, Any],
+    checklist_done: Sequence[int] = (),
+    submit: bool = True,
+    today: date,
+    now: datetime,
+) -> DailyReport:
+    """Write the actor's report for `report_date` and (unless `submit` is false) submit it,
+    in one transaction: what `POST /api/daily-reports` does. An answer for a field the
+    report does not have is refused, naming it (a form only sends the fields it shows)."""
+    author = _author_of(actor)
+    existing = DailyReport.objects.filter(author=author, report_date=report_date).first()
+    template = template_for(author)
+    fields = existing.fields if existing else (template.fields if template else default_fields())
+    keys = [str(field["key"]) for field in fields]
+    unknown = [key for key in answers if key not in keys]
+    if unknown:
+        raise DailyReportError(
+            _("%(key)s is not a field of your report; its fields are %(keys)s.")
+            % {"key": unknown[0], "keys": ", ".join(keys)},
+            field=f"answers.{unknown[0]}",
+        )
+    # The same rules as report_save_draft and report_submit, checked first to name the
+    # field as the request does (the web page shows them as messages instead).
+    if report_date > today:
+        raise DailyReportError(
+            _("A daily report cannot be written for a day that has not come."), field="report_date"
+        )
+    checklist = checklist_for(author, report_date)
+    if any(int(index) < 0 or int(index) >= len(checklist.items) for index in checklist_done):
+        raise DailyReportError(
+            _("That item is not on yesterday's plan.") + " "
+            + _("It has %(count)d items, numbered from 0.") % {"count": len(checklist.items)},
+            field="checklist_done",
+        )
+    for field in fields:
+        key = str(field["key"])
+        if submit and field.get("required") and str(answers.get(key) or "").strip() == "":
+            raise DailyReportError(
+                _("%(field)s is required.") % {"field": field.get("label", key)}, field=f"answers.{key}"
+            )
+    try:
+        report = report_save_draft(
+            actor=actor, origin=origin, report_date=report_date, answers=answers,
+            checklist_done=checklist_done, today=today,
+        )
+    except DailyReportError as error:
+        # an answer that does not fit names its key; as the request names it: answers.<key>
+        field = f"answers.{error.field}" if error.field in keys else error.field
+        raise DailyReportError(error.messages, field=field) from None
+    if submit:
+        report = report_submit(actor=actor, origin=origin, report=report, now=now)
+    return report
+
+
+@transaction.atomic
 def reports_record_missing(
     *, actor: Any, origin: Origin, since: date, now: datetime
 ) -> int:

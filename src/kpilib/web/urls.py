@@ -103,6 +103,12 @@ urlpatterns = [
     path("accounts/lockouts/", accounts.lockouts, name="lockouts"),
     path("accounts/lockouts/<int:pk>/unlock/", accounts.lockout_unlock, name="lockout_unlock"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/tokens/", accounts.personal_tokens, name="personal_tokens"),
+    path(
+        "accounts/tokens/<int:pk>/revoke/",
+        accounts.personal_token_revoke,
+        name="personal_token_revoke",
+    ),
     path(
         "accounts/password/",
         # Own templates: django.contrib.admin ships registration/password_change_*.html,
