@@ -337,6 +337,19 @@ CALLS: dict[str, Row] = {
         w.org.engineer.user,
         {"report_date": REPORT_DAY, "answers": REPORT_ANSWERS, "today": REPORT_DAY, "now": REPORT_EVENING},
     ),
+    "kpilib.dailyreports.services.reports_import": lambda w: Call(
+        SYSTEM,
+        {
+            "data": (
+                "日志ID,工号,创建时间,今日完成工作\n"
+                f"DT-1,{w.org.engineer.employee_id},2026-10-08 18:00,拜访客户\n"
+                "DT-2,E9999,2026-10-08 18:00,拜访客户\n"
+            ).encode("gbk"),
+            "file_name": "日志.csv",
+            "platform": "dingtalk",
+            "partial": True,
+        },
+    ),
     "kpilib.dailyreports.services.report_rate": lambda w: Call(
         w.org.manager.user, {"report": _report(w), "rating": 1, "now": REPORT_EVENING}
     ),

@@ -114,3 +114,41 @@ def import_facts(
     for note in report.notes:
         typer.echo(note)
     typer.echo(report.summary_line())
+
+
+@import_app.command("daily-reports")
+def import_daily_reports(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="A DingTalk 日志, Feishu 汇报 or WeCom 汇报 export (CSV in UTF-8 or GBK, XLSX); "
+            "columns in the user guide."
+        ),
+    ],
+    platform: Annotated[
+        str, typer.Option("--platform", help="Which platform exported it: dingtalk, feishu or wecom.")
+    ],
+    partial: Annotated[
+        bool, typer.Option("--partial", help="Write the good rows and quarantine the bad ones.")
+    ] = False,
+    encoding: Encoding = None,
+) -> None:
+    """Import submitted daily reports, idempotent by the platform's record id; all or
+    nothing unless --partial."""
+    django_setup()
+    from kpilib.dailyreports.errors import DailyReportError
+    from kpilib.dailyreports.services import reports_import
+    from kpilib.engine.errors import InputError
+
+    if not file.is_file():
+        fail([f"{file}: no such file"])
+    try:
+        report = reports_import(
+            actor=SYSTEM, origin=Origin.CLI, data=file.read_bytes(), file_name=file.name,
+            platform=platform, partial=partial, encoding=encoding,
+        )
+    except InputError as error:
+        fail_input(error)
+    except DailyReportError as error:
+        fail(list(error.lines()))
+    typer.echo(report.summary_line())

@@ -1,6 +1,7 @@
 """Admin pages for daily report templates and working-day exceptions (through the
 services), and the read-only lists of reports (the web pages are where they are written)
-and of reminders sent (`kpilib manage send_report_reminders`)."""
+of reminders sent (`kpilib manage send_report_reminders`) and of the rows of platform
+exports kept in quarantine (`kpilib import daily-reports --partial`)."""
 
 from typing import Any
 
@@ -10,7 +11,13 @@ from django.http import HttpRequest
 from kpilib.accounts.admin_site import HrAdminModelAdmin
 from kpilib.audit.origin import Origin
 from kpilib.dailyreports import services
-from kpilib.dailyreports.models import DailyReport, ReportReminder, ReportTemplate, WorkdayException
+from kpilib.dailyreports.models import (
+    DailyReport,
+    QuarantinedReport,
+    ReportReminder,
+    ReportTemplate,
+    WorkdayException,
+)
 
 TEMPLATE_FIELDS = ("position", "name", "fields", "deadline_time", "workdays_after", "is_active", "cc")
 
@@ -51,8 +58,8 @@ class WorkdayExceptionAdmin(HrAdminModelAdmin):
 
 @admin.register(DailyReport)
 class DailyReportAdmin(HrAdminModelAdmin):
-    list_display = ("report_date", "author", "status", "on_time", "rating")
-    list_filter = ("status", "on_time", "rating")
+    list_display = ("report_date", "author", "status", "on_time", "rating", "platform")
+    list_filter = ("status", "on_time", "rating", "platform")
     search_fields = ("author__name", "author__employee_id")
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
@@ -85,3 +92,22 @@ class ReportReminderAdmin(HrAdminModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(QuarantinedReport)
+class QuarantinedReportAdmin(HrAdminModelAdmin):
+    list_display = ("created_at", "platform", "file_name", "line", "record_id", "problems", "is_resolved")
+    list_filter = ("platform", "is_resolved")
+    search_fields = ("file_name", "record_id")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [field.name for field in QuarantinedReport._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # the record of what a file held; a later import of the record resolves it

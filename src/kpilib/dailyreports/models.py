@@ -11,6 +11,8 @@
   submitted, when it was submitted and whether that was on time, and the manager's rating
   (−1 敷衍 / 0 正常 / +1 建设性), which is also the `daily_report` fact.
 - `ReportComment`: threaded comments on a report (a reply names its parent).
+- `QuarantinedReport`: a row of a platform export (DingTalk / Feishu / WeCom) that could
+  not become a report, with its values and problems (`kpilib import daily-reports`).
 - `ReportReminder`: that a person was reminded of one day's report (at most once; the
   messages themselves are `notifications.Notification` rows).
 """
@@ -22,6 +24,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 FIELD_KINDS = ("text", "number", "choice")
+PLATFORM_CHOICES = [("dingtalk", _("DingTalk 日志")), ("feishu", _("Feishu 汇报")), ("wecom", _("WeCom 汇报"))]
 PLAN_FIELD = "plan"
 
 
@@ -172,6 +175,11 @@ class DailyReport(models.Model):
         on_delete=models.SET_NULL, related_name="+",
     )
     rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
+    platform = models.CharField(
+        _("imported from"), max_length=10, choices=PLATFORM_CHOICES, blank=True,
+        help_text=_("Empty: written in kpilib."),
+    )
+    platform_record_id = models.CharField(_("platform record id"), max_length=100, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -180,6 +188,11 @@ class DailyReport(models.Model):
         ordering = ["-report_date", "author_id"]
         constraints = [
             models.UniqueConstraint(fields=["author", "report_date"], name="daily_report_one_a_day"),
+            models.UniqueConstraint(
+                fields=["platform", "platform_record_id"],
+                condition=~Q(platform_record_id=""),
+                name="daily_report_platform_record_once",
+            ),
             models.CheckConstraint(
                 condition=Q(rating__isnull=True) | Q(rating__in=[-1, 0, 1]),
                 name="daily_report_rating_range",
@@ -246,3 +259,29 @@ class ReportReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author_id} {self.report_date}"
+
+
+class QuarantinedReport(models.Model):
+    """A row of a platform's export that could not become a report: its values and problems,
+    until a later import brings the same record id in (then it is resolved)."""
+
+    platform = models.CharField(_("platform"), max_length=10, choices=PLATFORM_CHOICES)
+    record_id = models.CharField(_("platform record id"), max_length=100, blank=True)
+    is_resolved = models.BooleanField(_("imported since"), default=False)
+    file_name = models.CharField(_("file"), max_length=255)
+    line = models.PositiveIntegerField(_("line"))
+    values = models.JSONField(_("values"), default=dict)
+    problems = models.JSONField(_("problems"), default=list)
+    digest = models.CharField(max_length=32)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("quarantined daily report")
+        verbose_name_plural = _("quarantined daily reports")
+        ordering = ["-created_at", "line"]
+        constraints = [
+            models.UniqueConstraint(fields=["platform", "digest"], name="quarantined_report_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name}:{self.line}"

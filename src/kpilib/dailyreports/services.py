@@ -1,5 +1,5 @@
 """Writing daily reports: templates, working-day exceptions, drafts, submission, rating,
-comments. Every function is atomic, takes `actor` and `origin`, and is audited.
+comments, imports of DingTalk / Feishu / WeCom exports. Every function is atomic, takes `actor` and `origin`, and is audited.
 
 `today` and `now` are parameters: the interfaces read the clock (`kpilib.clock`), never
 these functions. A rating is the `daily_report` fact (value −1 / 0 / +1) written through
@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from kpilib.audit.origin import Origin
@@ -23,6 +24,7 @@ from kpilib.audit.services import audit_record, audit_snapshot
 from kpilib.dailyreports.errors import DailyReportError
 from kpilib.dailyreports.models import (
     DailyReport,
+    QuarantinedReport,
     ReportComment,
     ReportTemplate,
     WorkdayException,
@@ -37,6 +39,7 @@ from kpilib.dailyreports.selectors import (
     submission_rows,
     template_for,
 )
+from kpilib.importing import ImportReport
 from kpilib.org.models import Employee, OrgUnit, Position
 from kpilib.permissions import employee_of, is_hr_admin
 
@@ -419,3 +422,174 @@ def report_comment(
     comment = ReportComment.objects.create(report=report, parent=parent, author=actor, text=text.strip()[:MAX_ANSWER])
     audit_record(actor=actor, origin=origin, instance=comment, before=None)
     return comment
+
+
+# --- imports from DingTalk / Feishu / WeCom ----------------------------------------------
+
+
+def _digest(values: Mapping[str, str]) -> str:
+    import hashlib
+    import json
+
+    return hashlib.md5(json.dumps(dict(values), sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _record_id_of(platform: str, values: Mapping[str, str]) -> str:
+    from kpilib.dailyreports.platforms import COLUMNS
+
+    return next((values[name].strip() for name in COLUMNS[platform]["record_id"] if values.get(name)), "")
+
+
+@transaction.atomic
+def reports_import(
+    *,
+    actor: Any,
+    origin: Origin,
+    data: bytes,
+    file_name: str,
+    platform: str,
+    partial: bool = False,
+    encoding: str | None = None,
+) -> ImportReport:
+    """Import a DingTalk 日志 / Feishu 汇报 / WeCom 汇报 export (CSV in UTF-8 or GBK, XLSX)
+    as submitted reports (columns: `dailyreports.platforms`).
+
+    Idempotent by the platform's record id: a record imported before is unchanged, or
+    updated when its text changed. The person is found by 工号, else e-mail, else a name
+    only one employee has. On time or late is decided by the template's deadline, as for
+    a report written in kpilib, and becomes the same submission fact. All or nothing by
+    default (an InputError lists every problem); with `partial`, the good rows are
+    written and the bad ones kept as `QuarantinedReport`s with their problems."""
+    from zoneinfo import ZoneInfo
+
+    from kpilib.clock import time_zone_name
+    from kpilib.dailyreports.platforms import PLATFORMS, header_problems, records
+    from kpilib.engine.errors import InputError, Problem
+    from kpilib.tabular import read_table_bytes
+
+    if platform not in PLATFORMS:
+        raise DailyReportError(
+            _("Unknown platform %(platform)s: dingtalk, feishu or wecom.") % {"platform": platform},
+            field="platform",
+        )
+    table = read_table_bytes(data, name=file_name, encoding=encoding)
+    missing = header_problems(table, platform, file_name)
+    if missing:
+        raise InputError(missing)
+    good, bad = records(table, platform, file=file_name, zone=ZoneInfo(time_zone_name()))
+
+    people = Employee.objects.filter(
+        Q(employee_id__in={r.employee_id for r in good if r.employee_id})
+        | Q(email__in={r.email for r in good if r.email})
+        | Q(name__in={r.name for r in good if r.name})
+    ).select_related("position", "org_unit")
+    by_id = {person.employee_id: person for person in people}
+    by_email = {person.email.lower(): person for person in people if person.email}
+    by_name: dict[str, list[Employee]] = {}
+    for person in people:
+        by_name.setdefault(person.name, []).append(person)
+    earlier = {
+        report.platform_record_id: report
+        for report in DailyReport.objects.filter(
+            platform=platform, platform_record_id__in=[r.record_id for r in good]
+        )
+    }
+    writes: list[tuple[Any, Employee, DailyReport | None]] = []
+    seen: set[tuple[int, date]] = set()
+    seen_ids: set[str] = set()
+    for record in good:
+        problems: list[Problem] = []
+        author = by_id.get(record.employee_id) if record.employee_id else None
+        if author is None and record.email:
+            author = by_email.get(record.email.lower())
+        if author is None and record.name and not record.employee_id and not record.email:
+            named = by_name.get(record.name, [])
+            if len(named) > 1:
+                problems.append(Problem(file_name, record.line, "name", f"{record.name}: {len(named)} employees have this name; export 工号"))
+            author = named[0] if len(named) == 1 else None
+        if author is None and not problems:
+            who = record.employee_id or record.email or record.name
+            problems.append(Problem(file_name, record.line, "employee", f"no employee {who}"))
+        for key, text in record.answers.items():
+            if len(text) > MAX_ANSWER:
+                problems.append(Problem(file_name, record.line, key, f"longer than {MAX_ANSWER} characters"))
+        if record.record_id in seen_ids:
+            problems.append(Problem(file_name, record.line, "record id", f"{record.record_id} twice in the file"))
+        before = earlier.get(record.record_id)
+        if author is not None and not problems:
+            if before is not None and (before.author_id, before.report_date) != (author.pk, record.report_date):
+                problems.append(Problem(file_name, record.line, "record id", f"{record.record_id} was imported for another person or day"))
+            elif before is None:
+                kept = DailyReport.objects.filter(author=author, report_date=record.report_date).first()
+                if (author.pk, record.report_date) in seen or (kept is not None and kept.status == DailyReport.Status.SUBMITTED):
+                    problems.append(Problem(file_name, record.line, "report date", f"{author.name} already has a report for {record.report_date.isoformat()}"))
+                before = kept
+        if problems:
+            bad.append((record.line, record.values, problems))
+            continue
+        assert author is not None
+        seen.add((author.pk, record.report_date))
+        seen_ids.add(record.record_id)
+        writes.append((record, author, before))
+    if bad and not partial:
+        raise InputError([problem for _line, _values, problems in sorted(bad, key=lambda b: b[0]) for problem in problems])
+
+    result = ImportReport()
+    facts: list[dict[str, str]] = []
+    for record, author, before in writes:
+        if before is not None and before.status == DailyReport.Status.SUBMITTED:
+            if before.answers == record.answers and before.submitted_at == record.submitted_at:
+                result.unchanged += 1
+                continue
+            snapshot = audit_snapshot(before)
+            before.answers = {**before.answers, **record.answers}
+            before.submitted_at = record.submitted_at
+            before.on_time = record.submitted_at <= before.deadline if before.deadline else before.on_time
+            before.save()
+            audit_record(actor=actor, origin=origin, instance=before, before=snapshot)
+            facts.append(_submission_record(author, before.report_date, ON_TIME if before.on_time else LATE))
+            result.updated += 1
+            continue
+        template = template_for(author)
+        report = before or DailyReport(author=author, report_date=record.report_date)
+        snapshot = audit_snapshot(report) if before is not None else None
+        report.template = template
+        report.fields = default_fields()
+        report.answers = dict(record.answers)
+        report.checklist_total, report.checklist_done = 0, []
+        report.deadline = deadline_of(author, template, record.report_date)
+        report.submitted_at = record.submitted_at
+        report.on_time = record.submitted_at <= report.deadline
+        report.status = DailyReport.Status.SUBMITTED
+        report.platform, report.platform_record_id = platform, record.record_id
+        report.save()
+        if template is not None:
+            report.cc.set(list(template.cc.exclude(pk=author.pk)))
+        audit_record(actor=actor, origin=origin, instance=report, before=snapshot)
+        facts.append(_submission_record(author, report.report_date, ON_TIME if report.on_time else LATE))
+        result.imported += 1
+    _facts(actor=actor, origin=origin, records=facts)
+    imported_ids = [record.record_id for record, _author, _before in writes]
+    for row in QuarantinedReport.objects.filter(
+        platform=platform, record_id__in=imported_ids, is_resolved=False
+    ):
+        snapshot = audit_snapshot(row)
+        row.is_resolved = True
+        row.save(update_fields=["is_resolved"])
+        audit_record(actor=actor, origin=origin, instance=row, before=snapshot)
+    for line, values, problems in sorted(bad, key=lambda b: b[0]):
+        row, created = QuarantinedReport.objects.get_or_create(
+            platform=platform,
+            digest=_digest(values),
+            defaults={
+                "record_id": _record_id_of(platform, values)[:100],
+                "file_name": file_name[:255],
+                "line": line,
+                "values": dict(values),
+                "problems": [str(problem) for problem in problems],
+            },
+        )
+        if created:
+            audit_record(actor=actor, origin=origin, instance=row, before=None)
+        result.quarantined += 1
+    return result
