@@ -89,3 +89,14 @@ def sign_in(page: object, username: str, password: str = "pw-123456") -> None:
     # would otherwise measure a page whose stylesheet has not arrived (a loaded machine).
     with page.expect_navigation(wait_until="load"):  # type: ignore[attr-defined]
         page.click("button[type=submit].primary")  # type: ignore[attr-defined]
+
+
+def choose_language(page: object, language: str) -> None:
+    """Pick a language in the header menu and wait for the page to come back in it.
+
+    The menu has no button: pages.js sends the form on change, so the page must have run
+    its scripts first (a choice made while the previous navigation is still loading is
+    lost, and the page never changes language)."""
+    page.wait_for_load_state("load")  # type: ignore[attr-defined]
+    with page.expect_navigation(wait_until="load"):  # type: ignore[attr-defined]
+        page.select_option("#language-select", language)  # type: ignore[attr-defined]

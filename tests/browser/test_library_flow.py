@@ -9,7 +9,7 @@ import pytest
 from kpilib.audit.origin import SYSTEM, Origin
 from kpilib.library.models import Indicator, Objective, Theme
 from kpilib.library.services import pack_import
-from tests.browser.conftest import new_page, sign_in
+from tests.browser.conftest import choose_language, new_page, sign_in
 from tests.browser.test_appraisal_flow import settle_charts
 from tests.factories import make_org
 from tests.library.conftest import IMPORTED_ON, presales_pack_text
@@ -73,7 +73,7 @@ def test_hr_fixes_a_vague_indicator_with_the_live_smart_check_and_reads_strategy
     assert latest.change_note == "定义改为可衡量的调研目标"
 
     # when HR switches the page to English and opens the strategy page
-    page.select_option("#language-select", "en")
+    choose_language(page, "en")
     page.wait_for_selector("html[lang=en]")
     page.click("nav a[href='/library/strategy/']")
     # then the new objective is listed as uncovered, under its theme and in the coverage
