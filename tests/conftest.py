@@ -2,12 +2,15 @@
 
 import contextlib
 import datetime
+import shutil
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.conf import settings as django_settings
 from django.utils import translation
 from hypothesis import HealthCheck, settings
 
@@ -100,6 +103,16 @@ def english_by_default() -> Iterator[None]:
     # from the test settings' language instead of inheriting the previous test's.
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def no_batch_files_left_behind() -> Iterator[None]:
+    # Previews and import progress are files named by batch id in DATA_DIR, and every test
+    # database numbers its batches from 1 again: a file one test left would be another
+    # test's batch 1 (seen as a preview "ready" before its worker ran, under xdist).
+    yield
+    for folder in ("previews", "progress"):
+        shutil.rmtree(Path(django_settings.DATA_DIR) / "ingest" / folder, ignore_errors=True)
 
 
 @pytest.fixture

@@ -288,3 +288,30 @@ def test_a_token_cannot_write_into_another_sources_facts(team) -> None:
     # then the CRM fact still belongs to E1001 and the survey one is its own fact
     assert Fact.objects.get(source="crm", external_id="X-1").employee.employee_id == "E1001"
     assert Fact.objects.get(source="survey", external_id="X-1").employee.employee_id == "E1002"
+
+
+def test_the_intake_answers_with_an_outcome_not_an_http_status(db: None) -> None:
+    # given a source and one good and one bad fact, sent by the service itself (no HTTP)
+    from kpilib.audit.origin import SYSTEM, Origin
+    from kpilib.ingest.services import facts_receive, source_create
+    from tests.factories import make_org
+
+    org = make_org()
+    source = source_create(actor=SYSTEM, origin=Origin.TASK, name="erp")
+    good = {
+        "employee_id": org.engineer.employee_id,
+        "metric": "case_shared",
+        "occurred_on": "2026-08-11",
+        "value": "1",
+        "external_id": "g1",
+    }
+    bad = {**good, "external_id": "b1", "occurred_on": "2026-02-30"}
+    common = {"actor": SYSTEM, "origin": Origin.TASK, "source": source, "channel": "api"}
+    # when the bad batch is refused and the good one accepted
+    refused = facts_receive(**common, records=[bad], request_id="r1", body=b"r1")
+    accepted = facts_receive(**common, records=[good], request_id="a1", body=b"a1")
+    # then each says what happened in the domain's words, and a replay says the same
+    assert (refused.accepted, accepted.accepted) == (False, True)
+    assert not hasattr(accepted, "status")
+    replay = facts_receive(**common, records=[good], request_id="a1", body=b"a1")
+    assert (replay.accepted, replay.body) == (True, accepted.body)

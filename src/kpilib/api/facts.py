@@ -128,7 +128,7 @@ def post_facts(
         return Status(413, {"detail": str(error)})
     except RequestConflict as error:
         return Status(409, {"detail": str(error)})
-    return Status(receipt.status, receipt.body)
+    return Status(200 if receipt.accepted else 422, receipt.body)
 
 
 @router.post(
@@ -182,4 +182,4 @@ def post_webhook(
         )
     except TooManyFacts as error:
         return Status(413, {"detail": str(error)})
-    return Status(receipt.status, receipt.body)
+    return Status(200 if receipt.accepted else 422, receipt.body)

@@ -324,7 +324,7 @@ def _facts(*, actor: Any, origin: Origin, records: Sequence[Mapping[str, str]]) 
         records=records,
         channel=ImportBatch.Channel.API,
     )
-    if receipt.status != 200 or receipt.body.get("quarantined"):
+    if not receipt.accepted or receipt.body.get("quarantined"):
         reasons = [str(error.get("reason", "")) for error in receipt.body.get("errors", [])]
         raise DailyReportError(reasons or [str(receipt.body.get("detail", ""))])
 

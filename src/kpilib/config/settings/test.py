@@ -4,7 +4,13 @@ import os
 import tempfile
 
 os.environ.setdefault("DEBUG", "true")
-os.environ.setdefault("KPILIB_DATA_DIR", tempfile.mkdtemp(prefix="kpilib-test-"))
+# Each test process, every xdist worker included, gets its own throw-away data directory,
+# whatever the shell exports (the Makefile exports the demo's): previews and import
+# progress are files named by batch id, and the demo writes fixed file names, so two
+# processes sharing one folder read each other's files.
+os.environ["KPILIB_DATA_DIR"] = tempfile.mkdtemp(
+    prefix=f"kpilib-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-"
+)
 
 from .base import *  # noqa: F403
 

@@ -34,9 +34,13 @@ WEBHOOK_WINDOW = timedelta(minutes=5)
 
 @dataclass(frozen=True)
 class Receipt:
-    """The answer to an API or webhook intake (stored for idempotent replays)."""
+    """The answer to an API or webhook intake (stored for idempotent replays).
 
-    status: int
+    `accepted` is the outcome, not a transport code: the intake wrote its facts (some
+    perhaps quarantined with `partial`), or refused them all and wrote nothing. The API
+    says so in HTTP (200 or 422)."""
+
+    accepted: bool
     body: dict[str, Any]
 
 
@@ -104,7 +108,7 @@ def facts_receive(
                 batch, table, actor=actor, origin=origin, progress=None
             )
             receipt = Receipt(
-                200,
+                True,
                 {
                     "batch": batch.pk,
                     "imported": report.imported,
@@ -118,7 +122,7 @@ def facts_receive(
             ImportBatch.objects.filter(pk=batch.pk).update(response=asdict(receipt))
     except InputError as error:
         receipt = Receipt(
-            422,
+            False,
             {
                 "batch": batch.pk,
                 "detail": gettext("Nothing was imported: some facts have problems."),
@@ -137,7 +141,10 @@ def _replayed(batch: ImportBatch, request_hash: str) -> Receipt:
         )
     if not batch.response:
         raise RequestConflict(gettext("A request with this Idempotency-Key is in progress."))
-    return Receipt(int(batch.response["status"]), dict(batch.response["body"]))
+    stored = batch.response
+    # (answers stored before 2026-12 kept the HTTP status instead of the outcome)
+    accepted = stored["accepted"] if "accepted" in stored else stored.get("status") == 200
+    return Receipt(bool(accepted), dict(stored["body"]))
 
 
 def webhook_signature(secret: str, timestamp: str, body: bytes) -> str:
