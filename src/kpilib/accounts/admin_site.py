@@ -38,3 +38,17 @@ class HrAdminModelAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self._hr(request)
+
+
+class ReadOnlyHrAdmin(HrAdminModelAdmin):
+    """Listed for HR and read-only: rows written only by services (imports, sending, the
+    trail), which the admin must not add, change or delete."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

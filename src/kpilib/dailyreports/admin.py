@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from kpilib.accounts.admin_site import HrAdminModelAdmin
+from kpilib.accounts.admin_site import HrAdminModelAdmin, ReadOnlyHrAdmin
 from kpilib.audit.origin import Origin
 from kpilib.dailyreports import services
 from kpilib.dailyreports.models import (
@@ -57,57 +57,21 @@ class WorkdayExceptionAdmin(HrAdminModelAdmin):
 
 
 @admin.register(DailyReport)
-class DailyReportAdmin(HrAdminModelAdmin):
+class DailyReportAdmin(ReadOnlyHrAdmin):
     list_display = ("report_date", "author", "status", "on_time", "rating", "platform")
     list_filter = ("status", "on_time", "rating", "platform")
     search_fields = ("author__name", "author__employee_id")
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [field.name for field in DailyReport._meta.fields] + ["cc"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(ReportReminder)
-class ReportReminderAdmin(HrAdminModelAdmin):
+class ReportReminderAdmin(ReadOnlyHrAdmin):
     list_display = ("report_date", "author", "deadline", "sent_at")
     list_filter = ("report_date",)
     search_fields = ("author__name", "author__employee_id")
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [field.name for field in ReportReminder._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(QuarantinedReport)
-class QuarantinedReportAdmin(HrAdminModelAdmin):
+class QuarantinedReportAdmin(ReadOnlyHrAdmin):
     list_display = ("created_at", "platform", "file_name", "line", "record_id", "problems", "is_resolved")
     list_filter = ("platform", "is_resolved")
     search_fields = ("file_name", "record_id")
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [field.name for field in QuarantinedReport._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # the record of what a file held; a later import of the record resolves it

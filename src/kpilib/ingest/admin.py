@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from kpilib.accounts.admin_site import HrAdminModelAdmin
+from kpilib.accounts.admin_site import HrAdminModelAdmin, ReadOnlyHrAdmin
 from kpilib.audit.origin import Origin
 from kpilib.ingest import services
 from kpilib.ingest.models import ApiToken, Fact, ImportBatch, OwnerAlias, QuarantinedRow, Source
@@ -99,21 +99,8 @@ class ApiTokenAdmin(HrAdminModelAdmin):
             services.api_token_revoke(actor=request.user, origin=Origin.WEB, token=token)
 
 
-class ReadOnlyAdmin(HrAdminModelAdmin):
-    """Listed for HR, changed only by imports."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(ImportBatch)
-class ImportBatchAdmin(ReadOnlyAdmin):
+class ImportBatchAdmin(ReadOnlyHrAdmin):
     list_display = (
         "id",
         "source",
@@ -131,7 +118,7 @@ class ImportBatchAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Fact)
-class FactAdmin(ReadOnlyAdmin):
+class FactAdmin(ReadOnlyHrAdmin):
     list_display = ("occurred_on", "employee", "metric", "value", "customer_id", "source", "batch")
     list_filter = ("source", "metric")
     search_fields = ("external_id", "customer_id", "employee__employee_id", "employee__name")
@@ -140,6 +127,6 @@ class FactAdmin(ReadOnlyAdmin):
 
 
 @admin.register(QuarantinedRow)
-class QuarantinedRowAdmin(ReadOnlyAdmin):
+class QuarantinedRowAdmin(ReadOnlyHrAdmin):
     list_display = ("source", "batch", "line", "status", "created_at")
     list_filter = ("status", "source")

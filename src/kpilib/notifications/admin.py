@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from kpilib.accounts.admin_site import HrAdminModelAdmin
+from kpilib.accounts.admin_site import HrAdminModelAdmin, ReadOnlyHrAdmin
 from kpilib.audit.origin import Origin
 from kpilib.notifications import services
 from kpilib.notifications.models import Channel, Notification
@@ -46,19 +46,7 @@ class ChannelAdmin(HrAdminModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(HrAdminModelAdmin):
+class NotificationAdmin(ReadOnlyHrAdmin):
     list_display = ("sent_at", "kind", "topic", "address", "status", "attempts")
     list_filter = ("status", "kind", "topic")
     search_fields = ("address", "text", "key")
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [field.name for field in Notification._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
