@@ -10,7 +10,7 @@
 Callers use `from kpilib.ingest import services` and the names below.
 """
 
-from kpilib.ingest.intake import CHUNK, STALE_AFTER, batch_run, batches_fail_stale
+from kpilib.ingest.intake import batch_run, batches_fail_stale
 from kpilib.ingest.services.files import (
     batch_commit,
     batch_map,
@@ -23,7 +23,6 @@ from kpilib.ingest.services.quarantine import quarantine_discard, quarantine_res
 from kpilib.ingest.services.receive import (
     MAX_API_FACTS,
     WEBHOOK_WINDOW,
-    Receipt,
     facts_receive,
     webhook_accept,
     webhook_signature,
@@ -40,11 +39,8 @@ from kpilib.ingest.services.sources import (
 )
 
 __all__ = [
-    "CHUNK",
     "MAX_API_FACTS",
-    "STALE_AFTER",
     "WEBHOOK_WINDOW",
-    "Receipt",
     "api_token_create",
     "api_token_revoke",
     "api_token_use",

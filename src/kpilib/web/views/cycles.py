@@ -109,7 +109,7 @@ def _cycle_page(
             (value, label, cycle.phase_deadlines.get(value), PHASE_OWNERS.get(value))
             for value, label in Cycle.Phase.choices
         ],
-        "phase_index": [p for p, _l in Cycle.Phase.choices].index(cycle.phase),
+        "phase_index": selectors.PHASES.index(cycle.phase),
         "distribution": selectors.grade_distribution(cycle) if manage else [],
         "distribution_problems": selectors.distribution_problems(cycle) if manage else [],
         "distribution_blocks": manage and _distribution_blocks(cycle),
