@@ -273,6 +273,31 @@ def participant_role(user: Any, participant: Participant) -> str | None:
     return None
 
 
+def may_review(user: Any, participant: Participant) -> bool:
+    """Write the manager review and the interview record of `participant`: their assigned
+    reviewer or a manager above them (not HR or a plan administrator as such, and never the
+    employee themselves)."""
+    employee = employee_of(user)
+    if employee is None or employee.pk == participant.employee_id:
+        return False
+    if participant.reviewer_id == employee.pk:
+        return True
+    return participant.employee_id in managed_employee_ids(employee)
+
+
+def may_read_evidence(user: Any, participant: Participant) -> bool:
+    """Download the evidence attached to a self-assessment: the employee, their managers
+    (anyone above them) and HR; nobody else, plan administrators included."""
+    if is_hr_admin(user):
+        return True
+    employee = employee_of(user)
+    if employee is None:
+        return False
+    if employee.pk == participant.employee_id:
+        return True
+    return participant.employee_id in managed_employee_ids(employee)
+
+
 def participant_for(user: Any, pk: int) -> tuple[Participant, str]:
     participant = Participant.objects.select_related("cycle", "employee").filter(pk=pk).first()
     role = participant_role(user, participant) if participant else None

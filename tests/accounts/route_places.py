@@ -2,7 +2,7 @@
 
 from axes.models import AccessAttempt
 
-from kpilib.appraisal.models import Appeal, Cycle, Participant, Scorecard
+from kpilib.appraisal.models import Appeal, Cycle, Evidence, Participant, Scorecard
 from kpilib.dailyreports.models import DailyReport
 from kpilib.ingest.models import ImportBatch, Source
 from kpilib.library.models import Indicator, Theme
@@ -39,6 +39,7 @@ def places(world: World) -> dict[str, object]:
         "peer_goals": participant(goal_setting, org.peer),
         "other_team_goals": participant(goal_setting, org.other_team_engineer),
         "appeal": Appeal.objects.get().pk,
+        "peer_evidence": Evidence.objects.get(participant__employee=org.peer).pk,
         "engineer_report": DailyReport.objects.get(author=org.engineer).pk,
         "peer_draft": DailyReport.objects.get(author=org.peer).pk,
         "other_team_report": DailyReport.objects.get(author=org.other_team_engineer).pk,

@@ -73,6 +73,27 @@ ROUTES: dict[str, list[tuple[str, list[int]]]] = {
     "api/ahp": [
         ("api/ahp", [405, 405, 405, 405, 405, 405]),
     ],
+    "api/participants/<pk>/assessment": [
+        ("api/participants/{engineer_goals}/assessment", [401, 404, 200, 200, 404, 200]),
+        ("api/participants/{peer_goals}/assessment", [401, 404, 404, 200, 404, 200]),
+        ("api/participants/{other_team_goals}/assessment", [401, 404, 404, 404, 200, 200]),
+        ("api/participants/{missing}/assessment", [401, 404, 404, 404, 404, 404]),
+    ],
+    "api/participants/<pk>/self-assessment": [
+        ("api/participants/{engineer_goals}/self-assessment", [405, 405, 405, 405, 405, 405]),
+    ],
+    "api/participants/<pk>/evidence": [
+        ("api/participants/{engineer_goals}/evidence", [405, 405, 405, 405, 405, 405]),
+    ],
+    "api/participants/<pk>/review": [
+        ("api/participants/{engineer_goals}/review", [405, 405, 405, 405, 405, 405]),
+    ],
+    "api/participants/<pk>/interview": [
+        ("api/participants/{engineer_goals}/interview", [405, 405, 405, 405, 405, 405]),
+    ],
+    "api/participants/<pk>/interview/confirm": [
+        ("api/participants/{engineer_goals}/interview/confirm", [405, 405, 405, 405, 405, 405]),
+    ],
     "api/scorecards/<pk>/manual-score": [
         ("api/scorecards/{engineer_card}/manual-score", [405, 405, 405, 405, 405, 405]),
     ],
@@ -223,6 +244,16 @@ ROUTES: dict[str, list[tuple[str, list[int]]]] = {
         ("scorecards/{peer_card}/export.xlsx", [302, 404, 404, 200, 404, 200]),
         ("scorecards/{other_team_card}/export.xlsx", [302, 404, 404, 404, 200, 200]),
         ("scorecards/{missing}/export.xlsx", [302, 404, 404, 404, 404, 404]),
+    ],
+    "participants/<int:pk>/assessment/": [
+        ("participants/{engineer_goals}/assessment/", [302, 404, 200, 200, 404, 200]),
+        ("participants/{peer_goals}/assessment/", [302, 404, 404, 200, 404, 200]),
+        ("participants/{other_team_goals}/assessment/", [302, 404, 404, 404, 200, 200]),
+        ("participants/{missing}/assessment/", [302, 404, 404, 404, 404, 404]),
+    ],
+    "evidence/<int:pk>/": [
+        ("evidence/{peer_evidence}/", [302, 404, 404, 200, 404, 200]),
+        ("evidence/{missing}/", [302, 404, 404, 404, 404, 404]),
     ],
     "appeals/<int:pk>/answer/": [
         ("appeals/{appeal}/answer/", [302, 405, 405, 405, 405, 405]),

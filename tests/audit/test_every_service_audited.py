@@ -24,11 +24,12 @@ from typing import Any
 
 import pytest
 from axes.models import AccessAttempt
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 import kpilib
 from kpilib.appraisal import services as appraisal
-from kpilib.appraisal.models import Appeal, Cycle, PersonalGoal, Scorecard
+from kpilib.appraisal.models import Appeal, Cycle, Evidence, Interview, PersonalGoal, Scorecard
 from kpilib.audit.models import AuditEvent
 from kpilib.audit.origin import SYSTEM, Origin
 from kpilib.ingest import services as ingest
@@ -123,6 +124,22 @@ def _appeal(w: World) -> Appeal:
     card = _card(w, Cycle.Phase.PUBLICATION)
     return appraisal.appeal_file(
         actor=w.org.peer.user, origin=Origin.TASK, scorecard=card, text="缺少一份满意度调查"
+    )
+
+
+def _evidence(w: World) -> Evidence:
+    participant = _cycle(w, Cycle.Phase.SELF_ASSESSMENT).participants.get(employee=w.org.peer)
+    return appraisal.evidence_attach(
+        actor=w.org.peer.user, origin=Origin.TASK, participant=participant,
+        upload=ContentFile(b"evidence", name="evidence.txt"),
+    )
+
+
+def _interview(w: World) -> Interview:
+    participant = _cycle(w, Cycle.Phase.MANAGER_REVIEW).participants.get(employee=w.org.peer)
+    return appraisal.interview_record(
+        actor=w.org.manager.user, origin=Origin.TASK, participant=participant,
+        held_on=datetime.date(2026, 10, 8), notes="谈了下季度目标", today=datetime.date(2026, 10, 8),
     )
 
 
@@ -302,6 +319,42 @@ CALLS: dict[str, Row] = {
             ),
             "text": "我完成了",
         },
+    ),
+    "kpilib.appraisal.services.evidence_attach": lambda w: Call(
+        w.org.peer.user,
+        {
+            "participant": _cycle(w, Cycle.Phase.SELF_ASSESSMENT).participants.get(
+                employee=w.org.peer
+            ),
+            "upload": ContentFile(b"%PDF-1.4 evidence", name="方案评审.pdf"),
+        },
+    ),
+    "kpilib.appraisal.services.evidence_remove": lambda w: Call(
+        w.org.peer.user, {"evidence": _evidence(w)}
+    ),
+    "kpilib.appraisal.services.participant_review": lambda w: Call(
+        w.org.manager.user,
+        {
+            "participant": _cycle(w, Cycle.Phase.MANAGER_REVIEW).participants.get(
+                employee=w.org.peer
+            ),
+            "text": "稳步提升",
+            "rating": 3,
+        },
+    ),
+    "kpilib.appraisal.services.interview_record": lambda w: Call(
+        w.org.manager.user,
+        {
+            "participant": _cycle(w, Cycle.Phase.MANAGER_REVIEW).participants.get(
+                employee=w.org.peer
+            ),
+            "held_on": datetime.date(2026, 10, 8),
+            "notes": "谈了下季度目标",
+            "today": datetime.date(2026, 10, 8),
+        },
+    ),
+    "kpilib.appraisal.services.interview_confirm": lambda w: Call(
+        w.org.peer.user, {"participant": _interview(w).participant}
     ),
     "kpilib.appraisal.services.goal_save": lambda w: Call(
         w.org.peer.user, {"participant": _goal(w).participant, "title": "新目标", "weight": 1.0}

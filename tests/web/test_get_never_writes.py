@@ -16,6 +16,7 @@ from collections.abc import Callable
 import pytest
 from axes.models import AccessAttempt
 from django.contrib import admin
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test import Client
 from django.urls import get_resolver, reverse
@@ -24,7 +25,7 @@ from django.utils import timezone
 from kpilib.accounts.models import PersonalAccessToken
 from kpilib.accounts.services import personal_token_create
 from kpilib.appraisal import services as appraisal_services
-from kpilib.appraisal.models import Appeal, Cycle, Participant, Scorecard
+from kpilib.appraisal.models import Appeal, Cycle, Evidence, Participant, Scorecard
 from kpilib.audit.origin import Origin
 from kpilib.dailyreports import services as report_services
 from kpilib.dailyreports.models import DailyReport
@@ -57,6 +58,8 @@ IDS: dict[tuple[str, str], Values] = {
     ("scorecards/", "pk"): _pks(Scorecard),
     ("scorecards/", "code"): lambda: list(Indicator.objects.values_list("code", flat=True)),
     ("appeals/", "pk"): _pks(Appeal),
+    ("evidence/", "pk"): _pks(Evidence),
+    ("api/participants/", "pk"): _pks(Participant),
     ("reports/", "pk"): _pks(DailyReport),
     ("library/strategy/", "code"): lambda: list(Theme.objects.values_list("code", flat=True)),
     ("library/i/", "code"): lambda: list(Indicator.objects.values_list("code", flat=True)[:3]),
@@ -153,6 +156,13 @@ def world(db: None) -> World:
         actor=world.org.peer.user, origin=Origin.WEB, scorecard=card, text="缺少一份满意度调查"
     )
     start("2026 Q4", "2026-Q4")
+    # evidence the peer attached to the published cycle's self-assessment (the download route)
+    Evidence(
+        participant=published.participants.get(employee=world.org.peer),
+        file_name="方案评审.pdf",
+        size=8,
+        file=ContentFile(b"%PDF-1.4", name="evidence.pdf"),
+    ).save()
     # daily reports: the engineer's waits in the manager's queue (with a comment), the
     # other team's waits for nobody (no manager), the peer's is a draft
     submitted_at = datetime.datetime.combine(DAY, datetime.time(18), tzinfo=datetime.UTC)

@@ -1,20 +1,26 @@
-"""API for appraisal results: cycles the caller may see and explained scorecards, and
-scoring by hand a participant without data (the service the web page uses)."""
+"""API for appraisal results: cycles the caller may see and explained scorecards, scoring
+by hand a participant without data, and a participant's self-assessment, manager review,
+interview record and evidence (the services the web pages use)."""
 
 import datetime
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from django.urls import reverse
+from ninja import File, Router, Schema
+from ninja.files import UploadedFile
 
-from kpilib.appraisal.models import Scorecard
-from kpilib.appraisal.selectors import latest_scorecards
+from kpilib import clock
+from kpilib.appraisal import services
+from kpilib.appraisal.models import Participant, Scorecard
+from kpilib.appraisal.selectors import Assessment, assessment_for, latest_scorecards
 from kpilib.appraisal.services import scorecard_score_manually
 from kpilib.audit.origin import Origin
 from kpilib.permissions import (
     can_manage_cycle,
     cycle_for,
     cycles_visible_to,
+    participant_for,
     participants_visible,
     scorecard_for,
     scorecards_visible,
@@ -119,3 +125,175 @@ def score_manually(request: HttpRequest, pk: int, body: ManualScoreIn) -> Scorec
         total=body.total,
         reason=body.reason,
     )
+
+
+# --- self-assessment, manager review, interview, evidence (issue 11, item 8) ---
+
+
+class AssessmentLineOut(Schema):
+    code: str
+    name: str
+    self_comment: str
+    manager_comment: str
+
+
+class InterviewOut(Schema):
+    held_on: datetime.date
+    notes: str
+    manager_confirmed_at: datetime.datetime
+    employee_confirmed_at: datetime.datetime | None
+
+
+class EvidenceOut(Schema):
+    id: int
+    file_name: str
+    size: int
+    uploaded_at: datetime.datetime
+    download: str
+
+
+class AssessmentOut(Schema):
+    """What the caller may see: the employee sees their drafts and the submitted review;
+    reviewers the submitted self-assessment and the review. `may_*` are the actions open
+    to the caller in the cycle's phase."""
+
+    participant: int
+    employee_id: str
+    phase: str
+    self_assessment: str
+    self_submitted_at: datetime.datetime | None
+    manager_comment: str
+    manager_rating: int | None
+    review_submitted_at: datetime.datetime | None
+    lines: list[AssessmentLineOut]
+    interview: InterviewOut | None
+    evidence: list[EvidenceOut]
+    may_self_assess: bool
+    may_review: bool
+    may_confirm_interview: bool
+
+
+def _assessment_out(request: HttpRequest, participant: Participant) -> dict[str, Any]:
+    participant.refresh_from_db()
+    seen: Assessment = assessment_for(request.user, participant)
+    return {
+        "participant": participant.pk,
+        "employee_id": participant.employee.employee_id,
+        "phase": participant.cycle.phase,
+        "self_assessment": participant.self_assessment if seen.self_visible else "",
+        "self_submitted_at": participant.self_submitted_at,
+        "manager_comment": participant.manager_comment if seen.review_visible else "",
+        "manager_rating": participant.manager_rating if seen.review_visible else None,
+        "review_submitted_at": participant.review_submitted_at,
+        "lines": [line.__dict__ for line in seen.lines],
+        "interview": seen.interview,
+        "evidence": [
+            {
+                "id": file.pk,
+                "file_name": file.file_name,
+                "size": file.size,
+                "uploaded_at": file.uploaded_at,
+                "download": reverse("evidence_download", args=[file.pk]),
+            }
+            for file in seen.evidence
+        ],
+        "may_self_assess": seen.may_self_assess,
+        "may_review": seen.may_review,
+        "may_confirm_interview": seen.may_confirm_interview,
+    }
+
+
+def _participant(request: HttpRequest, pk: int) -> Participant:
+    participant, _role = participant_for(request.user, pk)
+    return participant
+
+
+@router.get("/participants/{pk}/assessment", response=AssessmentOut)
+def get_assessment(request: HttpRequest, pk: int) -> Any:
+    """A participant's self-assessment, manager review, interview and evidence (404
+    outside the employee, their reviewers and those who run the cycle)."""
+    return _assessment_out(request, _participant(request, pk))
+
+
+class SelfAssessmentIn(Schema):
+    overall: str = ""
+    lines: dict[str, str] = {}
+    submit: bool = True
+
+
+@router.put("/participants/{pk}/self-assessment", response=AssessmentOut)
+def put_self_assessment(request: HttpRequest, pk: int, body: SelfAssessmentIn) -> Any:
+    """The employee's self-assessment during self-assessment: comments by indicator code
+    and overall; `submit` false keeps it a draft. 400 with the reason when refused."""
+    participant = _participant(request, pk)
+    services.participant_self_assess(
+        actor=request.user,
+        origin=Origin.API,
+        participant=participant,
+        text=body.overall,
+        lines=body.lines,
+        submit=body.submit,
+    )
+    return _assessment_out(request, participant)
+
+
+@router.post("/participants/{pk}/evidence", response=AssessmentOut)
+def post_evidence(request: HttpRequest, pk: int, file: File[UploadedFile]) -> Any:
+    """Attach a file to the self-assessment (multipart field `file`; size-limited)."""
+    participant = _participant(request, pk)
+    services.evidence_attach(
+        actor=request.user, origin=Origin.API, participant=participant, upload=file
+    )
+    return _assessment_out(request, participant)
+
+
+class ReviewIn(Schema):
+    overall: str = ""
+    rating: int | None = None
+    lines: dict[str, str] = {}
+    submit: bool = True
+
+
+@router.put("/participants/{pk}/review", response=AssessmentOut)
+def put_review(request: HttpRequest, pk: int, body: ReviewIn) -> Any:
+    """The manager's review during manager review: comments by indicator code, an overall
+    comment and rating (1–5); `submit` false keeps it a draft."""
+    participant = _participant(request, pk)
+    services.participant_review(
+        actor=request.user,
+        origin=Origin.API,
+        participant=participant,
+        text=body.overall,
+        rating=body.rating,
+        lines=body.lines,
+        submit=body.submit,
+    )
+    return _assessment_out(request, participant)
+
+
+class InterviewIn(Schema):
+    held_on: datetime.date
+    notes: str
+
+
+@router.post("/participants/{pk}/interview", response=AssessmentOut)
+def post_interview(request: HttpRequest, pk: int, body: InterviewIn) -> Any:
+    """The manager records the performance interview (their confirmation that it took place)."""
+    participant = _participant(request, pk)
+    services.interview_record(
+        actor=request.user,
+        origin=Origin.API,
+        participant=participant,
+        held_on=body.held_on,
+        notes=body.notes,
+        today=clock.today(),
+    )
+    return _assessment_out(request, participant)
+
+
+@router.post("/participants/{pk}/interview/confirm", response=AssessmentOut)
+def confirm_interview(request: HttpRequest, pk: int) -> Any:
+    """The employee confirms the recorded interview took place."""
+    participant = _participant(request, pk)
+    services.interview_confirm(actor=request.user, origin=Origin.API, participant=participant)
+    return _assessment_out(request, participant)

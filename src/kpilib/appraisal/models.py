@@ -132,7 +132,45 @@ class Participant(models.Model):
         "org.Employee", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     self_assessment = models.TextField(_("self-assessment"), blank=True)
+    self_lines = models.JSONField(
+        _("self-assessment per indicator"),
+        default=dict,
+        blank=True,
+        help_text=_("The employee's comment per scorecard line, by indicator code."),
+    )
+    self_submitted_at = models.DateTimeField(_("self-assessment submitted at"), null=True, blank=True)
     manager_comment = models.TextField(_("manager's comment"), blank=True)
+    manager_lines = models.JSONField(
+        _("manager's comments per indicator"),
+        default=dict,
+        blank=True,
+        help_text=_("The manager's comment per scorecard line, by indicator code."),
+    )
+    class Rating(models.IntegerChoices):
+        """The manager's overall rating: the 1–5 rubric scale of PBC ratings, in words."""
+
+        OUTSTANDING = 5, _("5 · outstanding")
+        EXCEEDS = 4, _("4 · exceeds expectations")
+        MEETS = 3, _("3 · meets expectations")
+        PARTLY = 2, _("2 · partly meets expectations")
+        BELOW = 1, _("1 · below expectations")
+
+    manager_rating = models.PositiveSmallIntegerField(
+        _("manager's overall rating"),
+        choices=Rating.choices,
+        null=True,
+        blank=True,
+        help_text=_("1 to 5, on the plan's rubric scale; it does not change the score."),
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    review_submitted_at = models.DateTimeField(_("review submitted at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("participant")
@@ -143,6 +181,62 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cycle} · {self.employee}"
+
+
+class Interview(models.Model):
+    """The performance interview (绩效面谈) of one participant: when it took place, what was
+    said, and both confirmations. The manager's recording is their confirmation that it
+    happened; the employee confirms afterwards. Changing the record asks the employee again.
+    """
+
+    participant = models.OneToOneField(
+        Participant, on_delete=models.CASCADE, related_name="interview"
+    )
+    held_on = models.DateField(_("interview date"))
+    notes = models.TextField(_("interview notes"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    manager_confirmed_at = models.DateTimeField(_("confirmed by the manager at"))
+    employee_confirmed_at = models.DateTimeField(
+        _("confirmed by the employee at"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("performance interview")
+        verbose_name_plural = _("performance interviews")
+
+    def __str__(self) -> str:
+        return f"{self.participant} · {self.held_on.isoformat()}"
+
+
+class Evidence(models.Model):
+    """A file the employee attached to their self-assessment (stored under MEDIA_ROOT,
+    `evidence/…`); only the employee, their managers and HR may download it."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="evidence"
+    )
+    file = models.FileField(_("file"), upload_to="evidence/")
+    file_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["participant", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.file_name
 
 
 class PersonalGoal(models.Model):

@@ -1,7 +1,8 @@
 """Who owes each phase of a cycle, and reminders before its deadline.
 
-Owners by phase: goal setting and self-assessment — the employees; manager review — the
-reviewers (managers); data collection, calibration and publication — the plan's
+Owners by phase: goal setting and self-assessment — the employees (in self-assessment only
+those who have not submitted theirs); manager review — the reviewers (managers) of the
+people whose review is not submitted yet; data collection, calibration and publication — the plan's
 administrators (HR when none); acknowledgement — the employees. A reminder goes out once
 per phase, when the phase's deadline is `KPILIB_REMINDER_DAYS` days away or already past,
 through `kpilib.notifications`: by e-mail to every owner who has an address (in their
@@ -48,9 +49,14 @@ class Reminder:
 
 
 def phase_owners(cycle: Cycle, phase: str) -> list[User]:
-    """The users who owe `phase` of the cycle (see the module docstring)."""
+    """The users who still owe `phase` of the cycle (see the module docstring)."""
     role = PHASE_OWNERS.get(phase)
     participants = cycle.participants.select_related("employee__user", "reviewer__user")
+    # Self-assessment and manager review are owed person by person: only those still owing.
+    if phase == Cycle.Phase.SELF_ASSESSMENT:
+        participants = participants.filter(self_submitted_at__isnull=True)
+    elif phase == Cycle.Phase.MANAGER_REVIEW:
+        participants = participants.filter(review_submitted_at__isnull=True)
     if role == EMPLOYEES:
         users = [p.employee.user for p in participants]
     elif role == REVIEWERS:

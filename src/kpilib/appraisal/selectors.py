@@ -397,7 +397,10 @@ PHASE_PROGRESS = {
 
 
 def _phase_counts(cycle: Cycle, phase: str) -> tuple[int, int] | None:
-    """(done, total) people for the phases that people owe; None for the others."""
+    """(done, total) people for the phases that people owe; None for the others.
+
+    Self-assessment and manager review count submissions (`self_submitted_at`,
+    `review_submitted_at`) in every plan mode: a draft or a goal rating alone is not done."""
     participants = list(cycle.participants.all())
     personal = effective_plan(cycle.revision).personal_mode != Plan.PersonalMode.NONE
     goals = PersonalGoal.objects.filter(participant__cycle=cycle)
@@ -407,16 +410,10 @@ def _phase_counts(cycle: Cycle, phase: str) -> tuple[int, int] | None:
         with_goals = set(goals.values_list("participant_id", flat=True))
         return len(with_goals), len(participants)
     if phase == Cycle.Phase.SELF_ASSESSMENT:
-        rated = set(
-            goals.filter(self_rating__isnull=False).values_list("participant_id", flat=True)
-        )
-        done = sum(1 for p in participants if p.self_assessment.strip() or p.pk in rated)
+        done = sum(1 for p in participants if p.self_submitted_at is not None)
         return done, len(participants)
     if phase == Cycle.Phase.MANAGER_REVIEW:
-        rated = set(
-            goals.filter(manager_rating__isnull=False).values_list("participant_id", flat=True)
-        )
-        done = sum(1 for p in participants if p.manager_comment.strip() or p.pk in rated)
+        done = sum(1 for p in participants if p.review_submitted_at is not None)
         return done, len(participants)
     if phase == Cycle.Phase.ACKNOWLEDGEMENT:
         published = [
@@ -444,4 +441,107 @@ def phase_completion(cycle: Cycle, *, today: datetime.date) -> PhaseCompletion:
         total=counts[1] if counts else None,
         deadline=datetime.date.fromisoformat(raw) if raw else None,
         today=today,
+    )
+
+
+# --- self-assessment, manager review and the interview (issue 11, item 8) ---
+
+
+# The employee confirms the recorded interview from manager review until the cycle closes.
+INTERVIEW_CONFIRM_PHASES = {
+    Cycle.Phase.MANAGER_REVIEW,
+    Cycle.Phase.CALIBRATION,
+    Cycle.Phase.PUBLICATION,
+    Cycle.Phase.ACKNOWLEDGEMENT,
+}
+
+
+def assessment_lines(participant: Participant) -> list[tuple[str, str]]:
+    """(code, name in the reader's language) of the lines a participant is assessed on:
+    the newest scorecard's lines, or before any scoring the plan's pinned indicators."""
+    suffix = line_suffix()
+    card = participant.scorecards.order_by("-revision").first()
+    if card is not None and card.lines:
+        return [(line["code"], line.get(f"name_{suffix}") or line["code"]) for line in card.lines]
+    from kpilib.plans.fetch import pinned_definitions
+
+    language = "zh-Hans" if suffix == "zh_hans" else "en"
+    definitions = pinned_definitions(effective_plan(participant.cycle.revision).pinned_versions)
+    return [(code, definition["name"][language]) for code, definition in definitions.items()]
+
+
+@dataclass(frozen=True)
+class AssessmentLine:
+    """One indicator with the employee's and the manager's comments (as the viewer may see them)."""
+
+    code: str
+    name: str
+    self_comment: str
+    manager_comment: str
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """A participant's self-assessment, manager review and interview as `user` may see them.
+
+    The employee sees their own draft and the manager's review once submitted; reviewers
+    (managers, HR, the plan's administrators) see the self-assessment once submitted and
+    the review, draft included. `may_*` say which forms the user gets now (phase and actor).
+    """
+
+    participant: Participant
+    lines: list[AssessmentLine]
+    self_visible: bool
+    review_visible: bool
+    interview: Any
+    evidence: list[Any]
+    may_self_assess: bool
+    may_review: bool
+    may_confirm_interview: bool
+    may_read_evidence: bool
+
+    @property
+    def self_submitted(self) -> bool:
+        return self.participant.self_submitted_at is not None
+
+    @property
+    def review_submitted(self) -> bool:
+        return self.participant.review_submitted_at is not None
+
+
+def assessment_for(user: Any, participant: Participant) -> Assessment:
+    """What `user` sees of the participant's self-assessment and review (see `Assessment`)."""
+    from kpilib.appraisal.models import Interview
+    from kpilib.permissions import employee_of, may_read_evidence, may_review
+
+    own = employee_of(user) == participant.employee
+    reviewer = may_review(user, participant)
+    self_visible = own or participant.self_submitted_at is not None
+    review_visible = not own or participant.review_submitted_at is not None
+    phase = Cycle.objects.values_list("phase", flat=True).get(pk=participant.cycle_id)
+    interview = Interview.objects.filter(participant=participant).first()
+    lines = [
+        AssessmentLine(
+            code=code,
+            name=name,
+            self_comment=participant.self_lines.get(code, "") if self_visible else "",
+            manager_comment=participant.manager_lines.get(code, "") if review_visible else "",
+        )
+        for code, name in assessment_lines(participant)
+    ]
+    readable = may_read_evidence(user, participant)
+    return Assessment(
+        participant=participant,
+        lines=lines,
+        self_visible=self_visible,
+        review_visible=review_visible,
+        interview=interview,
+        evidence=list(participant.evidence.all()) if readable and self_visible else [],
+        may_self_assess=own and phase == Cycle.Phase.SELF_ASSESSMENT,
+        may_review=reviewer and phase == Cycle.Phase.MANAGER_REVIEW,
+        may_confirm_interview=own
+        and interview is not None
+        and interview.employee_confirmed_at is None
+        and phase in INTERVIEW_CONFIRM_PHASES,
+        may_read_evidence=readable,
     )

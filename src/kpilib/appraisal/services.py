@@ -3,17 +3,32 @@ appeal and correct. Every write is atomic and audited. Published scorecards are 
 changed: a correction is the next scorecard revision with its reason."""
 
 import datetime
+import hashlib
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.core.files.base import File
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
 
 from kpilib.appraisal.errors import CycleError, DistributionError, PhaseNotFinishedError
 from kpilib.appraisal.fetch import goals_frame, group_facts, score_group
-from kpilib.appraisal.models import Appeal, Cycle, Participant, PersonalGoal, Scorecard
+from kpilib.appraisal.models import (
+    Appeal,
+    Cycle,
+    Evidence,
+    Interview,
+    Participant,
+    PersonalGoal,
+    Scorecard,
+)
 from kpilib.appraisal.selectors import (
+    INTERVIEW_CONFIRM_PHASES,
     PHASES,
+    assessment_lines,
     distribution_problems,
     latest_scorecards,
     phase_completion,
@@ -24,7 +39,7 @@ from kpilib.engine.distribution import Rounding
 from kpilib.engine.explain import fixed_value
 from kpilib.engine.periods import PeriodError, parse_period
 from kpilib.engine.scorecard import CardStatus, grade_of, ranks_of
-from kpilib.permissions import participant_role
+from kpilib.permissions import may_review, participant_role
 from kpilib.plans.fetch import (
     effective_plan,
     engine_plan_and_pack,
@@ -631,23 +646,280 @@ def appeal_answer(
     return appeal
 
 
+def _participant_now(participant: Participant) -> tuple[Participant, Cycle]:
+    """The participant row locked for the write, and its cycle as of now (its phase)."""
+    locked = Participant.objects.select_for_update().get(pk=participant.pk)
+    return locked, Cycle.objects.get(pk=locked.cycle_id)
+
+
+def _checked_line_comments(participant: Participant, lines: dict[str, str] | None) -> dict[str, str]:
+    """Comments per scorecard line, by indicator code: codes must be the participant's
+    lines (`assessment_lines`); empty comments are dropped."""
+    codes = {code for code, _name in assessment_lines(participant)}
+    comments = {}
+    for code, text in (lines or {}).items():
+        if code not in codes:
+            raise CycleError(
+                [gettext("%(code)s is not a line of this scorecard") % {"code": code}],
+                field="lines",
+            )
+        if str(text or "").strip():
+            comments[code] = str(text).strip()
+    return comments
+
+
 @transaction.atomic
 def participant_self_assess(
-    *, actor: Any, origin: Origin, participant: Participant, text: str
+    *,
+    actor: Any,
+    origin: Origin,
+    participant: Participant,
+    text: str,
+    lines: dict[str, str] | None = None,
+    submit: bool = True,
 ) -> Participant:
-    """The employee's own assessment, during self-assessment (only they may write it)."""
+    """The employee's self-assessment, during self-assessment (only they may write it):
+    an overall comment (`text`) and a comment per indicator (`lines`, by code).
+
+    Saved as a draft (`submit=False`, seen only by the employee) or submitted: a
+    submission needs the overall comment and is what the phase counts ("2 of 3
+    self-assessed"); the employee may change and submit it again until the phase ends.
+    """
     refusal = _owner_refusal(
         actor, participant, gettext("only the employee can write their self-assessment")
     )
     if refusal:
         raise CycleError([refusal])
-    if Cycle.objects.get(pk=participant.cycle_id).phase != Cycle.Phase.SELF_ASSESSMENT:
+    participant, cycle = _participant_now(participant)
+    if cycle.phase != Cycle.Phase.SELF_ASSESSMENT:
         raise CycleError([gettext("self-assessment is closed for this cycle")])
+    comments = _checked_line_comments(participant, lines)
+    if submit and not text.strip():
+        raise CycleError(
+            [gettext("write an overall comment before submitting")], field="self_assessment"
+        )
     before = audit_snapshot(participant)
     participant.self_assessment = text.strip()
-    participant.save(update_fields=["self_assessment"])
+    participant.self_lines = comments
+    if submit:
+        participant.self_submitted_at = timezone.now()
+    participant.save(update_fields=["self_assessment", "self_lines", "self_submitted_at"])
     audit_record(actor=actor, origin=origin, instance=participant, before=before)
     return participant
+
+
+def _evidence_summary(evidence: Evidence, digest: str = "") -> dict[str, Any]:
+    """What the audit keeps of an evidence file: never its content."""
+    summary = {
+        "participant": evidence.participant_id,
+        "file_name": evidence.file_name,
+        "size": evidence.size,
+        "file": evidence.file.name,
+    }
+    return {**summary, "sha256": digest} if digest else summary
+
+
+@transaction.atomic
+def evidence_attach(
+    *, actor: Any, origin: Origin, participant: Participant, upload: File
+) -> Evidence:
+    """The employee attaches a file to their self-assessment, during self-assessment.
+
+    At most `KPILIB_MAX_EVIDENCE_BYTES` (KPILIB_MAX_EVIDENCE_MB, 10 MB by default) and
+    `KPILIB_MAX_EVIDENCE_FILES` files; stored under MEDIA_ROOT/evidence/ by the default
+    storage, downloaded only through the page that asks `permissions.may_read_evidence`.
+    `upload` is a Django `File` (an uploaded file, or `ContentFile(bytes, name=…)`): its size
+    is checked before it is read.
+    """
+    refusal = _owner_refusal(
+        actor, participant, gettext("only the employee can attach evidence to their self-assessment")
+    )
+    if refusal:
+        raise CycleError([refusal])
+    participant, cycle = _participant_now(participant)
+    if cycle.phase != Cycle.Phase.SELF_ASSESSMENT:
+        raise CycleError([gettext("self-assessment is closed for this cycle")])
+    limit = settings.KPILIB_MAX_EVIDENCE_BYTES
+    size = upload.size or 0
+    if not size:
+        raise CycleError([gettext("the file is empty")], field="file")
+    if size > limit:
+        raise CycleError(
+            [
+                gettext("the file is larger than %(size)d MB (KPILIB_MAX_EVIDENCE_MB)")
+                % {"size": limit // (1024 * 1024)}
+            ],
+            field="file",
+        )
+    if participant.evidence.count() >= settings.KPILIB_MAX_EVIDENCE_FILES:
+        raise CycleError(
+            [
+                gettext("at most %(count)d files can be attached")
+                % {"count": settings.KPILIB_MAX_EVIDENCE_FILES}
+            ],
+            field="file",
+        )
+    name = Path((upload.name or "").replace("\\", "/")).name.strip()[:200] or "evidence"
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    evidence = Evidence(
+        participant=participant,
+        file_name=name,
+        size=size,
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    evidence.file.save(f"{participant.pk}/{name}", upload, save=False)
+    evidence.save()
+    audit_record(
+        actor=actor,
+        origin=origin,
+        instance=evidence,
+        before=None,
+        after=_evidence_summary(evidence, digest.hexdigest()),
+    )
+    return evidence
+
+
+@transaction.atomic
+def evidence_remove(*, actor: Any, origin: Origin, evidence: Evidence) -> None:
+    """The employee takes an attached file away again, during self-assessment."""
+    participant = Participant.objects.select_related("employee").get(pk=evidence.participant_id)
+    refusal = _owner_refusal(
+        actor, participant, gettext("only the employee can attach evidence to their self-assessment")
+    )
+    if refusal:
+        raise CycleError([refusal])
+    if Cycle.objects.get(pk=participant.cycle_id).phase != Cycle.Phase.SELF_ASSESSMENT:
+        raise CycleError([gettext("self-assessment is closed for this cycle")])
+    summary = _evidence_summary(evidence)
+    name = evidence.file.name
+    audit_record(actor=actor, origin=origin, instance=evidence, before=summary, deleted=True)
+    evidence.delete()
+    transaction.on_commit(lambda: default_storage.delete(name))
+
+
+def _reviewer_refusal(actor: Any, participant: Participant) -> None:
+    if not may_review(actor, participant):
+        raise CycleError([gettext("only the employee's manager can review them")])
+
+
+REVIEW_RATINGS = set(Participant.Rating.values)
+
+
+@transaction.atomic
+def participant_review(
+    *,
+    actor: Any,
+    origin: Origin,
+    participant: Participant,
+    text: str,
+    rating: int | None = None,
+    lines: dict[str, str] | None = None,
+    submit: bool = True,
+) -> Participant:
+    """The manager's review, during manager review (the reviewer or a manager above the
+    employee, `permissions.may_review`): an overall comment, an overall rating on the 1–5
+    rubric scale (the PBC scale's wording; it records the manager's judgement and does not
+    change the score, which calibration may move) and a comment per indicator.
+
+    A draft is seen only by reviewers; a submission needs the comment and the rating and
+    is what the phase counts. The employee sees a submitted review.
+    """
+    _reviewer_refusal(actor, participant)
+    participant, cycle = _participant_now(participant)
+    if cycle.phase != Cycle.Phase.MANAGER_REVIEW:
+        raise CycleError([gettext("the manager review is closed for this cycle")])
+    comments = _checked_line_comments(participant, lines)
+    if rating is not None and rating not in REVIEW_RATINGS:
+        raise CycleError([gettext("ratings are from 1 to 5")], field="rating")
+    if submit and not text.strip():
+        raise CycleError(
+            [gettext("write an overall comment before submitting")], field="manager_comment"
+        )
+    if submit and rating is None:
+        raise CycleError([gettext("choose an overall rating before submitting")], field="rating")
+    before = audit_snapshot(participant)
+    participant.manager_comment = text.strip()
+    participant.manager_rating = rating
+    participant.manager_lines = comments
+    participant.reviewed_by = actor if getattr(actor, "is_authenticated", False) else None
+    if submit:
+        participant.review_submitted_at = timezone.now()
+    participant.save(
+        update_fields=[
+            "manager_comment",
+            "manager_rating",
+            "manager_lines",
+            "reviewed_by",
+            "review_submitted_at",
+        ]
+    )
+    audit_record(actor=actor, origin=origin, instance=participant, before=before)
+    return participant
+
+
+@transaction.atomic
+def interview_record(
+    *,
+    actor: Any,
+    origin: Origin,
+    participant: Participant,
+    held_on: datetime.date,
+    notes: str,
+    today: datetime.date,
+) -> Interview:
+    """The manager records the performance interview (绩效面谈) during manager review: its
+    date (not after `today`) and notes. Recording it is the manager's confirmation that it
+    took place (timestamped); changing the date or notes asks the employee to confirm again.
+    """
+    _reviewer_refusal(actor, participant)
+    participant, cycle = _participant_now(participant)
+    if cycle.phase != Cycle.Phase.MANAGER_REVIEW:
+        raise CycleError([gettext("the manager review is closed for this cycle")])
+    if held_on > today:
+        raise CycleError([gettext("the interview date cannot be in the future")], field="held_on")
+    if not notes.strip():
+        raise CycleError([gettext("write what the interview covered")], field="notes")
+    interview = Interview.objects.filter(participant=participant).first()
+    before = audit_snapshot(interview) if interview else None
+    if interview is None:
+        interview = Interview(participant=participant)
+    changed = interview.pk is None or (interview.held_on, interview.notes) != (held_on, notes.strip())
+    interview.held_on = held_on
+    interview.notes = notes.strip()
+    interview.recorded_by = actor if getattr(actor, "is_authenticated", False) else None
+    if changed:
+        interview.manager_confirmed_at = timezone.now()
+        interview.employee_confirmed_at = None
+    interview.save()
+    audit_record(actor=actor, origin=origin, instance=interview, before=before)
+    return interview
+
+
+@transaction.atomic
+def interview_confirm(*, actor: Any, origin: Origin, participant: Participant) -> Interview:
+    """The employee confirms the interview their manager recorded took place as recorded
+    (timestamped), from manager review until the cycle closes."""
+    refusal = _owner_refusal(
+        actor, participant, gettext("only the employee can confirm their interview")
+    )
+    if refusal:
+        raise CycleError([refusal])
+    participant, cycle = _participant_now(participant)
+    if cycle.phase not in INTERVIEW_CONFIRM_PHASES:
+        raise CycleError([gettext("the interview can no longer be confirmed in this cycle")])
+    interview = Interview.objects.filter(participant=participant).first()
+    if interview is None:
+        raise CycleError([gettext("your manager has not recorded an interview yet")])
+    if interview.employee_confirmed_at is not None:
+        raise CycleError([gettext("you have already confirmed this interview")])
+    before = audit_snapshot(interview)
+    interview.employee_confirmed_at = timezone.now()
+    interview.save(update_fields=["employee_confirmed_at"])
+    audit_record(actor=actor, origin=origin, instance=interview, before=before)
+    return interview
 
 
 GOAL_FIELDS_BY_PHASE = {

@@ -6,6 +6,7 @@ from django.urls import path
 from kpilib.web.views import (
     accounts,
     ahp,
+    assessments,
     cycles,
     dailyreports,
     goals,
@@ -49,6 +50,12 @@ urlpatterns = [
     path("cycles/<int:pk>/recompute/", cycles.cycle_recompute, name="cycle_recompute"),
     path("cycles/<int:pk>/export.<str:fmt>", cycles.cycle_export, name="cycle_export"),
     path("participants/<int:pk>/goals/", goals.participant_goals, name="participant_goals"),
+    path(
+        "participants/<int:pk>/assessment/",
+        assessments.participant_assessment,
+        name="participant_assessment",
+    ),
+    path("evidence/<int:pk>/", assessments.evidence_download, name="evidence_download"),
     path("scorecards/<int:pk>/", cycles.scorecard_detail, name="scorecard_detail"),
     path("scorecards/<int:pk>/facts/<slug:code>/", cycles.scorecard_facts, name="scorecard_facts"),
     path("scorecards/<int:pk>/calibrate/", cycles.scorecard_calibrate, name="scorecard_calibrate"),

@@ -3,7 +3,8 @@
 Environment: DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, KPILIB_DATA_DIR,
 CSRF_TRUSTED_ORIGINS, SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS, SECURE_HSTS_INCLUDE_SUBDOMAINS,
 SECURE_HSTS_PRELOAD, SESSION_COOKIE_SECURE, CSRF_COOKIE_SECURE, KPILIB_TEST_DB_NAME,
-KPILIB_LOGIN_FAILURE_LIMIT, KPILIB_LOCKOUT_MINUTES, KPILIB_PROXY_COUNT, KPILIB_MAX_UPLOAD_MB
+KPILIB_LOGIN_FAILURE_LIMIT, KPILIB_LOCKOUT_MINUTES, KPILIB_PROXY_COUNT, KPILIB_MAX_UPLOAD_MB,
+KPILIB_MAX_EVIDENCE_MB
 (and the mail, time-zone and logging variables below). Defaults are safe for production: DEBUG is off
 and cookies are Secure. A plain shell is enough for the command line: without SECRET_KEY a
 random key is generated once and kept in KPILIB_DATA_DIR (mode 0600).
@@ -184,6 +185,9 @@ if os.environ.get("KPILIB_PROXY_COUNT"):
 # Hostile files: an upload larger than this is refused before it is read (the readers also
 # bound line length, columns and JSON depth: see kpilib/tabular.py).
 KPILIB_MAX_UPLOAD_BYTES = int(os.environ.get("KPILIB_MAX_UPLOAD_MB", "50")) * 1024 * 1024
+# Evidence attached to a self-assessment: at most this large a file, this many per person.
+KPILIB_MAX_EVIDENCE_BYTES = int(os.environ.get("KPILIB_MAX_EVIDENCE_MB", "10")) * 1024 * 1024
+KPILIB_MAX_EVIDENCE_FILES = 10
 # Django keeps smaller uploads in memory and streams larger ones to a temporary file.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 LOGIN_REDIRECT_URL = "home"

@@ -40,6 +40,7 @@ from kpilib.web.plan_forms import (
     CycleCreateForm,
     ManualScoreForm,
 )
+from kpilib.web.views.assessments import assessment_context
 
 
 @login_required
@@ -303,6 +304,7 @@ def _scorecard_page(
         "appeal_form": appeal_form or AppealForm(lines=line_names),
         "can_acknowledge": services.can_acknowledge(request.user, scorecard),
         "can_appeal": services.can_appeal(request.user, scorecard),
+        **assessment_context(request, participant),
     }
     return render(request, "cycles/scorecard.html", context)
 
