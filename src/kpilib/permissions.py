@@ -1,7 +1,8 @@
 """Who may do what: the one module that decides every access in views, the API and the admin.
 
 Roles: HR admin (everything), manager (reads their org subtree: units they head and
-everyone reporting to them, directly or not), employee (own data). Plan administrators
+everyone reporting to them, directly or not, and the plans those people are measured by;
+a director is the manager at the top, so reads everyone), employee (own data). Plan administrators
 and 360 reviewers gain their rights from the objects that delegate them (plans, feedback
 tasks) and are decided here too as those capabilities arrive.
 
@@ -203,6 +204,36 @@ def plan_for(user: Any, pk: int) -> Plan:
 
 def is_plan_administrator(user: Any) -> bool:
     return plans_administered_by(user).exists()
+
+
+def plans_readable_by(user: Any) -> QuerySet[Plan]:
+    """Plans `user` may read: those they administer, and for managers (a director
+    included) every plan that covers or appraises someone they may see, read-only.
+
+    A manager reads the rules their people are measured by; changing them stays with
+    HR and the plan's administrators (`plan_for`).
+    """
+    from kpilib.plans.selectors import plan_members
+
+    administered = plans_administered_by(user)
+    if is_hr_admin(user) or Role.MANAGER not in roles_of(user):
+        return administered
+    seen = visible_employees(user)
+    plans = Plan.objects.filter(is_archived=False)
+    covering = [plan.pk for plan in plans if plan_members(plan).filter(pk__in=seen).exists()]
+    appraising = Q(cycles__participants__employee__in=seen)
+    return plans.filter(
+        Q(pk__in=administered.values("pk")) | Q(pk__in=covering) | appraising
+    ).distinct()
+
+
+def plan_readable_for(user: Any, pk: int) -> tuple[Plan, bool]:
+    """The plan with id `pk` and whether `user` may change it; 404 if they may not read it."""
+    try:
+        plan = plans_readable_by(user).get(pk=pk)
+    except Plan.DoesNotExist:
+        raise Http404("No such plan") from None
+    return plan, plans_administered_by(user).filter(pk=pk).exists()
 
 
 # --- appraisal cycles and scorecards ---------------------------------------------------

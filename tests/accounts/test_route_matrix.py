@@ -123,13 +123,14 @@ ROUTES: dict[str, list[tuple[str, list[int]]]] = {
         ("audit/", [302, 403, 403, 403, 403, 200]),
     ],
     "plans/": [
-        ("plans/", [302, 403, 403, 403, 403, 200]),
+        # Managers read the plans their people are measured by (read-only).
+        ("plans/", [302, 403, 403, 200, 403, 200]),
     ],
     "plans/new/": [
         ("plans/new/", [302, 403, 403, 403, 403, 200]),
     ],
     "plans/<int:pk>/": [
-        ("plans/{plan}/", [302, 404, 404, 404, 404, 200]),
+        ("plans/{plan}/", [302, 404, 404, 200, 404, 200]),
         ("plans/{missing}/", [302, 404, 404, 404, 404, 404]),
     ],
     "plans/<int:pk>/edit/": [

@@ -2,7 +2,7 @@
 
 import datetime
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.utils.translation import gettext, gettext_lazy
@@ -545,3 +545,151 @@ def assessment_for(user: Any, participant: Participant) -> Assessment:
         and phase in INTERVIEW_CONFIRM_PHASES,
         may_read_evidence=readable,
     )
+# --- who a manager looks at: scopes, groups by org unit, teams with scores -------------
+
+
+class Scope:
+    """The cycle page's filters (issue 11, item 9): the viewer's own people, their region,
+    or everyone they may see. Visibility itself is decided by `kpilib.permissions`; a scope
+    only narrows what that allows."""
+
+    TEAM = "team"
+    REGION = "region"
+    ALL = "all"
+    CHOICES = (
+        (TEAM, gettext_lazy("My team")),
+        (REGION, gettext_lazy("My region")),
+        (ALL, gettext_lazy("Everyone I may see")),
+    )
+
+
+def scoped_participants(
+    user: Any, participants: list[Participant], scope: str | None
+) -> tuple[str, list[Participant]]:
+    """The participants of `scope` among those the user may see, and the scope applied.
+
+    `team` is everyone below the viewer in the organisation (the units they head and their
+    report chains, as `permissions.managed_employee_ids`); `region` those in the viewer's
+    region; `all` everyone given. Without a scope, a viewer who has people of their own in
+    the cycle starts on `team`, anyone else on `all`. An unknown scope is `all`.
+    """
+    from kpilib.permissions import employee_of, managed_employee_ids
+
+    me = employee_of(user)
+    below = managed_employee_ids(me) if me is not None else set()
+    team = [p for p in participants if p.employee_id in below]
+    if scope is None:
+        scope = Scope.TEAM if team else Scope.ALL
+    if scope == Scope.TEAM:
+        return scope, team
+    if scope == Scope.REGION:
+        region = me.region if me is not None else ""
+        return scope, [p for p in participants if region and p.employee.region == region]
+    return Scope.ALL, participants
+
+
+@dataclass(frozen=True)
+class GroupResult:
+    """One org unit's people in a cycle: how many, how many scored, their mean and grades."""
+
+    unit_id: int | None
+    unit_name: str
+    people: int
+    scored: int
+    mean_total: float | None
+    grades: list[tuple[str, int]]  # in the plan's band order, zeros included
+    cycle: Cycle | None = None
+
+
+def _group_result(
+    unit_id: int | None,
+    unit_name: str,
+    members: list[Participant],
+    cards: dict[int, Scorecard],
+    bands: list[str],
+    cycle: Cycle | None = None,
+) -> GroupResult:
+    graded = [
+        cards[p.pk] for p in members if p.pk in cards and not cards[p.pk].no_data
+        and cards[p.pk].total is not None
+    ]
+    counts = Counter(card.final_grade for card in graded if card.final_grade)
+    return GroupResult(
+        unit_id=unit_id,
+        unit_name=unit_name,
+        people=len(members),
+        scored=len(graded),
+        mean_total=(sum(card.total or 0.0 for card in graded) / len(graded)) if graded else None,
+        grades=[(grade, counts.get(grade, 0)) for grade in bands],
+        cycle=cycle,
+    )
+
+
+def results_by_unit(
+    cycle: Cycle, participants: list[Participant], cards: dict[int, Scorecard]
+) -> tuple[list[GroupResult], GroupResult]:
+    """The shown participants grouped by org unit (in the tree's order), and all of them
+    together: the distribution per group and overall. `cards` are those the viewer may see
+    (their own unpublished one left out), so a hidden grade is never counted here."""
+    bands = [band["grade"] for band in effective_plan(cycle.revision).grade_bands]
+    groups: dict[int | None, list[Participant]] = {}
+    for participant in participants:
+        groups.setdefault(participant.employee.org_unit_id, []).append(participant)
+    units = {p.employee.org_unit_id: p.employee.org_unit for p in participants}
+    ordered = sorted(groups, key=lambda pk: units[pk].path if pk is not None else "")
+    per_unit = [
+        _group_result(
+            pk, units[pk].local_name if pk is not None else "—", groups[pk], cards, bands
+        )
+        for pk in ordered
+    ]
+    return per_unit, _group_result(None, gettext("Overall"), participants, cards, bands)
+
+
+def team_overview(user: Any) -> list[GroupResult]:
+    """Every team (org unit) below the viewer with its people and the results of its newest
+    scored cycle: what a director opens instead of a list of names (issue 11, item 16).
+
+    A unit whose people took part in several cycles of the same newest period (a plan and
+    its regional variants) counts them together; the viewer's own unpublished result and
+    people without data stay out of the figures, as on the cycle page.
+    """
+    from kpilib.permissions import employee_of, scorecards_visible, visible_employees
+
+    me = employee_of(user)
+    seen = visible_employees(user).filter(left_on__isnull=True).select_related("org_unit")
+    if me is not None:
+        seen = seen.exclude(pk=me.pk)
+    people = Counter(seen.values_list("org_unit_id", flat=True))
+    participants = list(
+        Participant.objects.filter(employee__in=seen, scorecards__isnull=False)
+        .select_related("cycle", "cycle__revision", "employee__org_unit")
+        .distinct()
+    )
+    newest_end: dict[int | None, datetime.date] = {}
+    for participant in participants:
+        unit = participant.employee.org_unit_id
+        if unit not in newest_end or participant.cycle.end > newest_end[unit]:
+            newest_end[unit] = participant.cycle.end
+    current: dict[int | None, list[Participant]] = {}
+    for participant in participants:
+        unit = participant.employee.org_unit_id
+        if participant.cycle.end == newest_end[unit]:
+            current.setdefault(unit, []).append(participant)
+    cards = scorecards_visible(
+        user, latest_scorecards([p for members in current.values() for p in members])
+    )
+    units = {employee.org_unit_id: employee.org_unit for employee in seen}
+    rows: list[GroupResult] = []
+    for unit_id in sorted(people, key=lambda pk: units[pk].path if pk is not None else ""):
+        members = current.get(unit_id, [])
+        cycle = members[0].cycle if members else None
+        bands = (
+            [band["grade"] for band in effective_plan(cycle.revision).grade_bands]
+            if cycle is not None
+            else []
+        )
+        name = units[unit_id].local_name if unit_id is not None else "—"
+        result = _group_result(unit_id, name, members, cards, bands, cycle)
+        rows.append(replace(result, people=people[unit_id]))
+    return rows

@@ -21,12 +21,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if not user.is_authenticated:
         return {"nav_items": [], "user_roles": set(), "person_name": ""}
     items = [(reverse("home"), _("Home"))]
-    if allowed(user, Action.CREATE_PLAN) or is_plan_administrator(user):
+    roles = roles_of(user)
+    # Managers read the plans their people are measured by (permissions.plans_readable_by).
+    if allowed(user, Action.CREATE_PLAN) or is_plan_administrator(user) or Role.MANAGER in roles:
         items.append((reverse("plans"), _("Plans")))
     items.append((reverse("cycles"), _("Cycles")))
     if employee_of(user) is not None:
         items.append((reverse("report_write"), _("Daily report")))
-    if Role.MANAGER in roles_of(user):
+    if Role.MANAGER in roles:
         items.append((reverse("report_review"), _("Report review")))
     if allowed(user, Action.VIEW_LIBRARY):
         items.append((reverse("library"), _("Indicator library")))
@@ -50,7 +52,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_items": [
             {"url": url, "label": label, "active": url == active} for url, label in items
         ],
-        "user_roles": roles_of(user),
+        "user_roles": roles,
         "person_name": person_name(user),
     }
 

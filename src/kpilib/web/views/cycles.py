@@ -83,7 +83,16 @@ def _cycle_page(
     request: HttpRequest, cycle: Cycle, bound: dict[int, AppealAnswerForm] | None = None
 ) -> HttpResponse:
     """The cycle page; `bound` keeps an answer form as it was posted (after an error)."""
-    participants = list(participants_visible(request.user, cycle))
+    visible = list(participants_visible(request.user, cycle))
+    scope, participants = selectors.scoped_participants(
+        request.user, visible, request.GET.get("scope")
+    )
+    units = {p.employee.org_unit_id: p.employee.org_unit for p in participants}
+    unit = _int_or_none(request.GET.get("unit"))
+    if unit in units:
+        participants = [p for p in participants if p.employee.org_unit_id == unit]
+    else:
+        unit = None
     cards = scorecards_visible(request.user, selectors.latest_scorecards(participants))
     manage = can_manage_cycle(request.user, cycle)
     rows = sorted(
@@ -93,6 +102,7 @@ def _cycle_page(
             pair[0].employee.employee_id,
         ),
     )
+    groups, overall = selectors.results_by_unit(cycle, participants, cards)
     bands = _grades(cycle)
     appeals = (
         Appeal.objects.filter(
@@ -105,6 +115,17 @@ def _cycle_page(
     context = {
         "cycle": cycle,
         "rows": rows,
+        "scope": scope,
+        "scopes": selectors.Scope.CHOICES,
+        "unit": unit,
+        "units": sorted(units.values(), key=lambda u: u.path),
+        "visible_count": len(visible),
+        "groups": groups,
+        "overall": overall,
+        "grouped_rows": [
+            (group, [(p, c) for p, c in rows if p.employee.org_unit_id == group.unit_id])
+            for group in groups
+        ],
         "manage": manage,
         "phases": [
             (value, label, cycle.phase_deadlines.get(value), PHASE_OWNERS.get(value))
@@ -132,6 +153,13 @@ def _cycle_page(
         ],
     }
     return render(request, "cycles/detail.html", context)
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
 
 
 def _distribution_blocks(cycle: Cycle) -> bool:

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from kpilib.appraisal.selectors import appeals_due_for, my_cycles, phases_due_for
+from kpilib.appraisal.selectors import appeals_due_for, my_cycles, phases_due_for, team_overview
 from kpilib.audit.selectors import audit_events
 from kpilib.org.selectors import org_counts
 from kpilib.permissions import Role, employee_of, roles_of, visible_employees
@@ -37,6 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
         team = visible_employees(request.user).exclude(pk=employee.pk)
         # The home page lists the first HOME_TEAM_ROWS and says how many there are; the
         # People page has them all, paginated: never a list silently cut short.
+        context["teams"] = team_overview(request.user)
         context["team_count"] = team.count()
         context["team"] = team.select_related("position", "org_unit")[:HOME_TEAM_ROWS]
     return render(request, "web/home.html", context)

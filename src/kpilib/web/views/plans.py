@@ -20,7 +20,9 @@ from kpilib.permissions import (
     administrators_of_plan,
     allowed,
     plan_for,
+    plan_readable_for,
     plans_administered_by,
+    plans_readable_by,
     require,
 )
 from kpilib.plans import selectors, services
@@ -40,7 +42,7 @@ from kpilib.web.plan_forms import (
 
 def _require_plan_access(request: HttpRequest) -> None:
     if not (
-        allowed(request.user, Action.CREATE_PLAN) or plans_administered_by(request.user).exists()
+        allowed(request.user, Action.CREATE_PLAN) or plans_readable_by(request.user).exists()
     ):
         require(request.user, Action.CREATE_PLAN)
 
@@ -48,11 +50,16 @@ def _require_plan_access(request: HttpRequest) -> None:
 @login_required
 def plans(request: HttpRequest) -> HttpResponse:
     _require_plan_access(request)
-    listed = plans_administered_by(request.user).prefetch_related("positions", "administrators")
+    listed = plans_readable_by(request.user).prefetch_related("positions", "administrators")
+    editable = set(plans_administered_by(request.user).values_list("pk", flat=True))
     return render(
         request,
         "plans/index.html",
-        {"plans": listed, "can_create": allowed(request.user, Action.CREATE_PLAN)},
+        {
+            "plans": listed,
+            "editable": editable,
+            "can_create": allowed(request.user, Action.CREATE_PLAN),
+        },
     )
 
 
@@ -102,9 +109,11 @@ def _addable_choices(effective: EffectivePlan) -> list[tuple[str, str]]:
 
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = plan_for(request.user, pk)
+    """The plan, for its administrators with every action; for managers read-only."""
+    plan, can_edit = plan_readable_for(request.user, pk)
     live = live_revision(plan)
-    draft = plan.revisions.filter(status=PlanRevision.Status.DRAFT).first()
+    # Readers see what is in force; a draft is its administrators' work in progress.
+    draft = plan.revisions.filter(status=PlanRevision.Status.DRAFT).first() if can_edit else None
     shown = effective_plan(live or draft) if (live or draft) else None
     own_admins, inherited_admins = administrators_of_plan(plan)
     context = {
@@ -114,9 +123,14 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rows": _indicator_rows(shown.weights, shown.pinned_versions) if shown else [],
         "effective": shown,
         "member_count": plan_members(plan).count(),
-        "revisions": plan.revisions.all(),
-        "variants": plan.variants.all(),
+        "revisions": plan.revisions.all()
+        if can_edit
+        else plan.revisions.exclude(status=PlanRevision.Status.DRAFT),
+        "variants": plan.variants.all()
+        if can_edit
+        else plan.variants.filter(pk__in=plans_readable_by(request.user).values("pk")),
         "cycles": plan.cycles.all(),
+        "can_edit": can_edit,
         "can_delegate": allowed(request.user, Action.CREATE_PLAN),
         "own_admins": own_admins,
         "inherited_admins": inherited_admins,
