@@ -154,7 +154,7 @@ def test_exports(world: World) -> None:
     assert {row[2] for row in lines[1:]} == {line["code"] for line in mine.lines}
     everyone = load_workbook(io.BytesIO(team.content))["Summary"]
     assert everyone.freeze_panes == "A2"
-    assert everyone.auto_filter.ref == f"A1:H{1 + cycle.participants.count()}"
+    assert everyone.auto_filter.ref == f"A1:N{1 + cycle.participants.count()}"
     assert everyone["D2"].number_format == "0.00"
 
 

@@ -24,8 +24,8 @@ from kpilib.accounts.models import User
 from kpilib.appraisal.models import Cycle
 from kpilib.audit.origin import Origin
 from kpilib.notifications.models import Notification
-from kpilib.notifications.selectors import company_of
 from kpilib.notifications.services import Email, notify
+from kpilib.org.selectors import company_of
 from kpilib.permissions import HR_ADMIN_GROUP
 
 EMPLOYEES, REVIEWERS, ADMINISTRATORS = "employees", "reviewers", "administrators"

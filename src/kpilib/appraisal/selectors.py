@@ -86,7 +86,9 @@ def latest_scorecards(participants: list[Participant]) -> dict[int, Scorecard]:
     newest: dict[int, Scorecard] = {}
     for card in (
         Scorecard.objects.filter(participant__in=participants)
-        .select_related("participant__employee")
+        .select_related(
+            "participant__employee__org_unit", "participant__employee__manager", "participant__cycle"
+        )
         .order_by("participant_id", "-revision")
     ):
         newest.setdefault(card.participant_id, card)
@@ -693,3 +695,60 @@ def team_overview(user: Any) -> list[GroupResult]:
         result = _group_result(unit_id, name, members, cards, bands, cycle)
         rows.append(replace(result, people=people[unit_id]))
     return rows
+
+
+# --- the facts behind a line, as people check them ---------------------------------------
+
+# Metrics that come in pairs, an obligation and its fulfilment: each due revisit should be
+# met by a done one for the same project (or customer) on or after its day.
+PAIRED_METRICS = {"revisit_due": "revisit_done"}
+
+
+@dataclass(frozen=True)
+class FactPair:
+    """A due fact and the fact that met it; `done` None is one still missing, `due` None
+    one done without being due (an extra visit)."""
+
+    key: str
+    due: Any
+    done: Any
+
+
+def paired_facts(facts: list[Any]) -> list[FactPair]:
+    """Due ↔ done matching for the paired metrics among `facts` (ordered by day): per
+    project (else customer), each due fact takes the earliest unused done fact on or after
+    its day. What is left over on either side is shown as missing or extra."""
+    pairs: list[FactPair] = []
+    for due_metric, done_metric in PAIRED_METRICS.items():
+        due = [fact for fact in facts if fact.metric == due_metric]
+        done = [fact for fact in facts if fact.metric == done_metric]
+        if not due and not done:
+            continue
+
+        def key(fact: Any) -> str:
+            return str(fact.project_id or fact.customer_id or "")
+
+        unused = sorted(done, key=lambda fact: (fact.occurred_on, fact.pk))
+        for owed in sorted(due, key=lambda fact: (fact.occurred_on, fact.pk)):
+            match = next(
+                (
+                    fact
+                    for fact in unused
+                    if key(fact) == key(owed) and fact.occurred_on >= owed.occurred_on
+                ),
+                None,
+            )
+            if match is not None:
+                unused.remove(match)
+            pairs.append(FactPair(key(owed), owed, match))
+        pairs += [FactPair(key(fact), None, fact) for fact in unused]
+    return pairs
+
+
+def extra_columns(facts: list[Any]) -> list[str]:
+    """The source's own columns kept with the facts (备注, 区域 …), in first-seen order."""
+    seen: dict[str, None] = {}
+    for fact in facts:
+        for column in fact.attributes or {}:
+            seen.setdefault(column, None)
+    return list(seen)

@@ -41,9 +41,9 @@ from kpilib.dailyreports.selectors import (
     submission_rows,
     template_for,
 )
-from kpilib.notifications.selectors import company_of
 from kpilib.notifications.services import Email, notify
 from kpilib.org.models import Employee
+from kpilib.org.selectors import company_of
 
 TOPIC = "daily_report_reminder"
 

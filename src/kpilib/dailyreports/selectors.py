@@ -23,7 +23,8 @@ from kpilib.clock import time_zone_name
 from kpilib.dailyreports.models import PLAN_FIELD, DailyReport, ReportTemplate, WorkdayException
 from kpilib.engine import reports as hints_engine
 from kpilib.engine.workdays import is_workday, report_deadline
-from kpilib.org.models import Employee, OrgUnit
+from kpilib.org.models import Employee
+from kpilib.org.selectors import company_of
 from kpilib.permissions import employee_of, is_hr_admin, managed_employee_ids
 
 HISTORY = hints_engine.REPEAT_LOOKBACK
@@ -71,16 +72,8 @@ def template_for(employee: Employee) -> ReportTemplate | None:
     return own or templates.filter(position__isnull=True).first()
 
 
-def company_of(employee: Employee) -> OrgUnit | None:
-    unit = employee.org_unit
-    if unit is None:
-        return None
-    ids = [int(part) for part in unit.path.strip("/").split("/") if part.isdigit()]
-    return OrgUnit.objects.filter(pk__in=ids or [unit.pk], kind=OrgUnit.Kind.COMPANY).first()
-
-
 def workday_exceptions(employee: Employee) -> dict[date, bool]:
-    company = company_of(employee)
+    company = company_of(employee.org_unit)
     if company is None:
         return {}
     return dict(WorkdayException.objects.filter(company=company).values_list("day", "is_workday"))
@@ -232,7 +225,7 @@ def submission_rows(
         if person.position_id not in templates:
             templates[person.position_id] = template_for(person)
         template = templates[person.position_id]
-        company = company_of(person)
+        company = company_of(person.org_unit)
         key = company.pk if company else None
         if key not in exceptions:
             exceptions[key] = workday_exceptions(person)

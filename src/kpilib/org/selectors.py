@@ -84,3 +84,15 @@ def org_regions() -> list[OrgUnit | str]:
 def org_region_names() -> list[str]:
     """The stored names of the organisation's regions (what `Employee.region` holds)."""
     return [r.name if isinstance(r, OrgUnit) else r for r in org_regions()]
+
+
+def company_of(unit: OrgUnit | None) -> OrgUnit | None:
+    """The company an org unit belongs to (the nearest ancestor of kind company)."""
+    if unit is None:
+        return None
+    ids = [int(part) for part in unit.path.strip("/").split("/") if part]
+    companies = {
+        company.pk: company
+        for company in OrgUnit.objects.filter(pk__in=ids, kind=OrgUnit.Kind.COMPANY)
+    }
+    return next((companies[pk] for pk in reversed(ids) if pk in companies), None)

@@ -194,3 +194,16 @@ def column_list(columns: tuple[str, ...] | list[str]) -> SafeString:
     from django.utils.html import format_html_join
 
     return format_html_join(", ", '<code translate="no">{}</code>', ((c,) for c in columns))
+
+
+def fact_value(metric: str, value: float) -> str:
+    """A fact's value as the reader should understand it: a daily-report rating by its
+    meaning ("constructive (+1)"), any other value as the number it is."""
+    from kpilib.dailyreports.models import DailyReport
+
+    if metric == "daily_report" and float(value).is_integer():
+        try:
+            return str(DailyReport.Rating(int(value)).label)
+        except ValueError:
+            pass
+    return f"{value:g}"

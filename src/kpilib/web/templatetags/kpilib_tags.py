@@ -36,6 +36,14 @@ def metric_name(code: str) -> Any:
 
 
 @register.filter
+def fact_value(fact: Any) -> str:
+    """`fact|fact_value`: the value with its meaning where it has one (web.labels.fact_value)."""
+    from kpilib.web.labels import fact_value as shown
+
+    return shown(fact.metric, fact.value)
+
+
+@register.filter
 def tag_name(tag: str) -> Any:
     """`tag|tag_name`: a library tag's name, or the tag as typed."""
     from kpilib.web.labels import tag_name as name

@@ -363,12 +363,19 @@ def scorecard_facts(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         end=cycle.end,
     )
     suffix = selectors.line_suffix()
+    shown = list(facts)
+    columns = selectors.extra_columns(shown)
     context = {
         "scorecard": scorecard,
         "line": line,
         "line_name": line[f"name_{suffix}"],
         "line_explanation": line[f"explanation_{suffix}"],
-        "facts": facts,
+        "facts": [
+            (fact, [(fact.attributes or {}).get(column, "") for column in columns])
+            for fact in shown
+        ],
+        "extra_columns": columns,
+        "pairs": selectors.paired_facts(shown),
     }
     return render(request, "cycles/facts.html", context)
 
@@ -446,13 +453,17 @@ def _file_response(content: bytes, fmt: str, name: str) -> HttpResponse:
     return response
 
 
-def _export(request: HttpRequest, cards: list[Scorecard], fmt: str, name: str) -> HttpResponse:
+def _export(
+    request: HttpRequest, cards: list[Scorecard], fmt: str, name: str, *, cover: bool = False
+) -> HttpResponse:
     if fmt not in {"xlsx", "pdf"}:
         raise Http404("No such format")
     if fmt == "xlsx":
         return _file_response(exports.scorecards_xlsx(cards, engine_language()), fmt, name)
     try:
-        content = exports.scorecards_pdf(cards, engine_language())
+        content = exports.scorecards_pdf(
+            cards, engine_language(), today=clock.today(), cover=cover
+        )
     except exports.ExportError as error:
         messages.error(request, str(error))
         back = request.headers.get("Referer", "")
@@ -476,4 +487,4 @@ def cycle_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     cycle = cycle_for(request.user, pk)
     participants = list(participants_visible(request.user, cycle))
     cards = scorecards_visible(request.user, selectors.latest_scorecards(participants))
-    return _export(request, list(cards.values()), fmt, f"cycle-{cycle.pk}-scorecards")
+    return _export(request, list(cards.values()), fmt, f"cycle-{cycle.pk}-scorecards", cover=True)
