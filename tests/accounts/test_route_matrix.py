@@ -97,6 +97,18 @@ ROUTES: dict[str, list[tuple[str, list[int]]]] = {
     "api/scorecards/<pk>/manual-score": [
         ("api/scorecards/{engineer_card}/manual-score", [405, 405, 405, 405, 405, 405]),
     ],
+    "api/exams": [
+        ("api/exams", [401, 403, 200, 200, 200, 200]),
+    ],
+    "api/exams/<code>/results": [
+        ("api/exams/missing-exam/results", [401, 403, 404, 404, 404, 404]),
+    ],
+    "api/exams/<code>/attempts": [
+        ("api/exams/missing-exam/attempts", [405, 405, 405, 405, 405, 405]),
+    ],
+    "api/certifications/coverage": [
+        ("api/certifications/coverage", [401, 403, 200, 200, 200, 200]),
+    ],
     "api/": [
         ("api/", [404, 404, 404, 404, 404, 404]),
     ],
@@ -259,6 +271,22 @@ ROUTES: dict[str, list[tuple[str, list[int]]]] = {
     "appeals/<int:pk>/answer/": [
         ("appeals/{appeal}/answer/", [302, 405, 405, 405, 405, 405]),
         ("appeals/{missing}/answer/", [302, 405, 405, 405, 405, 405]),
+    ],
+    "training/": [
+        # everyone with an employee record sees the people they may see; HR keeps the catalogues
+        ("training/", [302, 403, 200, 200, 200, 200]),
+    ],
+    "training/certifications/new/": [
+        ("training/certifications/new/", [302, 405, 405, 405, 405, 405]),
+    ],
+    "training/certifications/held/new/": [
+        ("training/certifications/held/new/", [302, 405, 405, 405, 405, 405]),
+    ],
+    "training/exams/import/": [
+        ("training/exams/import/", [302, 405, 405, 405, 405, 405]),
+    ],
+    "training/exams/<slug:code>/": [
+        ("training/exams/missing-exam/", [302, 403, 404, 404, 404, 404]),
     ],
     "reports/": [
         ("reports/", [302, 403, 200, 200, 200, 403]),

@@ -84,6 +84,31 @@ def public_services() -> list[str]:
 # --- the world each row starts from -------------------------------------------------
 
 
+def _exam(w: World):  # type: ignore[no-untyped-def]
+    from kpilib.training.services import exam_save
+
+    return exam_save(actor=w.org.hr, origin=Origin.TASK, code="product-q3", name="产品知识考试")
+
+
+def _certification(w: World):  # type: ignore[no-untyped-def]
+    from kpilib.training.services import certification_save
+
+    return certification_save(
+        actor=w.org.hr, origin=Origin.TASK, code="hcie", name="华为 HCIE", validity_months=12
+    )
+
+
+def _certification_expiring(w: World) -> None:
+    from kpilib.engine.periods import add_months
+    from kpilib.training.services import certification_record
+
+    certification_record(
+        actor=w.org.hr, origin=Origin.TASK, certification=_certification(w), employee=w.org.engineer,
+        earned_on=add_months(DAY + datetime.timedelta(days=20), -12), today=DAY,
+    )
+
+
+
 def _cycle(w: World, phase: str, *, period: str = QUARTER, **extra: Any) -> Cycle:
     cycle = appraisal.cycle_create(
         actor=SYSTEM, origin=Origin.TASK, plan=w.plan, name=f"{phase} {period}",
@@ -411,6 +436,50 @@ CALLS: dict[str, Row] = {
     ),
     "kpilib.dailyreports.services.report_comment": lambda w: Call(
         w.org.manager.user, {"report": _report(w), "text": "很好"}
+    ),
+    # training
+    "kpilib.training.services.exam_save": lambda w: Call(
+        w.org.hr, {"code": "product-q3", "name": "产品知识考试"}
+    ),
+    "kpilib.training.services.certification_save": lambda w: Call(
+        w.org.hr, {"code": "hcie", "name": "华为 HCIE", "validity_months": 24}
+    ),
+    "kpilib.training.services.exam_attempt_record": lambda w: Call(
+        w.org.hr,
+        {"exam": _exam(w), "employee": w.org.engineer, "taken_on": DAY, "score": 88.0, "today": DAY},
+    ),
+    "kpilib.training.services.exam_attempts_import": lambda w: (
+        _exam(w),
+        Call(
+            w.org.hr,
+            {
+                "data": (
+                    f"工号,考试编码,成绩,考试日期,记录ID\n{w.org.engineer.employee_id},product-q3,91,2026-08-05,R1\n"
+                ).encode("gbk"),
+                "file_name": "lms.csv",
+                "today": DAY,
+            },
+        ),
+    )[1],
+    "kpilib.training.services.certification_record": lambda w: Call(
+        w.org.hr,
+        {"certification": _certification(w), "employee": w.org.engineer, "earned_on": DAY, "today": DAY},
+    ),
+    "kpilib.training.reminders.certifications_send_reminders": lambda w: (
+        _certification_expiring(w),
+        Call(SYSTEM, {"today": DAY}),
+    )[1],
+    "kpilib.ingest.services.receive.own_facts_write": lambda w: Call(
+        SYSTEM,
+        {
+            "source": "training",
+            "records": [
+                {
+                    "employee_id": w.org.engineer.employee_id, "metric": "training_exam",
+                    "occurred_on": "2026-08-05", "value": "90", "external_id": "walk-1",
+                }
+            ],
+        },
     ),
     # ingest
     "kpilib.ingest.services.sources.source_create": lambda w: Call(w.org.hr, {"name": "erp"}),

@@ -152,3 +152,36 @@ def import_daily_reports(
     except DailyReportError as error:
         fail(list(error.lines()))
     typer.echo(report.summary_line())
+
+
+@import_app.command("exams")
+def import_exams(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="A learning system's export of exam results (CSV in UTF-8 or GBK, XLSX): "
+            "工号 / employee_id, 考试编码 / exam, 成绩 / score, 考试日期 / taken_on, 记录ID / record_id."
+        ),
+    ],
+    encoding: Encoding = None,
+) -> None:
+    """Import exam attempts, idempotent by the record id; all or nothing. Each person's
+    counted result of each exam becomes their `training_exam` fact."""
+    django_setup()
+    from kpilib import clock
+    from kpilib.engine.errors import InputError
+    from kpilib.training.errors import TrainingError
+    from kpilib.training.services import exam_attempts_import
+
+    if not file.is_file():
+        fail([f"{file}: no such file"])
+    try:
+        report = exam_attempts_import(
+            actor=SYSTEM, origin=Origin.CLI, data=file.read_bytes(), file_name=file.name,
+            today=clock.today(), encoding=encoding,
+        )
+    except InputError as error:
+        fail_input(error)
+    except TrainingError as error:
+        fail(list(error.lines()))
+    typer.echo(report.summary_line())

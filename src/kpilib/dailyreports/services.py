@@ -312,21 +312,11 @@ def reports_record_missing(
 
 def _facts(*, actor: Any, origin: Origin, records: Sequence[Mapping[str, str]]) -> None:
     """Write facts of source `daily-reports` through the fact store's own intake."""
-    from kpilib.ingest.models import ImportBatch
-    from kpilib.ingest.services import facts_receive, source_named
+    from kpilib.ingest.services import own_facts_write
 
-    if not records:
-        return
-    receipt = facts_receive(
-        actor=actor,
-        origin=origin,
-        source=source_named(actor=actor, origin=origin, name=SOURCE),
-        records=records,
-        channel=ImportBatch.Channel.API,
-    )
-    if not receipt.accepted or receipt.body.get("quarantined"):
-        reasons = [str(error.get("reason", "")) for error in receipt.body.get("errors", [])]
-        raise DailyReportError(reasons or [str(receipt.body.get("detail", ""))])
+    reasons = own_facts_write(actor=actor, origin=origin, source=SOURCE, records=records)
+    if reasons:
+        raise DailyReportError(reasons)
 
 
 def _rating_fact(*, actor: Any, origin: Origin, report: DailyReport) -> None:

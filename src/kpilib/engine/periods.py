@@ -134,3 +134,13 @@ def _month_index(day: date) -> int:
 def _month_end(year: int, month: int) -> date:
     first_of_next = date(year + month // 12, month % 12 + 1, 1)
     return first_of_next - timedelta(days=1)
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` moved by whole months, kept within the month (2026-01-31 + 1 → 2026-02-28):
+    when a certification valid for 24 months expires."""
+    import calendar
+
+    index = _month_index(day) + months
+    year, month = index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

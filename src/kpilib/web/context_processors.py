@@ -33,6 +33,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if allowed(user, Action.VIEW_LIBRARY):
         items.append((reverse("library"), _("Indicator library")))
         items.append((reverse("strategy"), _("Strategy")))
+    if allowed(user, Action.VIEW_TRAINING):
+        items.append((reverse("training"), _("Training")))
     if allowed(user, Action.VIEW_PEOPLE):
         items.append((reverse("people"), _("People")))
     if allowed(user, Action.VIEW_ORG_TREE):

@@ -52,6 +52,16 @@ def demo_load(*, folder: Path, engineers: int, months: int, seed: int) -> Import
         seed=seed,
         start=default_start_month(months, clock.today()),
     )
+    # Exams and certifications are kpilib's own records: their events leave the facts
+    # file and become attempts and certifications (training.demo), which make the facts.
+    from dataclasses import replace
+
+    import polars as pl
+
+    from kpilib.training.demo import OWN_METRICS, demo_training_load
+
+    training_events = dataset.facts.filter(pl.col("metric").is_in(OWN_METRICS)).collect()
+    dataset = replace(dataset, facts=dataset.facts.filter(~pl.col("metric").is_in(OWN_METRICS)))
     files = write_demo(dataset, folder)
     positions_ensure_standard(actor=SYSTEM, origin=Origin.DEMO)
     _create_units(dataset.org_units.iter_rows(named=True))
@@ -62,6 +72,7 @@ def demo_load(*, folder: Path, engineers: int, months: int, seed: int) -> Import
     _create_logins()
     demo_library_load()
     demo_facts_load(folder=folder, facts=files["facts"], last_month=dataset.last_month, seed=seed)
+    demo_training_load(folder=folder, events=training_events, today=clock.today(), seed=seed)
     manager = Employee.objects.filter(user__username="manager").first()
     demo_appraisal_load(
         first_month=dataset.first_month,

@@ -16,6 +16,7 @@ from kpilib.web.views import (
     people,
     plans,
     system,
+    training,
 )
 
 urlpatterns = [
@@ -72,6 +73,11 @@ urlpatterns = [
     path("scorecards/<int:pk>/appeal/", cycles.appeal_file, name="appeal_file"),
     path("scorecards/<int:pk>/export.<str:fmt>", cycles.scorecard_export, name="scorecard_export"),
     path("appeals/<int:pk>/answer/", cycles.appeal_answer, name="appeal_answer"),
+    path("training/", training.training, name="training"),
+    path("training/certifications/new/", training.certification_new, name="certification_new"),
+    path("training/certifications/held/new/", training.certification_held_new, name="certification_held_new"),
+    path("training/exams/import/", training.exams_import, name="exams_import"),
+    path("training/exams/<slug:code>/", training.exam_detail, name="exam_detail"),
     path("reports/", dailyreports.report_write, name="report_write"),
     path("reports/review/", dailyreports.report_review, name="report_review"),
     path("reports/team/", dailyreports.report_team, name="report_team"),

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "kpilib.ingest",
     "kpilib.notifications",
     "kpilib.dailyreports",
+    "kpilib.training",
     "kpilib.web",
 ]
 

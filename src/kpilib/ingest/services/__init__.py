@@ -24,6 +24,7 @@ from kpilib.ingest.services.receive import (
     MAX_API_FACTS,
     WEBHOOK_WINDOW,
     facts_receive,
+    own_facts_write,
     webhook_accept,
     webhook_signature,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "batches_fail_stale",
     "facts_import",
     "facts_receive",
+    "own_facts_write",
     "owner_alias_delete",
     "owner_alias_set",
     "quarantine_discard",

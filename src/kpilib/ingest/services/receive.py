@@ -180,3 +180,27 @@ def webhook_accept(
     if not created:
         raise WebhookRefused(gettext("this delivery was already received"))
     audit_record(actor=actor, origin=origin, instance=delivery, before=None)
+
+
+def own_facts_write(
+    *, actor: Any, origin: Origin, source: str, records: Sequence[Mapping[str, str]]
+) -> list[str]:
+    """Facts that kpilib's own records produce (daily-report ratings, exam results,
+    certifications, cases) written through the same intake as any API call, under the
+    source `source`: idempotent by external id, audited, never a side path. Returns the
+    reasons the intake refused them (empty when written); the caller raises its own error."""
+    from kpilib.ingest.services.sources import source_named
+
+    if not records:
+        return []
+    receipt = facts_receive(
+        actor=actor,
+        origin=origin,
+        source=source_named(actor=actor, origin=origin, name=source),
+        records=records,
+        channel=ImportBatch.Channel.API,
+    )
+    if receipt.accepted and not receipt.body.get("quarantined"):
+        return []
+    reasons = [str(error.get("reason", "")) for error in receipt.body.get("errors", [])]
+    return reasons or [str(receipt.body.get("detail", ""))]
