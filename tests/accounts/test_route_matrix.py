@@ -272,6 +272,33 @@ ROUTES: dict[str, list[tuple[str, list[int]]]] = {
         ("appeals/{appeal}/answer/", [302, 405, 405, 405, 405, 405]),
         ("appeals/{missing}/answer/", [302, 405, 405, 405, 405, 405]),
     ],
+    "cases/": [
+        ("cases/", [302, 403, 200, 200, 200, 200]),
+    ],
+    "cases/new/": [
+        ("cases/new/", [302, 403, 200, 200, 200, 200]),
+    ],
+    "cases/<int:pk>/": [
+        ("cases/{missing}/", [302, 404, 404, 404, 404, 404]),
+    ],
+    "cases/<int:pk>/edit/": [
+        ("cases/{missing}/edit/", [302, 404, 404, 404, 404, 404]),
+    ],
+    "cases/<int:pk>/submit/": [
+        ("cases/{missing}/submit/", [302, 405, 405, 405, 405, 405]),
+    ],
+    "cases/<int:pk>/decide/": [
+        ("cases/{missing}/decide/", [302, 405, 405, 405, 405, 405]),
+    ],
+    "cases/<int:pk>/reuse/": [
+        ("cases/{missing}/reuse/", [302, 405, 405, 405, 405, 405]),
+    ],
+    "cases/<int:pk>/attach/": [
+        ("cases/{missing}/attach/", [302, 405, 405, 405, 405, 405]),
+    ],
+    "cases/attachments/<int:pk>/": [
+        ("cases/attachments/{missing}/", [302, 404, 404, 404, 404, 404]),
+    ],
     "training/": [
         # everyone with an employee record sees the people they may see; HR keeps the catalogues
         ("training/", [302, 403, 200, 200, 200, 200]),

@@ -84,6 +84,21 @@ def public_services() -> list[str]:
 # --- the world each row starts from -------------------------------------------------
 
 
+def _case(w: World, *, submitted: bool = False, approved: bool = False):  # type: ignore[no-untyped-def]
+    from kpilib.cases import services as cases
+
+    case = cases.case_save(
+        actor=w.org.engineer.user, origin=Origin.TASK, title="容器化迁移", problem="扩容慢", solution="分批迁移"
+    )
+    if submitted or approved:
+        case = cases.case_submit(actor=w.org.engineer.user, origin=Origin.TASK, case=case, now=timezone.now())
+    if approved:
+        case = cases.case_decide(
+            actor=w.org.manager.user, origin=Origin.TASK, case=case, approve=True, now=timezone.now()
+        )
+    return case
+
+
 def _exam(w: World):  # type: ignore[no-untyped-def]
     from kpilib.training.services import exam_save
 
@@ -436,6 +451,22 @@ CALLS: dict[str, Row] = {
     ),
     "kpilib.dailyreports.services.report_comment": lambda w: Call(
         w.org.manager.user, {"report": _report(w), "text": "很好"}
+    ),
+    # cases
+    "kpilib.cases.services.case_save": lambda w: Call(
+        w.org.engineer.user, {"title": "容器化迁移", "problem": "扩容慢", "solution": "分批迁移"}
+    ),
+    "kpilib.cases.services.case_attach": lambda w: Call(
+        w.org.engineer.user, {"case": _case(w), "upload": ContentFile(b"slides", name="方案.pptx")}
+    ),
+    "kpilib.cases.services.case_submit": lambda w: Call(
+        w.org.engineer.user, {"case": _case(w), "now": timezone.now()}
+    ),
+    "kpilib.cases.services.case_decide": lambda w: Call(
+        w.org.manager.user, {"case": _case(w, submitted=True), "approve": True, "now": timezone.now()}
+    ),
+    "kpilib.cases.services.case_reuse": lambda w: Call(
+        w.org.peer.user, {"case": _case(w, approved=True), "today": DAY}
     ),
     # training
     "kpilib.training.services.exam_save": lambda w: Call(

@@ -26,6 +26,7 @@ from kpilib.accounts.models import PersonalAccessToken
 from kpilib.accounts.services import personal_token_create
 from kpilib.appraisal import services as appraisal_services
 from kpilib.appraisal.models import Appeal, Cycle, Evidence, Participant, Scorecard
+from kpilib.cases.models import Case, CaseAttachment
 from kpilib.audit.origin import Origin
 from kpilib.dailyreports import services as report_services
 from kpilib.dailyreports.models import DailyReport
@@ -33,6 +34,7 @@ from kpilib.ingest.models import ImportBatch, Source
 from kpilib.library.models import Indicator, Theme
 from kpilib.org.models import Employee
 from kpilib.plans.models import Plan
+from kpilib.training.models import Exam
 from tests.accounts.test_role_matrix import ROLES, client_for
 from tests.appraisal_fixtures import DAY, QUARTER, TODAY, World, make_world
 from tests.browser.crawl import _walk
@@ -73,6 +75,10 @@ IDS: dict[tuple[str, str], Values] = {
     ("accounts/lockouts/", "pk"): _pks(AccessAttempt),
     ("accounts/tokens/", "pk"): _pks(PersonalAccessToken),
     ("", "fmt"): lambda: FORMATS,
+    ("training/exams/", "code"): lambda: list(Exam.objects.values_list("code", flat=True)),
+    ("api/exams/", "code"): lambda: list(Exam.objects.values_list("code", flat=True)),
+    ("cases/", "pk"): _pks(Case),
+    ("cases/attachments/", "pk"): _pks(CaseAttachment),
 }
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 
@@ -188,6 +194,39 @@ def world(db: None) -> World:
     stale = ImportBatch.objects.create(source=source, channel="file", status="running")
     an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
     ImportBatch.objects.filter(pk=stale.pk).update(created_at=an_hour_ago, started_at=an_hour_ago)
+    # training: an exam with an attempt, a certification held
+    from kpilib.training import services as training
+
+    exam = training.exam_save(actor=hr, origin=Origin.WEB, code="product-q3", name="产品知识考试")
+    training.exam_attempt_record(
+        actor=hr, origin=Origin.WEB, exam=exam, employee=world.org.engineer, taken_on=DAY,
+        score=88, today=TODAY,
+    )
+    hcie = training.certification_save(
+        actor=hr, origin=Origin.WEB, code="hcie", name="华为 HCIE", validity_months=24
+    )
+    training.certification_record(
+        actor=hr, origin=Origin.WEB, certification=hcie, employee=world.org.engineer,
+        earned_on=DAY, today=TODAY,
+    )
+    # cases: one approved with an attachment, one draft (GET never decides or reuses)
+    from kpilib.cases import services as cases
+
+    approved = cases.case_save(
+        actor=world.org.engineer.user, origin=Origin.WEB, title="容器化迁移", problem="扩容慢",
+        solution="分批迁移",
+    )
+    cases.case_attach(
+        actor=world.org.engineer.user, origin=Origin.WEB, case=approved,
+        upload=ContentFile(b"slides", name="方案.pptx"),
+    )
+    cases.case_submit(actor=world.org.engineer.user, origin=Origin.WEB, case=approved, now=submitted_at)
+    cases.case_decide(
+        actor=world.org.manager.user, origin=Origin.WEB, case=approved, approve=True, now=submitted_at
+    )
+    cases.case_save(
+        actor=world.org.peer.user, origin=Origin.WEB, title="草稿案例", problem="p", solution="s"
+    )
     # a personal access token (GET on its revoke address must not revoke it)
     personal_token_create(actor=world.org.engineer.user, origin=Origin.WEB, name="快捷指令")
     # a sign-in lockout HR could lift (GET on its unlock address must not lift it)

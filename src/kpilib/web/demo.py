@@ -58,10 +58,13 @@ def demo_load(*, folder: Path, engineers: int, months: int, seed: int) -> Import
 
     import polars as pl
 
+    from kpilib.cases.demo import OWN_METRICS as CASE_METRICS
+    from kpilib.cases.demo import demo_cases_load
     from kpilib.training.demo import OWN_METRICS, demo_training_load
 
-    training_events = dataset.facts.filter(pl.col("metric").is_in(OWN_METRICS)).collect()
-    dataset = replace(dataset, facts=dataset.facts.filter(~pl.col("metric").is_in(OWN_METRICS)))
+    own = (*OWN_METRICS, *CASE_METRICS)
+    training_events = dataset.facts.filter(pl.col("metric").is_in(own)).collect()
+    dataset = replace(dataset, facts=dataset.facts.filter(~pl.col("metric").is_in(own)))
     files = write_demo(dataset, folder)
     positions_ensure_standard(actor=SYSTEM, origin=Origin.DEMO)
     _create_units(dataset.org_units.iter_rows(named=True))
@@ -73,6 +76,7 @@ def demo_load(*, folder: Path, engineers: int, months: int, seed: int) -> Import
     demo_library_load()
     demo_facts_load(folder=folder, facts=files["facts"], last_month=dataset.last_month, seed=seed)
     demo_training_load(folder=folder, events=training_events, today=clock.today(), seed=seed)
+    demo_cases_load(events=training_events, today=clock.today(), seed=seed)
     manager = Employee.objects.filter(user__username="manager").first()
     demo_appraisal_load(
         first_month=dataset.first_month,

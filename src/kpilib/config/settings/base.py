@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "kpilib.notifications",
     "kpilib.dailyreports",
     "kpilib.training",
+    "kpilib.cases",
     "kpilib.web",
 ]
 

@@ -35,7 +35,14 @@ def people(request: HttpRequest) -> HttpResponse:
     page = Paginator(employees, 50).get_page(request.GET.get("page"))
     template = "web/people_rows.html" if request.headers.get("HX-Request") else "web/people.html"
     return render(
-        request, template, {"page": page, "query": query, "include_leavers": include_leavers}
+        request,
+        template,
+        {
+            "page": page,
+            "query": query,
+            "include_leavers": include_leavers,
+            "can_import": allowed(request.user, Action.IMPORT_EMPLOYEES),
+        },
     )
 
 
