@@ -26,8 +26,8 @@ from kpilib.accounts.models import PersonalAccessToken
 from kpilib.accounts.services import personal_token_create
 from kpilib.appraisal import services as appraisal_services
 from kpilib.appraisal.models import Appeal, Cycle, Evidence, Participant, Scorecard
-from kpilib.cases.models import Case, CaseAttachment
 from kpilib.audit.origin import Origin
+from kpilib.cases.models import Case, CaseAttachment
 from kpilib.dailyreports import services as report_services
 from kpilib.dailyreports.models import DailyReport
 from kpilib.ingest.models import ImportBatch, Source
