@@ -1,5 +1,6 @@
 """`make demo`'s loader: a small demo organisation end to end, loaded once."""
 
+import itertools
 from io import StringIO
 
 import pytest
@@ -58,3 +59,41 @@ def test_demo_publishes_every_plan_on_any_day(day: str) -> None:
         assert missing == [], code
     # and no indicator of the pack was left a draft by the SMART check
     assert not Indicator.objects.filter(draft__isnull=False, versions__isnull=True).exists()
+
+
+@pytest.mark.today("2026-12-01")
+@pytest.mark.django_db(transaction=True)
+def test_the_learning_and_report_lines_are_fed_by_kpilibs_own_records() -> None:
+    from kpilib.cases.models import Case
+    from kpilib.dailyreports.models import DailyReport
+    from kpilib.dailyreports.selectors import review_queue
+    from kpilib.training.models import CertificationHeld, ExamAttempt
+
+    call_command("demo_setup", engineers=8, months=6, seed=7, stdout=StringIO())
+    # (issue 13, item 11) reports, exams, certifications and cases are records, and the
+    # facts of their metrics come only from them
+    assert DailyReport.objects.filter(rating=-1).exists()
+    assert DailyReport.objects.filter(rating=1).exists()
+    assert ExamAttempt.objects.exists()
+    assert CertificationHeld.objects.exists()
+    assert Case.objects.filter(status=Case.Status.APPROVED).exists()
+    sources = {
+        metric: set(Fact.objects.filter(metric=metric).values_list("source", flat=True))
+        for metric in ("daily_report", "training_exam", "certification_earned", "case_shared")
+    }
+    assert sources == {
+        "daily_report": {"daily-reports"},
+        "training_exam": {"training"},
+        "certification_earned": {"training"},
+        "case_shared": {"cases"},
+    }
+    # a rating fact points at its report
+    fact = Fact.objects.filter(metric="daily_report").first()
+    assert DailyReport.objects.get(pk=int(fact.external_id)).rating == fact.value
+    # copied-forward reports exist (the near-copy hint has something to find)
+    texts = list(DailyReport.objects.order_by("author_id", "report_date").values_list("author_id", "answers"))
+    assert any(a == b for a, b in itertools.pairwise(texts))
+    # and the demo manager has recent reports waiting in the review queue
+    from kpilib.accounts.models import User
+
+    assert review_queue(User.objects.get(username="manager"))

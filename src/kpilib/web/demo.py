@@ -60,9 +60,11 @@ def demo_load(*, folder: Path, engineers: int, months: int, seed: int) -> Import
 
     from kpilib.cases.demo import OWN_METRICS as CASE_METRICS
     from kpilib.cases.demo import demo_cases_load
+    from kpilib.dailyreports.demo import OWN_METRICS as REPORT_METRICS
+    from kpilib.dailyreports.demo import demo_reports_load
     from kpilib.training.demo import OWN_METRICS, demo_training_load
 
-    own = (*OWN_METRICS, *CASE_METRICS)
+    own = (*OWN_METRICS, *CASE_METRICS, *REPORT_METRICS)
     training_events = dataset.facts.filter(pl.col("metric").is_in(own)).collect()
     dataset = replace(dataset, facts=dataset.facts.filter(~pl.col("metric").is_in(own)))
     files = write_demo(dataset, folder)
@@ -77,6 +79,7 @@ def demo_load(*, folder: Path, engineers: int, months: int, seed: int) -> Import
     demo_facts_load(folder=folder, facts=files["facts"], last_month=dataset.last_month, seed=seed)
     demo_training_load(folder=folder, events=training_events, today=clock.today(), seed=seed)
     demo_cases_load(events=training_events, today=clock.today(), seed=seed)
+    demo_reports_load(events=training_events, today=clock.today(), seed=seed)
     manager = Employee.objects.filter(user__username="manager").first()
     demo_appraisal_load(
         first_month=dataset.first_month,
