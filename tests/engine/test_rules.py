@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
-from kpilib.engine.definitions import Rule
+from kpilib.engine.definitions import Linear, Rule
 from kpilib.engine.explain import number_text
-from kpilib.engine.rules import RuleInputs, score_rule
+from kpilib.engine.rules import RuleInputs, preview_points, score_rule
 
 RULES: TypeAdapter[Rule] = TypeAdapter(Rule)
 
@@ -439,3 +439,13 @@ def test_points_are_always_between_zero_and_the_maximum(
         assert points is not None
         assert 0 <= points <= maximum + 1e-9
         assert explanation
+
+
+def test_preview_gives_each_sample_the_points_the_scorecard_would() -> None:
+    # given the seed's satisfaction band (0 at 80, full 15 at 95)
+    rule = Linear(kind="linear", zero_at=80, full_at=95)
+    # when 70, 85 and 95 are previewed in Chinese
+    rows = preview_points(rule, 15, [70, 85, 95], language="zh-Hans")
+    # then they earn 0, 5 and 15 with the scorecard's explanations
+    assert [(row.value, row.points) for row in rows] == [(70, 0), (85, 5), (95, 15)]
+    assert rows[1].explanation == "85：15 × (85 − 80) / 15 → 5 分"

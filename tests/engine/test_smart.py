@@ -1,9 +1,12 @@
 """SMART check of indicators: each check's pass, fail and unknown, in zh-Hans and en."""
 
 import math
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +21,7 @@ from kpilib.engine.smart import (
     check_pack,
     full_marks_line,
 )
+from kpilib.engine.smart.checks import stated_lines_contradicting_the_rule
 
 OBJECTIVES = {"raise_customer_satisfaction", "resolve_customer_issues"}
 IN_RANGE_HISTORY = [82.0, 85.0, 88.0, 90.0, 92.0, 94.0, 96.0, 97.0, 98.0, 99.0]
@@ -636,3 +640,29 @@ def test_saying_at_most_for_a_rule_that_rewards_more_is_flagged() -> None:
     messages = texts(check(indicator), Check.MEASURABLE, "en")
     assert len(messages) == 1
     assert messages[0].startswith("The Chinese definition says '≤ 95 分得满分'")
+
+
+STATED_LINES = yaml.safe_load(
+    (Path(__file__).parent.parent / "fixtures" / "smart" / "stated_lines.yaml").read_text(
+        encoding="utf-8"
+    )
+)
+NEUTRAL_TEXT = {"zh-Hans": "本季度客户满意度调查（0–100 分）的平均分。", "en": "Mean score of the survey this quarter."}
+
+
+@pytest.mark.parametrize("case", STATED_LINES, ids=lambda case: f"{case['language']}: {case['text']}")
+def test_stated_full_marks_line_golden_cases(case: dict[str, Any]) -> None:
+    # given a definition stating a full-marks line in one language, beside a rule
+    definition = {**NEUTRAL_TEXT, case["language"]: case["text"]}
+    indicator = satisfaction(
+        definition=definition, rule=case["rule"], direction=case.get("direction", "higher_better")
+    )
+    # when the stated lines are compared with the rule
+    reasons = stated_lines_contradicting_the_rule(indicator)
+    # then only a contradicting text is flagged, quoting what it says, in zh-Hans and en
+    if case["flagged"] is None:
+        assert reasons == []
+    else:
+        assert len(reasons) == 1
+        assert f"「{case['flagged']}」" in reasons[0].zh_hans
+        assert f"'{case['flagged']}'" in reasons[0].en

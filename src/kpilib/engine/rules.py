@@ -18,7 +18,8 @@ requested language. Excludes: missing-data policies and weights (scorecard.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import polars as pl
@@ -383,3 +384,43 @@ def _composite(
         clamp=_clamp_text(combined, None, cap, inputs.language),
     )
     return Scored(points, explanation)
+
+
+@dataclass(frozen=True, slots=True)
+class SamplePoints:
+    """The points a rule gives one sample of the measured value, and why."""
+
+    value: float
+    points: float
+    explanation: str
+
+
+def preview_points(
+    rule: Rule,
+    maximum: float,
+    samples: Sequence[float],
+    *,
+    lower_better: bool = False,
+    language: str = "en",
+) -> list[SamplePoints]:
+    """The points `rule` gives each sample of the measured value (`value`), by `score_rule`.
+
+    This is the scoring itself, not a second copy of it: the rule runs over a frame of
+    the samples, every other input it reads counting 0 (as it would with no facts).
+    """
+    frame = pl.DataFrame({"value": [float(sample) for sample in samples]}, schema={"value": pl.Float64})
+    values: defaultdict[str, pl.Expr] = defaultdict(lambda: pl.lit(0.0))
+    values["value"] = pl.col("value")
+
+    def describe(name: str, noun: Noun | None) -> pl.Expr:
+        return number_text(values[name])
+
+    scored = score_rule(
+        rule, maximum, RuleInputs(values, describe, language), lower_better=lower_better
+    )
+    result = frame.select(
+        pl.col("value"),
+        scored.points.alias("points"),
+        scored.explanation.alias("explanation"),
+    )
+    return [SamplePoints(**row) for row in result.iter_rows(named=True)]

@@ -10,6 +10,7 @@ import yaml
 from django.db.models import Q, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext
+from pydantic import ValidationError
 
 from kpilib import clock
 from kpilib.engine.ahp.hierarchy import weights_to_points
@@ -19,7 +20,7 @@ from kpilib.engine.definitions import Indicator as IndicatorDefinition
 from kpilib.engine.measures import compute_measures, longest_window, metrics_read
 from kpilib.engine.periods import Period, parse_period
 from kpilib.engine.smart import check_indicator
-from kpilib.engine.smart.report import CHECK_LABELS, SmartReport
+from kpilib.engine.smart.report import CHECK_LABELS, Check, SmartReport
 from kpilib.ingest.selectors import facts_frame
 from kpilib.library.fetch import published_definitions
 from kpilib.library.models import Indicator, Objective, PlanTemplate, Theme
@@ -248,6 +249,73 @@ def smart_report(document: dict[str, Any], *, today: datetime.date | None = None
     objectives = set(Objective.objects.values_list("code", flat=True))
     return check_indicator(
         definition, objectives=objectives, history=indicator_history(document, today=today or clock.today()) or None
+    )
+
+
+# What each SMART check reads, by top-level field of the definition: a check is judged
+# while editing only once everything it reads is filled in (and valid).
+CHECK_NEEDS: dict[Check, tuple[str, ...]] = {
+    Check.SPECIFIC: ("name", "definition"),
+    Check.MEASURABLE: ("measure", "rule", "data_source"),
+    Check.ACHIEVABLE: ("measure", "rule"),
+    Check.RELEVANT: ("objectives",),
+    Check.TIME_BOUND: ("period",),
+}
+# Stand-ins for what is not filled in yet; no check that reads one of them is shown.
+_STAND_INS: dict[str, Any] = {
+    "code": "draft",
+    "name": {"zh-Hans": "草稿", "en": "draft"},
+    "definition": {"zh-Hans": "草稿", "en": "draft"},
+    "dimension": "draft",
+    "unit": {"zh-Hans": "分", "en": "points"},
+    "direction": "higher_better",
+    "data_source": "crm",
+    "leading_or_lagging": "lagging",
+    "default_weight": 10,
+    "measure": {"kind": "count", "metric": "draft"},
+    "rule": {"kind": "rubric", "levels": [{"value": 1, "label": {"zh-Hans": "一", "en": "one"}, "points": 1}]},
+}
+
+
+def smart_report_so_far(
+    document: dict[str, Any], *, today: datetime.date | None = None
+) -> SmartReport | None:
+    """The SMART checks of a definition still being written, on what is filled in so far.
+
+    A check is judged when every field it reads (`CHECK_NEEDS`) is present and valid;
+    the others are left out of the report (None when no check can be judged yet), so an
+    empty form shows no failures before it is first saved.
+    """
+    filled = {key for key, value in document.items() if value not in (None, "", [], {})}
+    trial = {**_STAND_INS, **{key: document[key] for key in filled}}
+    for _attempt in range(len(filled) + 1):
+        try:
+            definition = IndicatorDefinition.model_validate(trial)
+            break
+        except ValidationError as error:
+            wrong = {str(problem["loc"][0]) for problem in error.errors() if problem["loc"]}
+            wrong &= filled
+            if not wrong:
+                return None
+            filled -= wrong
+            for key in wrong:
+                trial.pop(key, None)
+                if key in _STAND_INS:
+                    trial[key] = _STAND_INS[key]
+    else:  # pragma: no cover - each attempt removes a field
+        return None
+    judged = [check for check, needs in CHECK_NEEDS.items() if set(needs) <= filled]
+    if not judged:
+        return None
+    history: list[float] | None = None
+    if Check.ACHIEVABLE in judged:
+        history = indicator_history(trial, today=today or clock.today()) or None
+    objectives = set(Objective.objects.values_list("code", flat=True))
+    report = check_indicator(definition, objectives=objectives, history=history)
+    return SmartReport(
+        code=report.code,
+        checks={check: report.checks[check] for check in judged},
+        messages=tuple(message for message in report.messages if message.check in judged),
     )
 
 

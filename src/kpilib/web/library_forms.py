@@ -1,4 +1,5 @@
-"""The indicator editing form: metadata as fields, measure and rule as YAML text."""
+"""The indicator editing form: metadata as fields; measure and rule from the builder
+(web/indicator_builder.py) or, in the advanced tab, as YAML text."""
 
 from typing import Any
 
@@ -10,12 +11,17 @@ from django.utils.translation import gettext_lazy as _
 from kpilib.library.models import Dimension, Indicator, Objective
 from kpilib.library.selectors import yaml_block
 from kpilib.org.models import Employee
+from kpilib.web import indicator_builder
 from kpilib.web.labels import column_list
 
 PERIODS = [("month", _("month")), ("quarter", _("quarter")), ("year", _("year"))]
 DIRECTIONS = [("higher_better", _("higher is better")), ("lower_better", _("lower is better"))]
 TIMINGS = [("leading", _("leading")), ("lagging", _("lagging"))]
 YAML_FIELDS = ("measure", "inputs", "rule", "missing")
+# The measure and the rule are edited in the builder or the YAML tab; the posted `editor`
+# says which one the person was using, and that one is what is saved.
+BUILDER, YAML = "builder", "yaml"
+EDITED_IN_TABS = ("measure", "rule")
 
 
 class IndicatorForm(forms.Form):
@@ -49,7 +55,9 @@ class IndicatorForm(forms.Form):
         required=False,
     )
     measure = forms.CharField(
-        label=_("Measure (YAML)"), widget=forms.Textarea(attrs={"rows": 6, "class": "code"})
+        label=_("Measure (YAML)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "class": "code"}),
     )
     inputs = forms.CharField(
         label=_("Other inputs (YAML)"),
@@ -57,7 +65,9 @@ class IndicatorForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "class": "code"}),
     )
     rule = forms.CharField(
-        label=_("Scoring rule (YAML)"), widget=forms.Textarea(attrs={"rows": 8, "class": "code"})
+        label=_("Scoring rule (YAML)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "class": "code"}),
     )
     missing = forms.CharField(
         label=_("Missing data (YAML)"),
@@ -132,9 +142,16 @@ class IndicatorForm(forms.Form):
             **{key: yaml_block(document.get(key)) for key in YAML_FIELDS},
         }
 
+    @property
+    def editor(self) -> str:
+        """The tab the measure and rule were edited in (YAML unless the builder says so)."""
+        return BUILDER if self.data.get("editor") == BUILDER else YAML
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         for key in YAML_FIELDS:
+            if key in EDITED_IN_TABS and self.editor == BUILDER:
+                continue
             raw = cleaned.get(key) or ""
             try:
                 cleaned[key] = yaml.safe_load(raw) if raw.strip() else None
@@ -144,7 +161,47 @@ class IndicatorForm(forms.Form):
                 self.add_error(
                     key, f"{where}{getattr(error, 'problem', '') or _('not valid YAML')}"
                 )
+        if self.editor == BUILDER:
+            cleaned["measure"] = indicator_builder.parse_measure(self.data) or None
+            cleaned["rule"] = indicator_builder.parse_rule(self.data) or None
         return cleaned
+
+    def partial_document(self) -> dict[str, Any]:
+        """What is filled in so far, as a definition (only valid, non-empty fields).
+
+        Call after `is_valid()`: fields that failed are left out, so the SMART check can
+        judge what is there (`library.selectors.smart_report_so_far`).
+        """
+        data = getattr(self, "cleaned_data", {})
+
+        def text(key: str) -> dict[str, str] | None:
+            pair = {"zh-Hans": data.get(f"{key}_zh_hans") or "", "en": data.get(f"{key}_en") or ""}
+            return pair if all(pair.values()) else None
+
+        document: dict[str, Any] = {
+            "code": data.get("code"),
+            "name": text("name"),
+            "definition": text("definition"),
+            "unit": text("unit"),
+            "tags": [tag.strip() for tag in (data.get("tags") or "").split(",") if tag.strip()],
+            "objectives": list(data.get("objectives") or []),
+            **{
+                key: data.get(key)
+                for key in (
+                    "dimension",
+                    "period",
+                    "direction",
+                    "data_source",
+                    "leading_or_lagging",
+                    "default_weight",
+                    "measure",
+                    "rule",
+                    "inputs",
+                    "missing",
+                )
+            },
+        }
+        return {key: value for key, value in document.items() if value not in (None, "", [], {})}
 
     def document(self) -> dict[str, Any]:
         """The engine definition the form describes (validated by the engine, not here)."""

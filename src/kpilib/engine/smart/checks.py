@@ -226,22 +226,54 @@ def check_measurable(indicator: Indicator) -> CheckOutcome:
     return failure(Check.MEASURABLE, reasons) if reasons else PASSED
 
 
-# A full-marks line stated in words: "≥ 90 满分", "95 分及以上得满分", "不低于 90% 得满分",
-# "95 or more earns the full 15 points", "at least 90% for full marks", "≤ 2 full marks".
+# A full-marks line stated in words, the number before "full marks": "≥ 90 满分",
+# "95 分及以上得满分", "不低于 90% 得满分", "95 or more earns the full 15 points", "at least 90%
+# for full marks", "≤ 2 full marks"; or after it: "满分线 95 分", "满分线为 ≥ 90%", "full marks at
+# 90", "full marks from 95 or more", "full marks for at least 90%". "满分 15 分" states the
+# points, not the line, so after 满分 only 满分线 / 满分标准 count.
 _NUMBER = r"(?P<number>\d+(?:\.\d+)?)\s*(?P<percent>[%％])?"
-_STATED_FULL_MARKS = {
-    "zh-Hans": re.compile(
-        r"(?P<sign>≥|>=|≤|<=|不低于|不少于|达到|不超过|不高于)?\s*"
-        + _NUMBER
-        + r"\s*(?:分|家|次|个|项|天|小时|万元)?\s*(?P<side>及以上|以上|及以下|以下|或以上|或以下)?"
-        r"\s*(?:即|则|可)?\s*(?:得|为|记|计)?\s*满分"
+_ZH_SIGN = r"(?P<sign>≥|>=|≤|<=|＞=|不低于|不少于|达到|不超过|不高于)?"
+_ZH_SIDE = r"(?P<side>及以上|以上|及以下|以下|或以上|或以下)?"
+_EN_SIGN = r"(?P<sign>≥|>=|≤|<=|at least|at most|no more than|no less than)?"
+_EN_SIDE = r"(?P<side>or more|or above|and above|or fewer|or less|and below)?"
+_STATED_FULL_MARKS: dict[str, tuple[re.Pattern[str], ...]] = {
+    "zh-Hans": (
+        re.compile(
+            _ZH_SIGN
+            + r"\s*"
+            + _NUMBER
+            + r"\s*(?:分|家|次|个|项|天|小时|万元)?\s*"
+            + _ZH_SIDE
+            + r"\s*(?:即|则|可)?\s*(?:得|为|记|计)?\s*满分(?!线|标准)"
+        ),
+        re.compile(
+            r"满分(?:线|标准)\s*(?:为|是|定为|设为|：|:)?\s*"
+            + _ZH_SIGN
+            + r"\s*"
+            + _NUMBER
+            + r"\s*(?:分|家|次|个|项|天|小时|万元)?\s*"
+            + _ZH_SIDE
+        ),
     ),
-    "en": re.compile(
-        r"(?P<sign>≥|>=|≤|<=|at least|at most|no more than|no less than)?\s*"
-        + _NUMBER
-        + r"\s*(?:points?)?\s*(?P<side>or more|or above|and above|or fewer|or less|and below)?"
-        r"\s*(?:earns?|gets?|gives?|scores?|for|is|=|→|:)?\s*(?:the\s+)?full\s+(?:marks|points|score)",
-        re.IGNORECASE,
+    "en": (
+        re.compile(
+            _EN_SIGN
+            + r"\s*"
+            + _NUMBER
+            + r"\s*(?:points?)?\s*"
+            + _EN_SIDE
+            + r"\s*(?:earns?|gets?|gives?|scores?|for|is|=|→|:)?\s*(?:the\s+)?full\s+(?:marks|points|score)",
+            re.IGNORECASE,
+        ),
+        re.compile(
+            r"full\s+(?:marks|points|score)\s+(?:at|from|for|when|if|with)\s+(?:a\s+\w+\s+(?:of\s+)?)?"
+            + _EN_SIGN
+            + r"\s*"
+            + _NUMBER
+            + r"\s*(?:points?)?\s*"
+            + _EN_SIDE,
+            re.IGNORECASE,
+        ),
     ),
 }
 _LOWER_WORDS = (
@@ -273,7 +305,7 @@ def stated_lines_contradicting_the_rule(indicator: Indicator) -> list[LocalText]
     reasons = []
     for language in LANGUAGES:
         text = indicator.definition.text(language)
-        for match in _STATED_FULL_MARKS[language].finditer(text):
+        for match in _stated_lines(language, text):
             stated = float(match["number"])
             if match["percent"] and abs(line.value) <= 1.0 < stated:
                 stated /= 100
@@ -286,6 +318,12 @@ def stated_lines_contradicting_the_rule(indicator: Indicator) -> list[LocalText]
             reasons.append(_contradiction(indicator, language, match[0].strip(), line))
             break
     return reasons
+
+
+def _stated_lines(language: str, text: str) -> list[re.Match[str]]:
+    """Every full-marks line the text states, in the order they appear."""
+    found = [match for pattern in _STATED_FULL_MARKS[language] for match in pattern.finditer(text)]
+    return sorted(found, key=lambda match: match.start())
 
 
 def _contradiction(

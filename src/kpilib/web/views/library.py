@@ -1,19 +1,32 @@
-"""Indicator library pages: browse, detail with SMART check, edit with live checking,
-publish, retire, compare versions, strategy coverage and presets, pack import/export."""
+"""Indicator library pages: browse, detail with SMART check, edit with the measure and
+rule builder (or YAML), live checking and a preview of points, publish, retire, compare
+versions, strategy coverage and presets, pack import/export."""
 
+import re
+from typing import Any
+
+import yaml
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
+from pydantic import TypeAdapter, ValidationError
 
 from kpilib.audit.origin import Origin
+from kpilib.engine.definitions import PRIMARY_INPUT, Rule
 from kpilib.engine.errors import InputError
+from kpilib.engine.explain import constant_text
+from kpilib.engine.rules import preview_points
 from kpilib.library import selectors, services
 from kpilib.library.models import Dimension, Indicator, Theme
 from kpilib.permissions import Action, allowed, require
-from kpilib.web.library_forms import IndicatorForm, PackImportForm, RetireForm
+from kpilib.web import indicator_builder
+from kpilib.web.library_forms import BUILDER, YAML, IndicatorForm, PackImportForm, RetireForm
+
+MAX_SAMPLES = 20
+RULE_ADAPTER: TypeAdapter[Any] = TypeAdapter(Rule)
 
 
 @login_required
@@ -97,14 +110,16 @@ def indicator_edit(request: HttpRequest, code: str | None = None) -> HttpRespons
                 return render(
                     request,
                     "library/edit.html",
-                    {"form": form, "indicator": indicator, "problems": error.problems},
+                    {"form": form, "indicator": indicator, "problems": error.problems}
+                    | _posted_editor(request.POST),
                     status=400,
                 )
             except services.LibraryError as error:
                 return render(
                     request,
                     "library/edit.html",
-                    {"form": form, "indicator": indicator, "refusals": error.messages},
+                    {"form": form, "indicator": indicator, "refusals": error.messages}
+                    | _posted_editor(request.POST),
                     status=400,
                 )
             services.indicator_set_details(
@@ -114,6 +129,7 @@ def indicator_edit(request: HttpRequest, code: str | None = None) -> HttpRespons
                 request, _("Draft saved. Publish it to make it a version plans can use.")
             )
             return redirect("indicator_detail", code=indicator.code)
+        editor = _posted_editor(request.POST)
     else:
         document = {}
         if indicator is not None:
@@ -127,7 +143,120 @@ def indicator_edit(request: HttpRequest, code: str | None = None) -> HttpRespons
                 "purpose_en": indicator.purpose_en,
             }
         form = IndicatorForm(initial=initial, indicator=indicator)
-    return render(request, "library/edit.html", {"form": form, "indicator": indicator})
+        editor = _editor(document.get("measure"), document.get("rule"), document.get("inputs"))
+    return render(request, "library/edit.html", {"form": form, "indicator": indicator} | editor)
+
+
+def _editor(
+    measure: Any, rule: Any, inputs: Any = None, *, tab: str | None = None, yaml_error: str = ""
+) -> dict[str, Any]:
+    """The measure and rule editor: builder fields and YAML texts of the same definition.
+
+    The builder tab opens unless asked for YAML or the definition has a kind only the
+    YAML tab edits (a formula, an attributed measure, a composite rule).
+    """
+    language = selectors.engine_language()
+    supported = indicator_builder.supported(measure, rule)
+    mode = tab if tab in (BUILDER, YAML) else BUILDER
+    if not supported or yaml_error:
+        mode = YAML
+    names = [PRIMARY_INPUT, *(inputs.keys() if isinstance(inputs, dict) else [])]
+    return {
+        "editor": {
+            "mode": mode,
+            "supported": supported,
+            "measure": indicator_builder.measure_node(measure, language=language),
+            "rule": indicator_builder.rule_node(rule, language=language),
+            "measure_yaml": selectors.yaml_block(measure),
+            "rule_yaml": selectors.yaml_block(rule),
+            "input_names": names,
+            "yaml_error": yaml_error,
+        }
+    }
+
+
+def _posted_editor(data: Any, *, tab: str | None = None, action: str = "") -> dict[str, Any]:
+    """The editor for what was posted, taken from the tab the person was using."""
+    inputs = _yaml_or_none(data.get("inputs", ""))
+    if data.get("editor") == BUILDER:
+        measure = indicator_builder.parse_measure(data, keep_empty_rows=True)
+        rule = indicator_builder.parse_rule(data, keep_empty_rows=True)
+        if action.startswith(("add:measure", "remove:measure")):
+            indicator_builder.apply_action(measure, action)
+        elif action:
+            indicator_builder.apply_action(rule, action)
+        return _editor(measure, rule, inputs, tab=tab or BUILDER)
+    try:
+        measure = yaml.safe_load(data.get("measure", "") or "") or None
+        rule = yaml.safe_load(data.get("rule", "") or "") or None
+    except yaml.YAMLError:
+        context = _editor(None, None, inputs, tab=YAML, yaml_error=_("Fix the YAML first."))
+        context["editor"]["measure_yaml"] = data.get("measure", "")
+        context["editor"]["rule_yaml"] = data.get("rule", "")
+        return context
+    return _editor(measure, rule, inputs, tab=tab or YAML)
+
+
+def _yaml_or_none(text: str) -> Any:
+    try:
+        return yaml.safe_load(text or "") or None
+    except yaml.YAMLError:
+        return None
+
+
+@login_required
+@require_POST
+def indicator_builder_fragment(request: HttpRequest) -> HttpResponse:
+    """The editor re-drawn: another kind chosen, a row added or removed, or the other tab
+    opened (the definition carried over from the tab in use). Writes nothing."""
+    require(request.user, Action.EDIT_LIBRARY)
+    context = _posted_editor(
+        request.POST, tab=request.POST.get("tab"), action=request.POST.get("action", "")
+    )
+    return render(request, "library/_editor.html", context)
+
+
+@login_required
+@require_GET
+def indicator_preview(request: HttpRequest) -> HttpResponse:
+    """Points the rule being edited gives sample values, computed by the engine."""
+    require(request.user, Action.EDIT_LIBRARY)
+    data = request.GET
+    samples = [
+        float(item)
+        for item in re.split(r"[\s,，、;；]+", data.get("samples", ""))
+        if re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", item)
+    ][:MAX_SAMPLES]
+    if data.get("editor") == BUILDER:
+        rule = indicator_builder.parse_rule(data)
+    else:
+        rule = _yaml_or_none(data.get("rule", ""))
+    try:
+        maximum = float(data.get("default_weight") or 100)
+    except ValueError:
+        maximum = 100.0
+    context: dict[str, Any] = {"samples": samples, "maximum": constant_text(maximum)}
+    try:
+        definition = RULE_ADAPTER.validate_python(rule)
+    except ValidationError:
+        context["incomplete"] = True
+        return render(request, "library/_preview.html", context)
+    if samples and maximum > 0:
+        context["rows"] = [
+            {
+                "value": constant_text(row.value),
+                "points": constant_text(row.points),
+                "explanation": row.explanation,
+            }
+            for row in preview_points(
+                definition,
+                maximum,
+                samples,
+                lower_better=data.get("direction") == "lower_better",
+                language=selectors.engine_language(),
+            )
+        ]
+    return render(request, "library/_preview.html", context)
 
 
 @login_required
@@ -136,20 +265,20 @@ def indicator_check(request: HttpRequest) -> HttpResponse:
     """Live check while editing: the engine's validation and the SMART check, as a fragment."""
     require(request.user, Action.EDIT_LIBRARY)
     form = IndicatorForm(request.POST)
-    context: dict[str, object] = {"form_errors": None}
-    if form.is_valid():
-        document = form.document()
-        context["problems"] = services.draft_problems(document)
-        if not context["problems"]:
-            context["smart_lines"] = selectors.smart_lines(selectors.smart_report(document))
-    else:
-        # Only fields the person has filled in are judged while they type: an empty new
-        # form shows no errors until it is saved. Errors name the field by its label.
-        context["form_errors"] = [
+    valid = form.is_valid()
+    # Only fields the person has filled in are judged while they type: an empty new
+    # form shows no errors until it is saved. Errors name the field by its label.
+    context: dict[str, object] = {
+        "form_errors": [
             (form[name].label if name in form.fields else "", errors)
             for name, errors in form.errors.items()
             if name == "__all__" or (request.POST.get(name) or "").strip()
         ]
+    }
+    if valid:
+        context["problems"] = services.draft_problems(form.document())
+    report = selectors.smart_report_so_far(form.partial_document())
+    context["smart_lines"] = selectors.smart_lines(report) if report else []
     return render(request, "library/_check.html", context)
 
 
