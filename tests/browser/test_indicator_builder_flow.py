@@ -107,3 +107,8 @@ def test_hr_builds_a_tiers_indicator_in_the_form_previews_points_and_saves_it(
     draft = Indicator.objects.get(code="regional_resolution").draft
     assert draft["measure"]["kind"] == "distinct_count"
     assert [tier["points"] for tier in draft["rule"]["tiers"]] == [35, 30, 20, 10]
+    # and the builder fits a 390 px phone: no sideways scroll, its rows wrap
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/library/i/regional_resolution/edit/")
+    page.locator("#b-rule-tiers-3-points").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -95,6 +95,8 @@ FIELD_LABELS: dict[str, Promise] = {
     "column": _("Column"),
     "values": _("Values (comma-separated)"),
 }
+# Fields holding text in a language (a label's words); every other text field holds a code.
+TEXT_LANGUAGES = {"zh_hans": "zh-Hans", "en": "en", "en_one": "en"}
 CHOICE_NAMES: dict[str, Promise] = {"zero": _("count as 0"), "missing": _("no value (missing)")}
 # Fields shown last, whatever their place in the model.
 _LAST = ("label",)
@@ -115,6 +117,7 @@ class Node:
     children: list[Node] = field(default_factory=list)
     rows: list[list[Node]] = field(default_factory=list)
     supported: bool = True
+    language: str = ""  # the language of a text typed into it (a label's zh-Hans or en)
 
     @property
     def dom_id(self) -> str:
@@ -251,6 +254,7 @@ def _node(key: str, info: FieldInfo, value: Any, name: str, language: str) -> No
     match widget:
         case "number" | "integer" | "text" | "input":
             node.value = number_text(value)
+            node.language = TEXT_LANGUAGES.get(key, "")
         case "choice":
             node.value = "" if value is None else str(value)
             node.choices = [

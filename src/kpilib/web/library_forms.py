@@ -170,67 +170,50 @@ class IndicatorForm(forms.Form):
         """What is filled in so far, as a definition (only valid, non-empty fields).
 
         Call after `is_valid()`: fields that failed are left out, so the SMART check can
-        judge what is there (`library.selectors.smart_report_so_far`).
+        judge what is there (`library.selectors.smart_report_so_far`). A text is kept
+        only when both its languages are written.
         """
-        data = getattr(self, "cleaned_data", {})
-
-        def text(key: str) -> dict[str, str] | None:
-            pair = {"zh-Hans": data.get(f"{key}_zh_hans") or "", "en": data.get(f"{key}_en") or ""}
-            return pair if all(pair.values()) else None
-
-        document: dict[str, Any] = {
-            "code": data.get("code"),
-            "name": text("name"),
-            "definition": text("definition"),
-            "unit": text("unit"),
-            "tags": [tag.strip() for tag in (data.get("tags") or "").split(",") if tag.strip()],
-            "objectives": list(data.get("objectives") or []),
-            **{
-                key: data.get(key)
-                for key in (
-                    "dimension",
-                    "period",
-                    "direction",
-                    "data_source",
-                    "leading_or_lagging",
-                    "default_weight",
-                    "measure",
-                    "rule",
-                    "inputs",
-                    "missing",
-                )
-            },
-        }
+        document = self._described(getattr(self, "cleaned_data", {}))
+        for key in ("name", "definition", "unit"):
+            if not all(document[key].values()):
+                del document[key]
         return {key: value for key, value in document.items() if value not in (None, "", [], {})}
 
     def document(self) -> dict[str, Any]:
         """The engine definition the form describes (validated by the engine, not here)."""
-        data = self.cleaned_data
-        document: dict[str, Any] = {
-            "code": data["code"],
-            "name": {"zh-Hans": data["name_zh_hans"], "en": data["name_en"]},
-            "definition": {"zh-Hans": data["definition_zh_hans"], "en": data["definition_en"]},
-            "dimension": data["dimension"],
-            "unit": {"zh-Hans": data["unit_zh_hans"], "en": data["unit_en"]},
-            "period": data["period"],
-            "direction": data["direction"],
-            "data_source": data["data_source"],
-            "leading_or_lagging": data["leading_or_lagging"],
-            "tags": [tag.strip() for tag in (data.get("tags") or "").split(",") if tag.strip()],
+        document = self._described(self.cleaned_data)
+        for optional in ("inputs", "missing"):
+            if not document[optional]:
+                del document[optional]
+        return document
+
+    @staticmethod
+    def _described(data: dict[str, Any]) -> dict[str, Any]:
+        def text(key: str) -> dict[str, str]:
+            return {"zh-Hans": data.get(f"{key}_zh_hans") or "", "en": data.get(f"{key}_en") or ""}
+
+        def codes(key: str) -> list[str]:
+            return [code.strip() for code in (data.get(key) or "").split(",") if code.strip()]
+
+        return {
+            "code": data.get("code"),
+            "name": text("name"),
+            "definition": text("definition"),
+            "dimension": data.get("dimension"),
+            "unit": text("unit"),
+            "period": data.get("period"),
+            "direction": data.get("direction"),
+            "data_source": data.get("data_source"),
+            "leading_or_lagging": data.get("leading_or_lagging"),
+            "tags": codes("tags"),
             "objectives": list(data.get("objectives") or []),
-            "counters": [
-                metric.strip()
-                for metric in (data.get("counters") or "").split(",")
-                if metric.strip()
-            ],
-            "default_weight": data["default_weight"],
+            "counters": codes("counters"),
+            "default_weight": data.get("default_weight"),
             "measure": data.get("measure"),
             "rule": data.get("rule"),
+            "inputs": data.get("inputs"),
+            "missing": data.get("missing"),
         }
-        for optional in ("inputs", "missing"):
-            if data.get(optional):
-                document[optional] = data[optional]
-        return document
 
 
 class RetireForm(forms.Form):
