@@ -350,6 +350,12 @@ ROUTES: dict[str, list[tuple[str, list[int]]]] = {
     "library/check/": [
         ("library/check/", [302, 405, 405, 405, 405, 405]),
     ],
+    "library/builder/": [
+        ("library/builder/", [302, 405, 405, 405, 405, 405]),
+    ],
+    "library/preview/": [
+        ("library/preview/", [302, 403, 403, 403, 403, 200]),
+    ],
     "library/import/": [
         ("library/import/", [302, 403, 403, 403, 403, 200]),
     ],
