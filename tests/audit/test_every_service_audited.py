@@ -91,10 +91,10 @@ def _case(w: World, *, submitted: bool = False, approved: bool = False):  # type
         actor=w.org.engineer.user, origin=Origin.TASK, title="容器化迁移", problem="扩容慢", solution="分批迁移"
     )
     if submitted or approved:
-        case = cases.case_submit(actor=w.org.engineer.user, origin=Origin.TASK, case=case, now=timezone.now())
+        case = cases.case_submit(actor=w.org.engineer.user, origin=Origin.TASK, case=case, now=REPORT_EVENING)
     if approved:
         case = cases.case_decide(
-            actor=w.org.manager.user, origin=Origin.TASK, case=case, approve=True, now=timezone.now()
+            actor=w.org.manager.user, origin=Origin.TASK, case=case, approve=True, now=REPORT_EVENING
         )
     return case
 
@@ -460,10 +460,10 @@ CALLS: dict[str, Row] = {
         w.org.engineer.user, {"case": _case(w), "upload": ContentFile(b"slides", name="方案.pptx")}
     ),
     "kpilib.cases.services.case_submit": lambda w: Call(
-        w.org.engineer.user, {"case": _case(w), "now": timezone.now()}
+        w.org.engineer.user, {"case": _case(w), "now": REPORT_EVENING}
     ),
     "kpilib.cases.services.case_decide": lambda w: Call(
-        w.org.manager.user, {"case": _case(w, submitted=True), "approve": True, "now": timezone.now()}
+        w.org.manager.user, {"case": _case(w, submitted=True), "approve": True, "now": REPORT_EVENING}
     ),
     "kpilib.cases.services.case_reuse": lambda w: Call(
         w.org.peer.user, {"case": _case(w, approved=True), "today": DAY}
