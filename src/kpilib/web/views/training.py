@@ -6,6 +6,7 @@ Everyone sees the people `permissions.visible_employees` allows (an engineer: th
 writes go through `training.services`, whose rules decide who may.
 """
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -29,6 +30,13 @@ from kpilib.web.training_forms import (
     ExamImportForm,
     HeldForm,
 )
+
+
+def _form_messages(request: HttpRequest, form: forms.Form) -> None:
+    """A POST-only form's errors as messages on the page it redirects back to."""
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
 
 
 def _people(request: HttpRequest):  # type: ignore[no-untyped-def]
@@ -86,9 +94,7 @@ def certification_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Certification %(name)s added.") % {"name": certification.local_name})
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        _form_messages(request, form)
     return redirect("training")
 
 
@@ -112,9 +118,7 @@ def certification_held_new(request: HttpRequest) -> HttpResponse:
                    "day": held.earned_on.isoformat()},
             )
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        _form_messages(request, form)
     return redirect("training")
 
 
@@ -124,9 +128,7 @@ def exams_import(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.MANAGE_TRAINING)
     form = ExamImportForm(request.POST, request.FILES)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        _form_messages(request, form)
         return redirect("training")
     upload = form.cleaned_data["file"]
     try:
