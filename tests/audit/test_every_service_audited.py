@@ -449,6 +449,10 @@ CALLS: dict[str, Row] = {
     "kpilib.dailyreports.services.reports_rate_rest_normal": lambda w: Call(
         w.org.manager.user, {"reports": [_report(w)], "now": REPORT_EVENING}
     ),
+    "kpilib.dailyreports.services.reports_default_unrated": lambda w: (
+        _report(w),
+        Call(SYSTEM, {"now": datetime.datetime(2026, 10, 20, 6, tzinfo=datetime.UTC)}),
+    )[1],
     "kpilib.dailyreports.services.report_comment": lambda w: Call(
         w.org.manager.user, {"report": _report(w), "text": "很好"}
     ),

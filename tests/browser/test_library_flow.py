@@ -41,6 +41,10 @@ def test_hr_fixes_a_vague_indicator_with_the_live_smart_check_and_reads_strategy
     everything = page.locator("#library-rows tbody tr").count()
     with page.expect_response(lambda response: "dimension=customer_value" in response.url):
         page.select_option("select[name=dimension]", "customer_value")
+    # (the response arrives before HTMX swaps it in: wait for the table to be replaced)
+    page.wait_for_function(
+        "n => document.querySelectorAll('#library-rows tbody tr').length !== n", arg=everything
+    )
     # then only customer-value indicators are listed, customer satisfaction among them
     rows = page.locator("#library-rows tbody tr")
     assert 0 < rows.count() < everything

@@ -11,8 +11,8 @@ from django.conf import settings
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
-from django.utils.translation import get_language, gettext
+from django.utils import timezone, translation
+from django.utils.translation import get_language, gettext, ngettext
 
 from kpilib.appraisal.errors import CycleError, DistributionError, PhaseNotFinishedError
 from kpilib.appraisal.fetch import goals_frame, group_facts, score_group
@@ -35,10 +35,13 @@ from kpilib.appraisal.selectors import (
 )
 from kpilib.audit.origin import Origin
 from kpilib.audit.services import audit_record, audit_snapshot
+from kpilib.engine.definitions import Indicator as IndicatorDefinition
 from kpilib.engine.distribution import Rounding
 from kpilib.engine.explain import fixed_value
+from kpilib.engine.measures import metrics_read
 from kpilib.engine.periods import PeriodError, parse_period
 from kpilib.engine.scorecard import CardStatus, grade_of, ranks_of
+from kpilib.ingest.selectors import defaulted_counts
 from kpilib.permissions import may_review, participant_role
 from kpilib.plans.fetch import (
     effective_plan,
@@ -143,14 +146,79 @@ def _score(cycle: Cycle, ids: list[str]) -> dict[str, dict[str, Any]]:
     }
 
 
+def _default_note(rule: str, n: int) -> str:
+    """What a scorecard line adds when `n` of its facts are defaults of `rule`."""
+    if rule == "unrated":
+        return ngettext(
+            "%(n)d report was not rated by the deadline and counts as normal (0)",
+            "%(n)d reports were not rated by the deadline and count as normal (0)",
+            n,
+        ) % {"n": n}
+    return ngettext(
+        "%(n)d of these facts is a default filled in by a rule",
+        "%(n)d of these facts are defaults filled in by a rule",
+        n,
+    ) % {"n": n}
+
+
+#: How a note follows the engine's explanation, by language.
+NOTE_SEPARATORS = {"zh-hans": "；", "en": "; "}
+
+
+def _default_notes(
+    cycle: Cycle, ids: list[str], pins: dict[str, int]
+) -> dict[tuple[str, str], tuple[str, str]]:
+    """(zh-Hans, en) notes by (employee number, line code) for the lines whose facts include
+    defaults (`ingest.selectors.DEFAULTED`), so the line says its value was partly given by
+    a rule: a daily report nobody rated counts as normal."""
+    metrics = {
+        code: metrics_read(IndicatorDefinition.model_validate(definition).measures())
+        for code, definition in pinned_definitions(pins).items()
+    }
+    counts = defaulted_counts(
+        employee_ids=ids,
+        metric_codes=set().union(*metrics.values()) if metrics else set(),
+        start=cycle.start,
+        end=cycle.end,
+    )
+    notes: dict[tuple[str, str], tuple[str, str]] = {}
+    for code, read in metrics.items():
+        by_employee: dict[str, dict[str, int]] = {}
+        for (employee_id, metric, rule), n in counts.items():
+            if metric in read:
+                rules = by_employee.setdefault(employee_id, {})
+                rules[rule] = rules.get(rule, 0) + n
+        for employee_id, rules in by_employee.items():
+            texts = []
+            for language, separator in NOTE_SEPARATORS.items():
+                with translation.override(language):
+                    texts.append(
+                        separator.join(
+                            _default_note(rule, n)
+                            for rule, n in sorted(rules.items())
+                        )
+                    )
+            notes[(employee_id, code)] = (texts[0], texts[1])
+    return notes
+
+
 def _lines(
     records_by_language: dict[str, Any],
     employee_id: str,
     versions: dict[str, int],
     names: dict[str, tuple[str, str]],
+    notes: dict[tuple[str, str], tuple[str, str]],
 ) -> list[dict[str, Any]]:
-    """A scorecard's lines as stored: both languages' explanations, pinned version numbers."""
+    """A scorecard's lines as stored: both languages' explanations (with the note on facts
+    that are defaults, when there are any), pinned version numbers."""
     zh, en = records_by_language["zh-Hans"][employee_id], records_by_language["en"][employee_id]
+
+    separators = list(NOTE_SEPARATORS.values())
+
+    def explained(text: str, code: str, which: int) -> str:
+        note = notes.get((employee_id, code))
+        return f"{text}{separators[which]}{note[which]}" if note else text
+
     return [
         {
             "code": line.code,
@@ -161,8 +229,8 @@ def _lines(
             "points": line.points,
             "max_points": line.max_points,
             "status": line.status.value,
-            "explanation_zh_hans": line.explanation,
-            "explanation_en": line_en.explanation,
+            "explanation_zh_hans": explained(line.explanation, line.code, 0),
+            "explanation_en": explained(line_en.explanation, line.code, 1),
             "flags": list(line.flags),
         }
         for line, line_en in zip(zh.indicators, en.indicators, strict=True)
@@ -188,6 +256,7 @@ def cycle_score(*, actor: Any, origin: Origin, cycle: Cycle) -> int:
     by_language = _score(cycle, ids)
     now = timezone.now()
     names = _line_names(cycle, effective.pinned_versions)
+    notes = _default_notes(cycle, ids, effective.pinned_versions)
     latest = latest_scorecards(participants)
     created: list[Scorecard] = []
     changed: list[Scorecard] = []
@@ -202,7 +271,7 @@ def cycle_score(*, actor: Any, origin: Origin, cycle: Cycle) -> int:
             created.append(scorecard)
         else:
             changed.append(scorecard)
-        scorecard.lines = _lines(by_language, number, effective.pinned_versions, names)
+        scorecard.lines = _lines(by_language, number, effective.pinned_versions, names, notes)
         scorecard.computed_at = now
         if card.status is CardStatus.NO_DATA and scorecard.status == Scorecard.Status.MANUAL:
             continue  # scored by hand, still no data: the hand-given total stands
@@ -384,8 +453,7 @@ def cycle_advance(
                 [
                     *problems,
                     gettext(
-                        "move people to other grades, or confirm with a reason to keep "
-                        "these grades"
+                        "move people to other grades, or confirm with a reason to keep these grades"
                     ),
                 ],
                 problems=problems,
@@ -522,7 +590,8 @@ def _rescored(
     number = participant.employee.employee_id
     card = by_language["en"][number]
     names = _line_names(cycle, effective.pinned_versions)
-    lines = _lines(by_language, number, effective.pinned_versions, names)
+    notes = _default_notes(cycle, [number], effective.pinned_versions)
+    lines = _lines(by_language, number, effective.pinned_versions, names, notes)
     return lines, card.total, card.grade or "", card.rank, card.status.value
 
 
@@ -652,7 +721,9 @@ def _participant_now(participant: Participant) -> tuple[Participant, Cycle]:
     return locked, Cycle.objects.get(pk=locked.cycle_id)
 
 
-def _checked_line_comments(participant: Participant, lines: dict[str, str] | None) -> dict[str, str]:
+def _checked_line_comments(
+    participant: Participant, lines: dict[str, str] | None
+) -> dict[str, str]:
     """Comments per scorecard line, by indicator code: codes must be the participant's
     lines (`assessment_lines`); empty comments are dropped."""
     codes = {code for code, _name in assessment_lines(participant)}
@@ -732,7 +803,9 @@ def evidence_attach(
     is checked before it is read.
     """
     refusal = _owner_refusal(
-        actor, participant, gettext("only the employee can attach evidence to their self-assessment")
+        actor,
+        participant,
+        gettext("only the employee can attach evidence to their self-assessment"),
     )
     if refusal:
         raise CycleError([refusal])
@@ -787,7 +860,9 @@ def evidence_remove(*, actor: Any, origin: Origin, evidence: Evidence) -> None:
     """The employee takes an attached file away again, during self-assessment."""
     participant = Participant.objects.select_related("employee").get(pk=evidence.participant_id)
     refusal = _owner_refusal(
-        actor, participant, gettext("only the employee can attach evidence to their self-assessment")
+        actor,
+        participant,
+        gettext("only the employee can attach evidence to their self-assessment"),
     )
     if refusal:
         raise CycleError([refusal])
@@ -886,7 +961,10 @@ def interview_record(
     before = audit_snapshot(interview) if interview else None
     if interview is None:
         interview = Interview(participant=participant)
-    changed = interview.pk is None or (interview.held_on, interview.notes) != (held_on, notes.strip())
+    changed = interview.pk is None or (interview.held_on, interview.notes) != (
+        held_on,
+        notes.strip(),
+    )
     interview.held_on = held_on
     interview.notes = notes.strip()
     interview.recorded_by = actor if getattr(actor, "is_authenticated", False) else None

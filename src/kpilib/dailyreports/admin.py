@@ -19,12 +19,14 @@ from kpilib.dailyreports.models import (
     WorkdayException,
 )
 
-TEMPLATE_FIELDS = ("position", "name", "fields", "deadline_time", "workdays_after", "is_active", "cc")
+TEMPLATE_FIELDS = (
+    "position", "name", "fields", "deadline_time", "workdays_after", "rating_workdays", "is_active", "cc",
+)
 
 
 @admin.register(ReportTemplate)
 class ReportTemplateAdmin(HrAdminModelAdmin):
-    list_display = ("name", "position", "deadline_time", "workdays_after", "is_active")
+    list_display = ("name", "position", "deadline_time", "workdays_after", "rating_workdays", "is_active")
     fields = TEMPLATE_FIELDS
     filter_horizontal = ("cc",)
 

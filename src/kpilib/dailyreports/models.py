@@ -4,12 +4,14 @@
   none of its own), the typed fields a report has (text, number, choice; 今日完成 /
   问题与发现 / 明日计划 by default), the CC list who read every report besides the
   managers, and the deadline rule: `deadline_time` on the `workdays_after`-th working day
-  after the report's day (`engine.workdays`).
+  after the report's day (`engine.workdays`), and the rating deadline `rating_workdays`
+  working days after that: a report still unrated then counts as normal (0).
 - `WorkdayException`: a company's own working day or day off, over China's calendar.
 - `DailyReport`: one person's report for one day: the answers by field key, the
   checklist of yesterday's 明日计划 items done (indices, never the text), draft or
   submitted, when it was submitted and whether that was on time, and the manager's rating
-  (−1 敷衍 / 0 正常 / +1 建设性), which is also the `daily_report` fact.
+  (−1 敷衍 / 0 正常 / +1 建设性), which is also the `daily_report` fact;
+  `rated_by_default` when nobody rated it by the rating deadline (a later rating replaces it).
 - `ReportComment`: threaded comments on a report (a reply names its parent).
 - `QuarantinedReport`: a row of a platform export (DingTalk / Feishu / WeCom) that could
   not become a report, with its values and problems (`kpilib import daily-reports`).
@@ -88,6 +90,14 @@ class ReportTemplate(models.Model):
         _("working days after"),
         default=1,
         help_text=_("1: the report is due by the deadline time on the next working day."),
+    )
+    rating_workdays = models.PositiveSmallIntegerField(
+        _("working days to rate"),
+        default=3,
+        help_text=_(
+            "Managers rate a report within this many working days after it is due; a report "
+            "still unrated then counts as normal (0)."
+        ),
     )
     is_active = models.BooleanField(_("reports required"), default=True)
 
@@ -175,6 +185,11 @@ class DailyReport(models.Model):
         on_delete=models.SET_NULL, related_name="+",
     )
     rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
+    rated_by_default = models.BooleanField(
+        _("counted as normal"),
+        default=False,
+        help_text=_("Not rated by the rating deadline, so it counts as normal (0)."),
+    )
     platform = models.CharField(
         _("imported from"), max_length=10, choices=PLATFORM_CHOICES, blank=True,
         help_text=_("Empty: written in kpilib."),

@@ -29,6 +29,7 @@ from kpilib.permissions import employee_of, is_hr_admin, managed_employee_ids
 
 HISTORY = hints_engine.REPEAT_LOOKBACK
 DEFAULT_DEADLINE = time(10)
+DEFAULT_RATING_WORKDAYS = 3
 _ITEM_MARK = re.compile(r"^\s*(?:[-*•·]|\d+[.、)）]|[一二三四五六七八九十]+[、.])\s*")
 
 
@@ -90,6 +91,19 @@ def deadline_of(employee: Employee, template: ReportTemplate | None, day: date) 
     )
 
 
+def rating_deadline_of(employee: Employee, template: ReportTemplate | None, day: date) -> datetime:
+    """Until when the managers rate the report for `day`: `rating_workdays` working days after
+    it is due (3 by default); a report still unrated then counts as normal (0)."""
+    return report_deadline(
+        day,
+        deadline_time=template.deadline_time if template else DEFAULT_DEADLINE,
+        workdays_after=(template.workdays_after if template else 1)
+        + (template.rating_workdays if template else DEFAULT_RATING_WORKDAYS),
+        zone=ZoneInfo(time_zone_name()),
+        exceptions=workday_exceptions(employee),
+    )
+
+
 def plan_items(text: object) -> list[str]:
     """A 明日计划 answer as its items: one a line, list marks (1. / - / 一、) removed."""
     items = [_ITEM_MARK.sub("", line).strip() for line in str(text or "").splitlines()]
@@ -137,7 +151,10 @@ def review_queue(user: Any, *, language: str = "en") -> list[QueueItem]:
         .select_related("author")
         .order_by("report_date", "author__name")
     )
-    return [QueueItem(report, verdict) for report, verdict in zip(waiting, hints_for(waiting, language=language), strict=True)]
+    return [
+        QueueItem(report, verdict)
+        for report, verdict in zip(waiting, hints_for(waiting, language=language), strict=True)
+    ]
 
 
 def hints_for(reports: list[DailyReport], *, language: str = "en") -> list[hints_engine.Verdict]:
@@ -154,7 +171,9 @@ def hints_for(reports: list[DailyReport], *, language: str = "en") -> list[hints
         history.setdefault(other.author_id, []).append((other.report_date, other.text))
     verdicts = []
     for report in reports:
-        previous = [item for item in history.get(report.author_id, []) if item[0] < report.report_date]
+        previous = [
+            item for item in history.get(report.author_id, []) if item[0] < report.report_date
+        ]
         verdicts.append(
             hints_engine.check_report(
                 hints_engine.Report(report.author.employee_id, report.report_date, report.text),
@@ -208,7 +227,9 @@ def submission_rows(
     """On time / late / missing per person for report days `since` … `until`, live as of
     `now`: a working day with no submitted report is missing once its deadline has passed,
     waiting before. Counted from the hire date and until the day before leaving."""
-    people = list(Employee.objects.filter(pk__in=[e.pk for e in employees]).select_related("org_unit"))
+    people = list(
+        Employee.objects.filter(pk__in=[e.pk for e in employees]).select_related("org_unit")
+    )
     submitted: dict[tuple[int, date], bool] = {
         (author, day): bool(on_time)
         for author, day, on_time in DailyReport.objects.filter(

@@ -35,11 +35,13 @@ from kpilib.dailyreports.selectors import (
     deadline_of,
     employees_required,
     may_rate,
+    rating_deadline_of,
     reports_visible,
     submission_rows,
     template_for,
 )
 from kpilib.importing import ImportReport
+from kpilib.ingest.selectors import DEFAULTED
 from kpilib.org.models import Employee, OrgUnit, Position
 from kpilib.permissions import employee_of, is_hr_admin
 
@@ -74,6 +76,7 @@ def template_save(
     fields: Sequence[Mapping[str, Any]] | None = None,
     deadline_time: Any = None,
     workdays_after: int | None = None,
+    rating_workdays: int | None = None,
     is_active: bool = True,
     cc: Iterable[Employee] | None = None,
 ) -> ReportTemplate:
@@ -88,6 +91,8 @@ def template_save(
         template.deadline_time = deadline_time
     if workdays_after is not None:
         template.workdays_after = workdays_after
+    if rating_workdays is not None:
+        template.rating_workdays = rating_workdays
     template.is_active = is_active
     try:
         template.full_clean()
@@ -319,21 +324,27 @@ def _facts(*, actor: Any, origin: Origin, records: Sequence[Mapping[str, str]]) 
         raise DailyReportError(reasons)
 
 
+#: The rule's name in the fact's `defaulted` attribute (the scorecard line says so).
+UNRATED = "unrated"
+
+
+def _rating_record(report: DailyReport) -> dict[str, str]:
+    """The rating as the report's `daily_report` fact (external id: the report's id); a
+    rating by default carries `defaulted: unrated`."""
+    record = {
+        "employee_id": report.author.employee_id,
+        "metric": METRIC,
+        "occurred_on": report.report_date.isoformat(),
+        "value": str(report.rating),
+        "external_id": str(report.pk),
+    }
+    if report.rated_by_default:
+        record[DEFAULTED] = UNRATED
+    return record
+
+
 def _rating_fact(*, actor: Any, origin: Origin, report: DailyReport) -> None:
-    """The rating as the report's `daily_report` fact (external id: the report's id)."""
-    _facts(
-        actor=actor,
-        origin=origin,
-        records=[
-            {
-                "employee_id": report.author.employee_id,
-                "metric": METRIC,
-                "occurred_on": report.report_date.isoformat(),
-                "value": str(report.rating),
-                "external_id": str(report.pk),
-            }
-        ],
-    )
+    _facts(actor=actor, origin=origin, records=[_rating_record(report)])
 
 
 def submission_external_id(author: Employee, day: date) -> str:
@@ -374,10 +385,40 @@ def report_rate(
     report.rating_comment = comment.strip()
     report.rated_by = actor
     report.rated_at = now
+    report.rated_by_default = False
     report.save()
     audit_record(actor=actor, origin=origin, instance=report, before=before)
     _rating_fact(actor=actor, origin=origin, report=report)
     return report
+
+
+@transaction.atomic
+def reports_default_unrated(*, actor: Any, origin: Origin, now: datetime) -> int:
+    """Periodic: every submitted report still unrated after its rating deadline
+    (`selectors.rating_deadline_of`) counts as normal (0), marked `rated_by_default`; its
+    `daily_report` fact says so (`defaulted: unrated`). A manager may still rate it later,
+    which replaces the default. Returns how many; re-running changes nothing."""
+    waiting = list(
+        DailyReport.objects.select_for_update()
+        .filter(status=DailyReport.Status.SUBMITTED, rating__isnull=True)
+        .select_related("author", "template")
+        .order_by("report_date", "author_id")
+    )
+    due = [
+        report
+        for report in waiting
+        if rating_deadline_of(report.author, report.template, report.report_date) <= now
+    ]
+    for report in due:
+        before = audit_snapshot(report)
+        report.rating = DailyReport.Rating.NORMAL
+        report.rated_by_default = True
+        report.rated_by = None
+        report.rated_at = now
+        report.save()
+        audit_record(actor=actor, origin=origin, instance=report, before=before)
+    _facts(actor=actor, origin=origin, records=[_rating_record(report) for report in due])
+    return len(due)
 
 
 @transaction.atomic

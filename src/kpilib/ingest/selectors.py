@@ -77,6 +77,30 @@ def facts_for(
     )
 
 
+#: The attribute of a fact whose value nobody gave: kpilib put it in by a rule (its value
+#: names the rule, e.g. `unrated` for a daily report counted as normal).
+DEFAULTED = "defaulted"
+
+
+def defaulted_counts(
+    *, employee_ids: Collection[str], metric_codes: Collection[str], start: date, end: date
+) -> dict[tuple[str, str, str], int]:
+    """How many facts in a window are defaults, by (employee number, metric, rule): one
+    grouped query over the facts that carry the `defaulted` attribute."""
+    rows = (
+        Fact.objects.filter(
+            employee__employee_id__in=list(employee_ids),
+            metric__in=list(metric_codes),
+            occurred_on__range=(start, end),
+            attributes__has_key=DEFAULTED,
+        )
+        .values_list("employee__employee_id", "metric", f"attributes__{DEFAULTED}")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {(employee_id, metric, str(rule)): n for employee_id, metric, rule, n in rows}
+
+
 def sources_overview() -> QuerySet[Source]:
     """Every source with its open quarantine count and owner mappings."""
     return Source.objects.annotate(
