@@ -237,3 +237,21 @@ def test_open_appeals_are_on_the_home_to_do_list(world: World) -> None:
         actor=SYSTEM, origin=Origin.WEB, appeal=Appeal.objects.get(), uphold=False, response="维持"
     )
     assert "appeal-due" not in client_for(world.org.manager.user).get("/").content.decode()
+
+
+def test_only_an_older_revision_says_a_newer_one_exists(world: World) -> None:
+    # given 李四's published revision 1, corrected on appeal into revision 2
+    cycle = published(world)
+    first = newest(cycle, world.org.peer)
+    appeal = appeal_of(world, cycle, "两次投诉来自同一次停电")
+    services.appeal_answer(
+        actor=world.org.hr, origin=Origin.WEB, appeal=appeal, uphold=True,
+        response="两次投诉合并计算", grade="B", grade_reason="同一事件只计一次",
+    )
+    corrected = newest(cycle, world.org.peer)
+    for viewer in (world.org.peer.user, world.org.hr):
+        client = client_for(viewer, "en")
+        # when they open each revision
+        # then only the older one says a newer revision exists
+        assert "A newer revision" in client.get(f"/scorecards/{first.pk}/").content.decode()
+        assert "A newer revision" not in client.get(f"/scorecards/{corrected.pk}/").content.decode()

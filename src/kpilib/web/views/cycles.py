@@ -317,15 +317,20 @@ def _scorecard_page(
         for line in scorecard.lines
     ]
     line_names = [(line["code"], line["name"]) for line in lines]
+    # the engineer sees the published revisions only; others see every revision
+    revisions = (
+        participant.scorecards.filter(published_at__isnull=False).order_by("revision")
+        if own
+        else participant.scorecards.order_by("revision")
+    )
     context = {
         "scorecard": scorecard,
         "participant": participant,
         "cycle": participant.cycle,
         "lines": lines,
         "own": own,
-        "revisions": participant.scorecards.filter(published_at__isnull=False).order_by("revision")
-        if own
-        else participant.scorecards.order_by("revision"),
+        "revisions": revisions,
+        "latest": not revisions.filter(revision__gt=scorecard.revision).exists(),
         "appeals": Appeal.objects.filter(scorecard__participant=participant),
         "trend": selectors.employee_trend(participant.employee, published_only=own),
         "ranked": selectors.ranked_count(participant.cycle),
