@@ -37,6 +37,12 @@ RATINGS = [
 ]
 
 
+def _ratings() -> list[tuple[int, str, str]]:
+    """The rating buttons with their labels translated once per request (the queue shows
+    them on every report: lazy labels would be translated again each time)."""
+    return [(value, key, str(rating.label)) for value, key, rating in RATINGS]
+
+
 def _shown_fields(fields: list[dict[str, Any]], answers: dict[str, Any]) -> list[dict[str, Any]]:
     """Each field with its label in the reader's language and its answer."""
     english = engine_language() == "en"
@@ -139,7 +145,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_rate": can_rate,
             "verdict": verdict,
             "language": engine_language(),
-            "ratings": RATINGS,
+            "ratings": _ratings(),
             "is_author": report.author.user_id == request.user.pk,
         },
     )
@@ -181,7 +187,7 @@ def report_review(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "dailyreports/review.html",
-        {"queue": queue, "ratings": RATINGS, "language": engine_language()},
+        {"queue": queue, "ratings": _ratings(), "language": engine_language()},
     )
 
 
