@@ -127,8 +127,8 @@ def test_the_director_reads_every_plan_and_sees_every_team_with_scores(world: Wo
     assert east.scored == len(graded) == 2
     assert east.mean_total == pytest.approx(sum(c.total for c in graded) / 2)
     assert sum(count for _grade, count in east.grades) == 2
-    # (the page's link from each team to its cycle is not asserted here: it was missing once
-    # on PostgreSQL under xdist and present when run alone; to be investigated)
+    # and the page links the team to its cycle, filtered to the team
+    assert f"/cycles/{cycle.pk}/?scope=all&amp;unit={world.org.team_a.pk}" in home
 
 
 def test_a_manager_sees_only_their_own_team(world: World) -> None:

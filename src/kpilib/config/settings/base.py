@@ -201,7 +201,9 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", DEFAULT_TIME_ZONE)
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Off: `{{ x.pk }}` in a link, an id or a hidden field would read "1,234" once ids pass
+# 999 (PostgreSQL's sequences get there first). Counts shown to people use `|intcomma`.
+USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
