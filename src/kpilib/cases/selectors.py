@@ -1,8 +1,10 @@
 """Reading cases: the library of approved cases (searched, with reuse counts), one's own
-and one's team's cases waiting for a decision, and who may read or decide a case."""
+and one's team's cases waiting for a decision, who may read or decide a case, and what
+the reader of one case may do with it (the web page's buttons, the API's `may_*`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, QuerySet
@@ -30,6 +32,33 @@ def may_read(user: Any, case: Case) -> bool:
         return is_hr_admin(user) or employee_of(user) is not None
     me = employee_of(user)
     return (me is not None and me.pk == case.author_id) or may_decide(user, case)
+
+
+EDITABLE = (Case.Status.DRAFT, Case.Status.RETURNED)
+
+
+@dataclass(frozen=True)
+class CaseActions:
+    """What `user` may do with one case they may read (the services decide again)."""
+
+    own: bool
+    editable: bool
+    may_decide: bool
+    may_reuse: bool
+    reuse_count: int
+
+
+def case_actions(user: Any, case: Case) -> CaseActions:
+    me = employee_of(user)
+    own = me is not None and me.pk == case.author_id
+    return CaseActions(
+        own=own,
+        editable=own and case.status in EDITABLE,
+        may_decide=case.status == Case.Status.SUBMITTED and may_decide(user, case),
+        may_reuse=case.status == Case.Status.APPROVED and me is not None and not own
+        and not case.reuses.filter(employee=me).exists(),
+        reuse_count=case.reuses.count(),
+    )
 
 
 def case_for(user: Any, pk: int) -> Case:
@@ -60,18 +89,27 @@ def cases_search(*, query: str = "", tag: str = "", industry: str = "") -> list[
 
 
 def cases_waiting_for(user: Any) -> list[Case]:
-    """Submitted cases the user may decide, oldest first."""
-    waiting = Case.objects.filter(status=Case.Status.SUBMITTED).select_related("author").order_by(
-        "submitted_at"
+    """Submitted cases the user may decide, oldest first, each with `reuse_count`."""
+    waiting = (
+        Case.objects.filter(status=Case.Status.SUBMITTED)
+        .select_related("author")
+        .annotate(reuse_count=Count("reuses", distinct=True))
+        .order_by("submitted_at")
     )
     return [case for case in waiting if may_decide(user, case)]
 
 
 def own_cases(user: Any) -> QuerySet[Case]:
+    """The user's own cases in every state, last changed first, each with `reuse_count`."""
     me = employee_of(user)
     if me is None:
         return Case.objects.none()
-    return Case.objects.filter(author=me).order_by("-updated_at")
+    return (
+        Case.objects.filter(author=me)
+        .select_related("author")
+        .annotate(reuse_count=Count("reuses", distinct=True))
+        .order_by("-updated_at")
+    )
 
 
 def library_facets() -> dict[str, list[str]]:

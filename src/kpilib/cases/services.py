@@ -25,14 +25,13 @@ from kpilib.audit.services import audit_record, audit_snapshot
 from kpilib.cases.errors import CaseError
 from kpilib.cases.models import Case, CaseAttachment, CaseReuse
 from kpilib.cases.search import index_store, index_text
-from kpilib.cases.selectors import may_decide, may_read
+from kpilib.cases.selectors import EDITABLE, may_decide, may_read
 from kpilib.library.models import Objective
 from kpilib.org.models import Employee
 from kpilib.permissions import employee_of
 
 SOURCE = "cases"
 METRIC = "case_shared"
-EDITABLE = (Case.Status.DRAFT, Case.Status.RETURNED)
 MAX_TAGS = 10
 
 

@@ -76,16 +76,14 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_for(request.user, pk)
-    me = employee_of(request.user)
-    own = me is not None and me.pk == case.author_id
+    actions = selectors.case_actions(request.user, case)
     context = {
         "case": case,
-        "own": own,
-        "editable": own and case.status in services.EDITABLE,
-        "may_decide": case.status == case.Status.SUBMITTED and selectors.may_decide(request.user, case),
-        "may_reuse": case.status == case.Status.APPROVED and me is not None and not own
-        and not case.reuses.filter(employee=me).exists(),
-        "reuse_count": case.reuses.count(),
+        "own": actions.own,
+        "editable": actions.editable,
+        "may_decide": actions.may_decide,
+        "may_reuse": actions.may_reuse,
+        "reuse_count": actions.reuse_count,
         "decision_form": DecisionForm(),
         "reuse_form": ReuseForm(),
         "attachment_form": AttachmentForm(),
