@@ -3,6 +3,7 @@
 from axes.models import AccessAttempt
 
 from kpilib.appraisal.models import Appeal, Cycle, Evidence, Participant, Scorecard
+from kpilib.cases.models import Case
 from kpilib.dailyreports.models import DailyReport
 from kpilib.ingest.models import ImportBatch, Source
 from kpilib.library.models import Indicator, Theme
@@ -43,6 +44,8 @@ def places(world: World) -> dict[str, object]:
         "engineer_report": DailyReport.objects.get(author=org.engineer).pk,
         "peer_draft": DailyReport.objects.get(author=org.peer).pk,
         "other_team_report": DailyReport.objects.get(author=org.other_team_engineer).pk,
+        "approved_case": Case.objects.get(status=Case.Status.APPROVED).pk,
+        "peer_draft_case": Case.objects.get(author=org.peer).pk,
         "indicator": Indicator.objects.order_by("code").values_list("code", flat=True).first(),
         "scored_indicator": Scorecard.objects.get(pk=card(org.engineer)).lines[0]["code"],
         "theme": Theme.objects.order_by("code").values_list("code", flat=True).first(),

@@ -109,6 +109,27 @@ ROUTES: dict[str, list[tuple[str, list[int]]]] = {
     "api/certifications/coverage": [
         ("api/certifications/coverage", [401, 403, 200, 200, 200, 200]),
     ],
+    "api/cases": [
+        # the library for everyone with an employee record, and HR (as /cases/)
+        ("api/cases", [401, 403, 200, 200, 200, 200]),
+    ],
+    "api/cases/<pk>": [
+        ("api/cases/{approved_case}", [401, 404, 200, 200, 200, 200]),
+        ("api/cases/{peer_draft_case}", [401, 404, 404, 200, 404, 200]),
+        ("api/cases/{missing}", [401, 404, 404, 404, 404, 404]),
+    ],
+    "api/cases/<pk>/submit": [
+        ("api/cases/{approved_case}/submit", [405, 405, 405, 405, 405, 405]),
+    ],
+    "api/cases/<pk>/decision": [
+        ("api/cases/{approved_case}/decision", [405, 405, 405, 405, 405, 405]),
+    ],
+    "api/cases/<pk>/reuse": [
+        ("api/cases/{approved_case}/reuse", [405, 405, 405, 405, 405, 405]),
+    ],
+    "api/cases/<pk>/attachments": [
+        ("api/cases/{approved_case}/attachments", [405, 405, 405, 405, 405, 405]),
+    ],
     "api/": [
         ("api/", [404, 404, 404, 404, 404, 404]),
     ],

@@ -79,6 +79,7 @@ IDS: dict[tuple[str, str], Values] = {
     ("api/exams/", "code"): lambda: list(Exam.objects.values_list("code", flat=True)),
     ("cases/", "pk"): _pks(Case),
     ("cases/attachments/", "pk"): _pks(CaseAttachment),
+    ("api/cases/", "pk"): _pks(Case),
 }
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 
