@@ -267,6 +267,10 @@ def test_refusals_are_4xx_with_the_services_reason(org: Org) -> None:
     assert (unknown.status_code, unknown.json()["field"]) == (400, "objectives")
     assert "nowhere" in unknown.json()["detail"]
     assert unparsed.status_code == 422
+    nul = engineer.post(
+        "/api/cases", {**MIGRATION, "problem": "扩容\x00慢"}, content_type="application/json"
+    )
+    assert nul.status_code == 422
     assert (too_early.status_code, too_early.json()["detail"]) == (
         400,
         "Only an approved case can be reused.",
@@ -317,3 +321,31 @@ def test_the_library_needs_an_employee_record(org: Org) -> None:
     anonymous = Client().get("/api/cases")
     # then the first is forbidden and the second must sign in
     assert (outsider.status_code, anonymous.status_code) == (403, 401)
+
+
+def test_the_openapi_document_describes_the_case_operations(org: Org) -> None:
+    # when the API's document is read
+    document = Client().get("/api/openapi.json").json()
+    # then every case operation is there, with its parameters and fields described
+    operations = {
+        (method, path)
+        for path, ops in document["paths"].items()
+        for method in ops
+        if "/cases" in path
+    }
+    assert operations == {
+        ("get", "/api/cases"),
+        ("post", "/api/cases"),
+        ("get", "/api/cases/{pk}"),
+        ("put", "/api/cases/{pk}"),
+        ("patch", "/api/cases/{pk}"),
+        ("post", "/api/cases/{pk}/submit"),
+        ("post", "/api/cases/{pk}/decision"),
+        ("post", "/api/cases/{pk}/reuse"),
+        ("post", "/api/cases/{pk}/attachments"),
+    }
+    [q] = [p for p in document["paths"]["/api/cases"]["get"]["parameters"] if p["name"] == "q"]
+    assert "Chinese" in q["description"]
+    decision = document["components"]["schemas"]["DecisionIn"]["properties"]["decision"]
+    assert decision["enum"] == ["approve", "return"]
+    assert "case_shared" in decision["description"]

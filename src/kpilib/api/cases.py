@@ -14,7 +14,7 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, File, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import field_validator
 
@@ -235,7 +235,15 @@ def _save(request: HttpRequest, case: Case | None, fields: dict[str, Any]) -> Ca
 
 
 @router.get("/cases", response=CaseListOut, summary="The case library")
-def list_cases(request: HttpRequest, q: str = "", tag: str = "", industry: str = "") -> Any:
+def list_cases(
+    request: HttpRequest,
+    q: str = Query(
+        "",
+        description="Words to find, Chinese or English (`容器化`, `国产化 数据库`); every word must be there.",
+    ),
+    tag: str = Query("", description="Only cases with this tag (`facets.tags`)."),
+    industry: str = Query("", description="Only cases of this industry (`facets.industries`)."),
+) -> Any:
     """Approved cases, searched by `q` in Chinese or English (cut by jieba; every word
     must be there) and narrowed by `tag` and `industry`, each with its reuse count; plus
     the cases waiting for the caller's decision and the caller's own cases. 403 without
