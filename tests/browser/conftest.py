@@ -63,6 +63,19 @@ def browser() -> Iterator[object]:
         launched.close()
 
 
+@pytest.fixture(autouse=True)
+def _pages_closed_after_the_test(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Close every page a test opened when it ends: an open page keeps polling (an
+    import's progress, say) and its requests would reach the live server between tests,
+    where no day is pinned and the database belongs to nobody (the CI error of
+    2026-12-07 in test_ingest_flow's setup)."""
+    browser = request.getfixturevalue("browser") if "browser" in request.fixturenames else None
+    yield
+    if browser is not None:
+        for context in list(browser.contexts):  # type: ignore[attr-defined]
+            context.close()
+
+
 @pytest.fixture
 def screenshots(tmp_path: Path) -> Path:
     if os.environ.get("KPILIB_SCREENSHOTS") == "1":
