@@ -456,6 +456,48 @@ CALLS: dict[str, Row] = {
     "kpilib.dailyreports.services.report_comment": lambda w: Call(
         w.org.manager.user, {"report": _report(w), "text": "很好"}
     ),
+    # 360 feedback
+    "kpilib.feedback.services.questionnaire_install": lambda w: Call(SYSTEM, {}),
+    "kpilib.feedback.services.campaign_create": lambda w: Call(
+        w.org.hr,
+        {"name": "360", "questionnaire": _questionnaire(), "deadline": FEEDBACK_DEADLINE, "today": DAY},
+    ),
+    "kpilib.feedback.services.campaign_change": lambda w: Call(
+        w.org.hr, {"campaign": _campaign(w), "today": DAY, "name": "下半年 360"}
+    ),
+    "kpilib.feedback.services.campaign_add_subjects": lambda w: Call(
+        w.org.hr, {"campaign": _campaign(w), "employees": [w.org.engineer]}
+    ),
+    "kpilib.feedback.services.campaign_launch": lambda w: Call(
+        w.org.hr, {"campaign": _campaign(w, subjects=True), "today": DAY, "now": REPORT_EVENING}
+    ),
+    "kpilib.feedback.services.campaign_close": lambda w: Call(
+        w.org.hr, {"campaign": _feedback_subject(w).campaign, "now": REPORT_EVENING}
+    ),
+    "kpilib.feedback.services.nomination_add": lambda w: Call(
+        w.org.engineer.user,
+        {"subject": _feedback_subject(w), "relationship": "peer", "rater": w.org.peer, "now": REPORT_EVENING},
+    ),
+    "kpilib.feedback.services.nomination_remove": lambda w: Call(
+        w.org.engineer.user, {"nomination": _peer_nomination(w)}
+    ),
+    "kpilib.feedback.services.nominations_submit": lambda w: Call(
+        w.org.engineer.user, {"subject": _feedback_subject(w), "now": REPORT_EVENING}
+    ),
+    "kpilib.feedback.services.nominations_approve": lambda w: Call(
+        w.org.manager.user, {"subject": _feedback_subject(w, submitted=True), "now": REPORT_EVENING}
+    ),
+    "kpilib.feedback.services.nomination_decline": lambda w: Call(
+        w.org.peer.user,
+        {"nomination": _peer_nomination(w, approved=True), "reason": "没有合作过", "now": REPORT_EVENING},
+    ),
+    "kpilib.feedback.services.response_save": lambda w: Call(
+        w.org.peer.user,
+        {"nomination": _peer_nomination(w, approved=True), "answers": {}, "now": REPORT_EVENING},
+    ),
+    "kpilib.feedback.services.external_response_save": lambda w: Call(
+        SYSTEM, {"raw": _customer_link(w), "answers": {}, "now": REPORT_EVENING}
+    ),
     # cases
     "kpilib.cases.services.case_save": lambda w: Call(
         w.org.engineer.user, {"title": "容器化迁移", "problem": "扩容慢", "solution": "分批迁移"}
@@ -780,6 +822,72 @@ REPORT_ANSWERS = {
     "findings": "发现数据库连接池在并发 200 时超时，建议调大连接池并加监控",
     "plan": "1. 整理 POC 报告\n2. 跟进投标文件",
 }
+
+
+FEEDBACK_DEADLINE = datetime.date(2026, 10, 30)
+NO_MINIMUMS = {"peer": [0, 4], "sales": [0, 2]}
+
+
+def _questionnaire() -> Any:
+    from kpilib.feedback.services import questionnaire_install
+
+    return questionnaire_install(actor=SYSTEM, origin=Origin.TASK)
+
+
+def _campaign(w: World, *, subjects: bool = False) -> Any:
+    from kpilib.feedback.services import campaign_add_subjects, campaign_create
+
+    campaign = campaign_create(
+        actor=w.org.hr, origin=Origin.TASK, name="360", questionnaire=_questionnaire(),
+        deadline=FEEDBACK_DEADLINE, today=DAY, group_limits=NO_MINIMUMS,
+    )
+    if subjects:
+        campaign_add_subjects(actor=w.org.hr, origin=Origin.TASK, campaign=campaign, employees=[w.org.engineer])
+    return campaign
+
+
+def _feedback_subject(w: World, *, submitted: bool = False) -> Any:
+    """The engineer receiving feedback in a launched campaign (no group minimums)."""
+    from kpilib.feedback.services import campaign_launch, nominations_submit
+
+    campaign = campaign_launch(
+        actor=w.org.hr, origin=Origin.TASK, campaign=_campaign(w, subjects=True), today=DAY,
+        now=REPORT_EVENING,
+    )
+    subject = campaign.subjects.get()
+    if submitted:
+        nominations_submit(actor=w.org.engineer.user, origin=Origin.TASK, subject=subject, now=REPORT_EVENING)
+    return subject
+
+
+def _peer_nomination(w: World, *, approved: bool = False) -> Any:
+    from kpilib.feedback.services import nomination_add, nominations_approve, nominations_submit
+
+    subject = _feedback_subject(w)
+    nomination = nomination_add(
+        actor=w.org.engineer.user, origin=Origin.TASK, subject=subject, relationship="peer",
+        rater=w.org.peer, now=REPORT_EVENING,
+    )
+    if approved:
+        nominations_submit(actor=w.org.engineer.user, origin=Origin.TASK, subject=subject, now=REPORT_EVENING)
+        nominations_approve(actor=w.org.manager.user, origin=Origin.TASK, subject=subject, now=REPORT_EVENING)
+        nomination.refresh_from_db()
+    return nomination
+
+
+def _customer_link(w: World) -> str:
+    from kpilib.feedback.services import nomination_add, nominations_approve, nominations_submit
+
+    subject = _feedback_subject(w)
+    nomination_add(
+        actor=w.org.engineer.user, origin=Origin.TASK, subject=subject, relationship="customer",
+        external_name="刘总", external_email="liu@customer.example", now=REPORT_EVENING,
+    )
+    nominations_submit(actor=w.org.engineer.user, origin=Origin.TASK, subject=subject, now=REPORT_EVENING)
+    [(_nomination, raw)] = nominations_approve(
+        actor=w.org.manager.user, origin=Origin.TASK, subject=subject, now=REPORT_EVENING
+    )
+    return raw
 
 
 def _report_template(w: World) -> Any:

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "kpilib.dailyreports",
     "kpilib.training",
     "kpilib.cases",
+    "kpilib.feedback",
     "kpilib.web",
 ]
 

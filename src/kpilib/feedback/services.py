@@ -1,0 +1,676 @@
+"""Writing 360 feedback: the questionnaire, campaigns, nominations, declines and answers.
+
+Every function is atomic, takes `actor` and `origin`, and is audited; `now` / `today` are
+parameters (the interfaces read the clock). The rules live here:
+
+- HR creates a campaign and launches it; from launch its anonymity settings (minimum group
+  size, split comments) and group limits are fixed.
+- A subject gets self and their manager as raters on joining; they nominate the rest, each
+  group within its minimum and maximum, and submit; the manager up the line (or HR)
+  approves, adding or removing raters. Nothing advances while a group is under its
+  minimum, and the refusal names the group.
+- A rater may decline with a reason; the subject is told and may nominate someone else.
+- External customers answer through a link made at approval: an unguessable token whose
+  SHA-256 alone is stored, valid until the deadline and spent by submitting.
+- Answers are audited as a change of status only: the trail never holds what a rater said.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from kpilib.audit.origin import Origin
+from kpilib.audit.services import audit_record, audit_snapshot
+from kpilib.clock import time_zone_name
+from kpilib.feedback.errors import FeedbackError
+from kpilib.feedback.models import (
+    DEFAULT_GROUP_LIMITS,
+    Campaign,
+    Competency,
+    Nomination,
+    Question,
+    Questionnaire,
+    Relationship,
+    Response,
+    Subject,
+)
+from kpilib.feedback.selectors import (
+    group_counts,
+    is_subject,
+    manages_subject,
+    shortfalls,
+)
+from kpilib.org.models import Employee
+from kpilib.permissions import employee_of, is_hr_admin
+
+DEFAULT_QUESTIONNAIRE = Path(__file__).resolve().parent.parent / "packs" / "presales-360.yaml"
+#: Settings that decide who can be recognised: fixed when the campaign is launched.
+ANONYMITY_FIELDS = ("min_group", "split_comments", "group_limits")
+EXTERNAL_TOKEN_PREFIX = "kpf_"
+MAX_COMMENT = 4000
+
+
+def token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _require_hr(actor: Any) -> None:
+    if not is_hr_admin(actor):
+        raise FeedbackError(_("Only HR runs 360 campaigns."))
+
+
+def _nomination_snapshot(nomination: Nomination) -> dict[str, Any]:
+    snapshot = audit_snapshot(nomination)
+    snapshot.pop("token_hash", None)  # never keep credentials in the trail
+    return snapshot
+
+
+# --- questionnaire ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def questionnaire_install(
+    *, actor: Any, origin: Origin, path: Path = DEFAULT_QUESTIONNAIRE
+) -> Questionnaire:
+    """Install a questionnaire file (the presales pack's by default) once: a questionnaire
+    that exists already is returned as it is, since campaigns point at it."""
+    with path.open(encoding="utf-8") as handle:
+        data = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    existing = Questionnaire.objects.filter(code=data["code"]).first()
+    if existing is not None:
+        return existing
+    questionnaire = Questionnaire.objects.create(
+        code=data["code"], name_zh_hans=data["name"]["zh-Hans"], name_en=data["name"]["en"]
+    )
+    order = 0
+    for position, item in enumerate(data.get("competencies", [])):
+        competency = Competency.objects.create(
+            questionnaire=questionnaire, code=item["code"], order=position,
+            name_zh_hans=item["name"]["zh-Hans"], name_en=item["name"]["en"],
+        )
+        for question in item.get("questions", []):
+            order += 1
+            Question.objects.create(
+                questionnaire=questionnaire, competency=competency, code=question["code"],
+                kind=Question.Kind.RATING, order=order,
+                text_zh_hans=question["text"]["zh-Hans"], text_en=question["text"]["en"],
+            )
+    for question in data.get("open_questions", []):
+        order += 1
+        Question.objects.create(
+            questionnaire=questionnaire, code=question["code"], kind=Question.Kind.OPEN,
+            order=order, text_zh_hans=question["text"]["zh-Hans"], text_en=question["text"]["en"],
+        )
+    audit_record(actor=actor, origin=origin, instance=questionnaire, before=None)
+    return questionnaire
+
+
+# --- campaigns -----------------------------------------------------------------------------
+
+
+def _checked_limits(limits: Mapping[str, Any] | None) -> dict[str, list[int]]:
+    checked: dict[str, list[int]] = {}
+    for relationship, pair in (limits or {}).items():
+        if relationship not in Relationship.values:
+            raise FeedbackError(
+                _("%(group)s is not a rater group.") % {"group": relationship}, field="group_limits"
+            )
+        low, high = (int(value) for value in pair)
+        if low < 0 or high < low:
+            raise FeedbackError(
+                _("%(group)s: the minimum must be between 0 and the maximum.")
+                % {"group": Relationship(relationship).label},
+                field="group_limits",
+            )
+        checked[relationship] = [low, high]
+    return checked
+
+
+@transaction.atomic
+def campaign_create(
+    *,
+    actor: Any,
+    origin: Origin,
+    name: str,
+    questionnaire: Questionnaire,
+    deadline: datetime.date,
+    today: datetime.date,
+    cycle: Any = None,
+    name_en: str = "",
+    min_group: int = 3,
+    split_comments: bool = False,
+    group_limits: Mapping[str, Any] | None = None,
+) -> Campaign:
+    """A draft campaign (HR). `min_group` is at least 3: smaller groups would name people."""
+    _require_hr(actor)
+    if not name.strip():
+        raise FeedbackError(_("Give the campaign a name."), field="name")
+    if deadline < today:
+        raise FeedbackError(_("The deadline has passed already."), field="deadline")
+    if min_group < 3:
+        raise FeedbackError(
+            _("The minimum group size is at least 3: smaller groups would let readers tell who said what."),
+            field="min_group",
+        )
+    campaign = Campaign.objects.create(
+        name=name.strip(), name_en=name_en.strip(), questionnaire=questionnaire, cycle=cycle,
+        deadline=deadline, min_group=min_group, split_comments=split_comments,
+        group_limits=_checked_limits(group_limits),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit_record(actor=actor, origin=origin, instance=campaign, before=None)
+    return campaign
+
+
+@transaction.atomic
+def campaign_change(
+    *, actor: Any, origin: Origin, campaign: Campaign, today: datetime.date, **changes: Any
+) -> Campaign:
+    """Change a campaign's name, deadline or (before launch only) anonymity settings."""
+    _require_hr(actor)
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.status == Campaign.Status.CLOSED:
+        raise FeedbackError(_("The campaign is closed."))
+    fixed = [field for field in ANONYMITY_FIELDS if field in changes]
+    if fixed and campaign.status != Campaign.Status.DRAFT:
+        raise FeedbackError(
+            _("The anonymity settings were fixed when the campaign was launched: raters answered on them.")
+        )
+    unknown = set(changes) - {"name", "name_en", "deadline", *ANONYMITY_FIELDS}
+    if unknown:
+        raise FeedbackError(_("%(fields)s cannot be changed.") % {"fields": ", ".join(sorted(unknown))})
+    before = audit_snapshot(campaign)
+    if "deadline" in changes and changes["deadline"] < today:
+        raise FeedbackError(_("The deadline has passed already."), field="deadline")
+    if "min_group" in changes and int(changes["min_group"]) < 3:
+        raise FeedbackError(
+            _("The minimum group size is at least 3: smaller groups would let readers tell who said what."),
+            field="min_group",
+        )
+    if "group_limits" in changes:
+        changes["group_limits"] = _checked_limits(changes["group_limits"])
+    for field, value in changes.items():
+        setattr(campaign, field, value.strip() if isinstance(value, str) else value)
+    campaign.save()
+    audit_record(actor=actor, origin=origin, instance=campaign, before=before)
+    return campaign
+
+
+def _auto_raters(subject: Subject, actor: Any) -> list[Nomination]:
+    """Self and the line manager, approved from the start (the manager is named, §11)."""
+    employee = subject.employee
+    added = [
+        Nomination(subject=subject, relationship=Relationship.SELF, rater=employee,
+                   status=Nomination.Status.APPROVED)
+    ]
+    if employee.manager_id is not None:
+        added.append(
+            Nomination(subject=subject, relationship=Relationship.MANAGER, rater_id=employee.manager_id,
+                       status=Nomination.Status.APPROVED)
+        )
+    for nomination in added:
+        nomination.added_by = actor if getattr(actor, "is_authenticated", False) else None
+    return added
+
+
+@transaction.atomic
+def campaign_add_subjects(
+    *, actor: Any, origin: Origin, campaign: Campaign, employees: Iterable[Employee]
+) -> list[Subject]:
+    """Add people to receive feedback (HR), with self and their manager as raters. People
+    already in the campaign are skipped. Returns the subjects added."""
+    _require_hr(actor)
+    if campaign.status == Campaign.Status.CLOSED:
+        raise FeedbackError(_("The campaign is closed."))
+    present = set(campaign.subjects.values_list("employee_id", flat=True))
+    added = []
+    for employee in employees:
+        if employee.pk in present or employee.left_on is not None:
+            continue
+        present.add(employee.pk)
+        subject = Subject.objects.create(campaign=campaign, employee=employee)
+        audit_record(actor=actor, origin=origin, instance=subject, before=None)
+        for nomination in _auto_raters(subject, actor):
+            nomination.save()
+            audit_record(actor=actor, origin=origin, instance=nomination, before=None,
+                         after=_nomination_snapshot(nomination))
+        added.append(subject)
+    return added
+
+
+@transaction.atomic
+def campaign_launch(
+    *, actor: Any, origin: Origin, campaign: Campaign, today: datetime.date, now: datetime.datetime
+) -> Campaign:
+    """Open a draft campaign (HR): subjects nominate from now on; the anonymity settings
+    and group limits are fixed from here."""
+    _require_hr(actor)
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.status != Campaign.Status.DRAFT:
+        raise FeedbackError(_("The campaign was launched already."))
+    if not campaign.subjects.exists():
+        raise FeedbackError(_("Add the people who receive feedback first."))
+    if campaign.deadline < today:
+        raise FeedbackError(_("The deadline has passed already."), field="deadline")
+    before = audit_snapshot(campaign)
+    campaign.status = Campaign.Status.OPEN
+    campaign.launched_at = now
+    campaign.save()
+    audit_record(actor=actor, origin=origin, instance=campaign, before=before)
+    return campaign
+
+
+@transaction.atomic
+def campaign_close(*, actor: Any, origin: Origin, campaign: Campaign, now: datetime.datetime) -> Campaign:
+    """Close an open campaign (HR): no more answers; drafts stay unsubmitted."""
+    _require_hr(actor)
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.status != Campaign.Status.OPEN:
+        raise FeedbackError(_("Only an open campaign can be closed."))
+    before = audit_snapshot(campaign)
+    campaign.status = Campaign.Status.CLOSED
+    campaign.closed_at = now
+    campaign.save()
+    audit_record(actor=actor, origin=origin, instance=campaign, before=before)
+    return campaign
+
+
+# --- nominations ---------------------------------------------------------------------------
+
+
+def _shortfall_message(subject: Subject) -> list[str]:
+    return [
+        ngettext(
+            "%(group)s needs at least %(minimum)d rater (%(nominated)d nominated).",
+            "%(group)s needs at least %(minimum)d raters (%(nominated)d nominated).",
+            short.minimum,
+        )
+        % {"group": short.label, "minimum": short.minimum, "nominated": short.nominated}
+        for short in shortfalls(subject)
+    ]
+
+
+def _may_change_nominations(actor: Any, subject: Subject) -> bool:
+    """The subject while proposing; their managers and HR until the campaign closes."""
+    if subject.campaign.status != Campaign.Status.OPEN:
+        return False
+    if manages_subject(actor, subject):
+        return True
+    return is_subject(actor, subject) and subject.state == Subject.State.PROPOSING
+
+
+@transaction.atomic
+def nomination_add(
+    *,
+    actor: Any,
+    origin: Origin,
+    subject: Subject,
+    relationship: str,
+    rater: Employee | None = None,
+    external_name: str = "",
+    external_email: str = "",
+    now: datetime.datetime,
+) -> Nomination:
+    """Nominate a rater in a group. Internal groups name an employee; the `customer` group
+    names an external person by name and e-mail. Self and the manager are kpilib's."""
+    subject = Subject.objects.select_for_update().select_related("campaign", "employee").get(pk=subject.pk)
+    if not _may_change_nominations(actor, subject):
+        raise FeedbackError(_("Only the person receiving feedback, while nominating, or their manager adds raters."))
+    if relationship not in Relationship.values:
+        raise FeedbackError(_("%(group)s is not a rater group.") % {"group": relationship}, field="relationship")
+    if relationship in (Relationship.SELF, Relationship.MANAGER):
+        raise FeedbackError(_("Self and the manager take part on their own."), field="relationship")
+    if relationship == Relationship.CUSTOMER:
+        if rater is not None or not external_email.strip() or not external_name.strip():
+            raise FeedbackError(
+                _("A customer rater is an external person: give their name and e-mail."), field="external_email"
+            )
+    elif rater is None:
+        raise FeedbackError(_("Choose the colleague who will rate."), field="rater")
+    if rater is not None:
+        if rater.pk == subject.employee_id:
+            raise FeedbackError(_("Nobody rates themselves in another group."), field="rater")
+        if rater.left_on is not None or rater.user_id is None:
+            raise FeedbackError(_("%(name)s cannot sign in to answer.") % {"name": rater.name}, field="rater")
+        if subject.nominations.filter(
+            rater=rater, status__in=(Nomination.Status.PROPOSED, Nomination.Status.APPROVED)
+        ).exists():
+            raise FeedbackError(_("%(name)s is nominated already.") % {"name": rater.name}, field="rater")
+    _minimum, maximum = subject.campaign.limits(relationship)
+    if group_counts(subject)[relationship] >= maximum:
+        raise FeedbackError(
+            _("%(group)s has its maximum of %(maximum)d raters.")
+            % {"group": Relationship(relationship).label, "maximum": maximum},
+            field="relationship",
+        )
+    approved = subject.state == Subject.State.APPROVED
+    nomination = Nomination.objects.create(
+        subject=subject, relationship=relationship, rater=rater,
+        external_name=external_name.strip(), external_email=external_email.strip().lower(),
+        status=Nomination.Status.APPROVED if approved else Nomination.Status.PROPOSED,
+        added_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit_record(actor=actor, origin=origin, instance=nomination, before=None,
+                 after=_nomination_snapshot(nomination))
+    return nomination
+
+
+@transaction.atomic
+def nomination_remove(*, actor: Any, origin: Origin, nomination: Nomination) -> Nomination:
+    """Take a rater off (the subject while nominating; their manager or HR until the rater
+    has answered). Self and the manager stay."""
+    nomination = Nomination.objects.select_for_update().select_related("subject__campaign").get(pk=nomination.pk)
+    subject = nomination.subject
+    if not _may_change_nominations(actor, subject):
+        raise FeedbackError(_("Only the person receiving feedback, while nominating, or their manager removes raters."))
+    if nomination.relationship in (Relationship.SELF, Relationship.MANAGER):
+        raise FeedbackError(_("Self and the manager take part on their own."))
+    if Response.objects.filter(nomination=nomination, status=Response.Status.SUBMITTED).exists():
+        raise FeedbackError(_("This rater has answered already."))
+    before = _nomination_snapshot(nomination)
+    nomination.status = Nomination.Status.REMOVED
+    nomination.token_hash = ""
+    nomination.save()
+    audit_record(actor=actor, origin=origin, instance=nomination, before=before,
+                 after=_nomination_snapshot(nomination))
+    return nomination
+
+
+@transaction.atomic
+def nominations_submit(*, actor: Any, origin: Origin, subject: Subject, now: datetime.datetime) -> Subject:
+    """The subject sends their raters to the manager; refused, naming each group, while a
+    group is under its minimum."""
+    subject = Subject.objects.select_for_update().select_related("campaign").get(pk=subject.pk)
+    if not is_subject(actor, subject):
+        raise FeedbackError(_("Only the person receiving feedback submits their raters."))
+    if subject.campaign.status != Campaign.Status.OPEN or subject.state != Subject.State.PROPOSING:
+        raise FeedbackError(_("The raters were submitted already."))
+    problems = _shortfall_message(subject)
+    if problems:
+        raise FeedbackError(problems)
+    before = audit_snapshot(subject)
+    subject.state = Subject.State.SUBMITTED
+    subject.submitted_at = now
+    subject.save()
+    audit_record(actor=actor, origin=origin, instance=subject, before=before)
+    return subject
+
+
+@transaction.atomic
+def nominations_approve(
+    *, actor: Any, origin: Origin, subject: Subject, now: datetime.datetime
+) -> list[tuple[Nomination, str]]:
+    """The manager up the line (or HR) approves the raters: their forms open. Refused,
+    naming each group, while a group is under its minimum. Returns each external
+    customer's nomination with its link token, shown this once (to send the link)."""
+    subject = Subject.objects.select_for_update().select_related("campaign").get(pk=subject.pk)
+    if not manages_subject(actor, subject):
+        raise FeedbackError(_("Only the manager of the person receiving feedback, or HR, approves the raters."))
+    if subject.campaign.status != Campaign.Status.OPEN or subject.state == Subject.State.APPROVED:
+        raise FeedbackError(_("The raters were approved already."))
+    problems = _shortfall_message(subject)
+    if problems:
+        raise FeedbackError(problems)
+    before = audit_snapshot(subject)
+    subject.state = Subject.State.APPROVED
+    subject.approved_at = now
+    subject.approved_by = actor if getattr(actor, "is_authenticated", False) else None
+    subject.save()
+    audit_record(actor=actor, origin=origin, instance=subject, before=before)
+    links = []
+    for nomination in subject.nominations.select_for_update().filter(status=Nomination.Status.PROPOSED):
+        snapshot = _nomination_snapshot(nomination)
+        nomination.status = Nomination.Status.APPROVED
+        raw = ""
+        if nomination.is_external:
+            raw, nomination.token_hash, nomination.token_expires_at = _new_link(subject.campaign)
+        nomination.save()
+        audit_record(actor=actor, origin=origin, instance=nomination, before=snapshot,
+                     after=_nomination_snapshot(nomination))
+        if raw:
+            links.append((nomination, raw))
+    return links
+
+
+def _new_link(campaign: Campaign) -> tuple[str, str, datetime.datetime]:
+    """A customer's link token: random, stored as its SHA-256, valid to the deadline's end."""
+    raw = f"{EXTERNAL_TOKEN_PREFIX}{secrets.token_urlsafe(32)}"
+    expires = datetime.datetime.combine(
+        campaign.deadline + datetime.timedelta(days=1), datetime.time(0), tzinfo=ZoneInfo(time_zone_name())
+    )
+    return raw, token_hash(raw), expires
+
+
+@transaction.atomic
+def nomination_decline(
+    *, actor: Any, origin: Origin, nomination: Nomination, reason: str, now: datetime.datetime
+) -> Nomination:
+    """The rater declines with a reason; the subject is told and may nominate another."""
+    nomination = Nomination.objects.select_for_update().select_related(
+        "subject__campaign", "subject__employee__user", "rater"
+    ).get(pk=nomination.pk)
+    me = employee_of(actor)
+    if me is None or nomination.rater_id != me.pk:
+        raise FeedbackError(_("Only the rater declines."))
+    if nomination.relationship in (Relationship.SELF, Relationship.MANAGER):
+        raise FeedbackError(_("Self and the manager take part on their own."))
+    if nomination.status not in (Nomination.Status.PROPOSED, Nomination.Status.APPROVED):
+        raise FeedbackError(_("This nomination is no longer open."))
+    if Response.objects.filter(nomination=nomination, status=Response.Status.SUBMITTED).exists():
+        raise FeedbackError(_("You have answered already."))
+    if not reason.strip():
+        raise FeedbackError(_("Say why you decline, so they can ask someone else."), field="reason")
+    before = _nomination_snapshot(nomination)
+    nomination.status = Nomination.Status.DECLINED
+    nomination.decline_reason = reason.strip()
+    nomination.save()
+    audit_record(actor=actor, origin=origin, instance=nomination, before=before,
+                 after=_nomination_snapshot(nomination))
+    subject = nomination.subject
+    if subject.state == Subject.State.APPROVED and shortfalls(subject):
+        # the group fell under its minimum: back to the subject to nominate again
+        subject_before = audit_snapshot(subject)
+        subject.state = Subject.State.PROPOSING
+        subject.save()
+        audit_record(actor=actor, origin=origin, instance=subject, before=subject_before)
+    _tell_subject_of_decline(actor, origin, nomination)
+    return nomination
+
+
+def _tell_subject_of_decline(actor: Any, origin: Origin, nomination: Nomination) -> None:
+    from kpilib.notifications.services import Email, notify
+
+    subject = nomination.subject.employee
+    if not subject.email:
+        return
+    language = getattr(subject.user, "language", "") or "zh-hans"
+    with translation.override(language):
+        body = _(
+            "%(rater)s declined to give you 360 feedback in %(campaign)s: %(reason)s\n"
+            "You may nominate someone else in the same group."
+        ) % {
+            "rater": nomination.rater.name if nomination.rater else nomination.external_name,
+            "campaign": nomination.subject.campaign.name,
+            "reason": nomination.decline_reason,
+        }
+        email = Email(subject.user, subject.email, _("A rater declined your 360 feedback"), body)
+    notify(actor=actor, origin=origin, topic="feedback_declined", key=f"nomination-{nomination.pk}",
+           emails=[email])
+
+
+# --- answers -------------------------------------------------------------------------------
+
+
+def question_text(question: Question) -> str:
+    """The question in the reader's language."""
+    language = translation.get_language() or ""
+    return question.text_en if language.startswith("en") else question.text_zh_hans
+
+
+def _checked_answers(campaign: Campaign, answers: Mapping[str, Any], *, submit: bool) -> dict[str, Any]:
+    """Answers by question code: `{"score": 1–5 or None (not able to rate), "comment": …}`
+    for rating questions, `{"text": …}` for open ones. Submitting needs every rating
+    question answered (a score or "not able to rate")."""
+    questions = {q.code: q for q in campaign.questionnaire.questions.all()}
+    unknown = sorted(set(answers) - set(questions))
+    if unknown:
+        raise FeedbackError(_("Not a question of this questionnaire: %(codes)s") % {"codes": ", ".join(unknown)})
+    checked: dict[str, Any] = {}
+    problems = []
+    for code, question in questions.items():
+        given = answers.get(code)
+        if given is None:
+            if submit and question.kind == Question.Kind.RATING:
+                problems.append(
+                    _("Answer “%(question)s”, or choose “not able to rate”.")
+                    % {"question": question_text(question)}
+                )
+            continue
+        if question.kind == Question.Kind.OPEN:
+            text = str(given.get("text", "")).strip()
+            if len(text) > MAX_COMMENT:
+                problems.append(_("%(code)s: at most %(n)d characters.") % {"code": code, "n": MAX_COMMENT})
+            if text:
+                checked[code] = {"text": text}
+            continue
+        score = given.get("score")
+        if score is not None:
+            try:
+                score = int(score)
+            except (TypeError, ValueError):
+                score = 0
+            if not 1 <= score <= 5:
+                problems.append(_("%(code)s: a rating is 1 to 5, or “not able to rate”.") % {"code": code})
+                continue
+        comment = str(given.get("comment", "")).strip()
+        if len(comment) > MAX_COMMENT:
+            problems.append(_("%(code)s: at most %(n)d characters.") % {"code": code, "n": MAX_COMMENT})
+        checked[code] = {"score": score, "comment": comment}
+    if problems:
+        raise FeedbackError(problems)
+    return checked
+
+
+def _save_response(
+    *, actor: Any, origin: Origin, nomination: Nomination, answers: Mapping[str, Any],
+    submit: bool, now: datetime.datetime,
+) -> Response:
+    campaign = nomination.subject.campaign
+    if campaign.status != Campaign.Status.OPEN:
+        raise FeedbackError(_("The campaign is not open for answers."))
+    if nomination.status != Nomination.Status.APPROVED or nomination.subject.state != Subject.State.APPROVED:
+        raise FeedbackError(_("This form is not open."))
+    response = Response.objects.select_for_update().filter(nomination=nomination).first()
+    if response is not None and response.status == Response.Status.SUBMITTED:
+        raise FeedbackError(_("You have submitted this form already."))
+    checked = _checked_answers(campaign, answers, submit=submit)
+    old_status = response.status if response is not None else None
+    if response is None:
+        response = Response(nomination=nomination)
+    response.answers = checked
+    response.saved_at = now
+    if submit:
+        response.status = Response.Status.SUBMITTED
+        response.submitted_at = now
+    response.save()
+    # the status only: what the rater said never goes into the trail
+    audit_record(
+        actor=actor, origin=origin, instance=response,
+        before=None if old_status is None else {"status": old_status},
+        after={"status": response.status, "nomination": nomination.pk},
+    )
+    return response
+
+
+@transaction.atomic
+def response_save(
+    *, actor: Any, origin: Origin, nomination: Nomination, answers: Mapping[str, Any],
+    submit: bool = False, now: datetime.datetime,
+) -> Response:
+    """The rater's answers, kept as a draft or submitted (then final)."""
+    nomination = Nomination.objects.select_for_update().select_related(
+        "subject__campaign__questionnaire"
+    ).get(pk=nomination.pk)
+    me = employee_of(actor)
+    if me is None or nomination.rater_id != me.pk:
+        raise FeedbackError(_("Only the rater answers this form."))
+    return _save_response(actor=actor, origin=origin, nomination=nomination, answers=answers,
+                          submit=submit, now=now)
+
+
+def external_nomination(raw: str, *, now: datetime.datetime) -> Nomination:
+    """The customer's nomination of a link token, or `FeedbackError` when the link is
+    unknown, spent (answered), withdrawn or expired — one message for all, so a
+    guessed token learns nothing."""
+    nomination = (
+        Nomination.objects.select_related("subject__campaign__questionnaire", "subject__employee")
+        .filter(token_hash=token_hash(raw or ""))
+        .exclude(token_hash="")
+        .first()
+    )
+    spent = nomination is not None and Response.objects.filter(
+        nomination=nomination, status=Response.Status.SUBMITTED
+    ).exists()
+    if (
+        nomination is None
+        or spent
+        or nomination.status != Nomination.Status.APPROVED
+        or nomination.token_expires_at is None
+        or nomination.token_expires_at <= now
+    ):
+        raise FeedbackError(_("This feedback link is not valid: it was used, withdrawn or has expired."))
+    return nomination
+
+
+@transaction.atomic
+def external_response_save(
+    *, actor: Any, origin: Origin, raw: str, answers: Mapping[str, Any],
+    submit: bool = False, now: datetime.datetime,
+) -> Response:
+    """An external customer's answers through their link (the actor is the system: they
+    have no account). Submitting spends the link."""
+    nomination = external_nomination(raw, now=now)
+    nomination = Nomination.objects.select_for_update().select_related(
+        "subject__campaign__questionnaire"
+    ).get(pk=nomination.pk)
+    response = _save_response(actor=actor, origin=origin, nomination=nomination, answers=answers,
+                              submit=submit, now=now)
+    if submit:
+        before = _nomination_snapshot(nomination)
+        nomination.token_hash = ""
+        nomination.save()
+        audit_record(actor=actor, origin=origin, instance=nomination, before=before,
+                     after=_nomination_snapshot(nomination))
+    return response
+
+
+__all__ = [
+    "ANONYMITY_FIELDS",
+    "DEFAULT_GROUP_LIMITS",
+    "campaign_add_subjects",
+    "campaign_change",
+    "campaign_close",
+    "campaign_create",
+    "campaign_launch",
+    "external_nomination",
+    "external_response_save",
+    "nomination_add",
+    "nomination_decline",
+    "nomination_remove",
+    "nominations_approve",
+    "nominations_submit",
+    "questionnaire_install",
+    "response_save",
+]
