@@ -320,3 +320,27 @@ def test_a_closed_campaign_takes_no_answers(org: Org) -> None:
     own = subject.nominations.get(relationship="self")
     with pytest.raises(FeedbackError, match="not open"):
         services.response_save(actor=org.engineer.user, origin=WEB, nomination=own, answers={}, now=NOW)
+
+
+def test_the_customer_is_mailed_the_link_and_the_record_does_not_keep_it(org: Org) -> None:
+    from kpilib.notifications.models import Notification
+
+    campaign = _campaign(org, group_limits={**SMALL_GROUPS, "peer": [0, 4]})
+    subject = _subject(campaign, org)
+    services.nomination_add(
+        actor=org.engineer.user, origin=WEB, subject=subject, relationship="customer",
+        external_name="刘总", external_email="liu@customer.example", now=NOW,
+    )
+    services.nominations_submit(actor=org.engineer.user, origin=WEB, subject=subject, now=NOW)
+    [(_nomination, raw)] = services.nominations_approve(
+        actor=org.manager.user, origin=WEB, subject=subject, now=NOW,
+        link_base="https://kpilib.example/feedback/link/",
+    )
+    [message] = mail.outbox
+    assert message.to == ["liu@customer.example"]
+    assert f"https://kpilib.example/feedback/link/{raw}/" in message.body
+    assert "张三" in message.body
+    assert "at least 2 others" in message.body  # both languages: the customer's is unknown
+    record = Notification.objects.get(topic="feedback_customer_link")
+    assert raw not in record.text
+    assert "https://kpilib.example/feedback/link/…" in record.text

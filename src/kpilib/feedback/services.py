@@ -410,11 +410,13 @@ def nominations_submit(*, actor: Any, origin: Origin, subject: Subject, now: dat
 
 @transaction.atomic
 def nominations_approve(
-    *, actor: Any, origin: Origin, subject: Subject, now: datetime.datetime
+    *, actor: Any, origin: Origin, subject: Subject, now: datetime.datetime, link_base: str = ""
 ) -> list[tuple[Nomination, str]]:
     """The manager up the line (or HR) approves the raters: their forms open. Refused,
-    naming each group, while a group is under its minimum. Returns each external
-    customer's nomination with its link token, shown this once (to send the link)."""
+    naming each group, while a group is under its minimum. Each external customer gets a
+    link token, e-mailed to them at `link_base` + token when a base is given (the web
+    passes its own address); the tokens are returned this once and never shown to the
+    approver, who could otherwise answer in the customer's name."""
     subject = Subject.objects.select_for_update().select_related("campaign").get(pk=subject.pk)
     if not manages_subject(actor, subject):
         raise FeedbackError(_("Only the manager of the person receiving feedback, or HR, approves the raters."))
@@ -441,7 +443,45 @@ def nominations_approve(
                      after=_nomination_snapshot(nomination))
         if raw:
             links.append((nomination, raw))
+    if link_base:
+        for nomination, raw in links:
+            _send_customer_link(actor, origin, nomination, f"{link_base}{raw}/")
     return links
+
+
+def _send_customer_link(actor: Any, origin: Origin, nomination: Nomination, url: str) -> None:
+    """The customer's invitation, in both languages (we do not know theirs)."""
+    from kpilib.notifications.services import Email, notify
+
+    subject = nomination.subject
+    parts = []
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            parts.append(
+                _(
+                    "%(name)s asks for your feedback on working with %(subject)s, by %(deadline)s. "
+                    "The form takes about five minutes; your answers are shown only together with "
+                    "those of at least %(minimum)d others.\n%(url)s\nThe link works once, until the deadline."
+                )
+                % {
+                    "name": nomination.external_name,
+                    "subject": subject.employee.name,
+                    "deadline": subject.campaign.deadline.isoformat(),
+                    "minimum": subject.campaign.min_group - 1,
+                    "url": url,
+                }
+            )
+    with translation.override("zh-hans"):
+        title = _("Your feedback on %(subject)s") % {"subject": subject.employee.name}
+    notify(
+        actor=actor, origin=origin, topic="feedback_customer_link", key=f"nomination-{nomination.pk}",
+        emails=[
+            Email(
+                None, nomination.external_email, title, "\n\n".join(parts),
+                recorded_body="\n\n".join(parts).replace(url, f"{url.split(EXTERNAL_TOKEN_PREFIX)[0]}…"),
+            )
+        ],
+    )
 
 
 def _new_link(campaign: Campaign) -> tuple[str, str, datetime.datetime]:

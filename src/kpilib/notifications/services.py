@@ -40,12 +40,17 @@ Sleep = Callable[[float], None]
 
 @dataclass(frozen=True)
 class Email:
-    """One e-mail to one person: the user (for the record), their address, subject and body."""
+    """One e-mail to one person: the user (for the record), their address, subject and body.
+
+    `recorded_body`, when given, is what the record keeps instead of the body: a message
+    that carries a credential (a customer's single-use feedback link) is sent whole and
+    recorded without it."""
 
     recipient: Any
     address: str
     subject: str
     body: str
+    recorded_body: str | None = None
 
 
 class _Transient(Exception):
@@ -215,7 +220,8 @@ def notify(
                 _record(
                     actor=actor, origin=origin, outcome=outcome, channel=email_channel,
                     kind=Channel.Kind.EMAIL, topic=topic, key=key, recipient=email.recipient,
-                    address=email.address, subject=email.subject, text=email.body,
+                    address=email.address, subject=email.subject,
+                    text=email.body if email.recorded_body is None else email.recorded_body,
                 )
             )
     if group_text:
