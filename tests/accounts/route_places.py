@@ -5,9 +5,11 @@ from axes.models import AccessAttempt
 from kpilib.appraisal.models import Appeal, Cycle, Evidence, Participant, Scorecard
 from kpilib.cases.models import Case
 from kpilib.dailyreports.models import DailyReport
+from kpilib.feedback.models import Campaign, Nomination
 from kpilib.ingest.models import ImportBatch, Source
 from kpilib.library.models import Indicator, Theme
 from tests.appraisal_fixtures import World
+from tests.web.test_get_never_writes import FEEDBACK_LINKS
 
 
 def places(world: World) -> dict[str, object]:
@@ -52,5 +54,11 @@ def places(world: World) -> dict[str, object]:
         "source": Source.objects.get(name="crm").name,
         "batch": ImportBatch.objects.filter(status="committed", source__name="crm").get().pk,
         "lockout": AccessAttempt.objects.get().pk,
+        "feedback_campaign": Campaign.objects.get().pk,
+        "feedback_subject": Campaign.objects.get().subjects.get().pk,
+        "engineer_self_form": Nomination.objects.get(relationship="self").pk,
+        "manager_form": Nomination.objects.get(relationship="manager").pk,
+        "peer_form": Nomination.objects.get(relationship="peer").pk,
+        "feedback_link": FEEDBACK_LINKS[0],
         "missing": 999999,
     }

@@ -293,6 +293,56 @@ ROUTES: dict[str, list[tuple[str, list[int]]]] = {
         ("appeals/{appeal}/answer/", [302, 405, 405, 405, 405, 405]),
         ("appeals/{missing}/answer/", [302, 405, 405, 405, 405, 405]),
     ],
+    "feedback/": [
+        ("feedback/", [302, 200, 200, 200, 200, 200]),
+    ],
+    "feedback/campaigns/new/": [
+        ("feedback/campaigns/new/", [302, 405, 405, 405, 405, 405]),
+    ],
+    "feedback/campaigns/<int:pk>/": [
+        ("feedback/campaigns/{feedback_campaign}/", [302, 404, 404, 404, 404, 200]),
+        ("feedback/campaigns/{missing}/", [302, 404, 404, 404, 404, 404]),
+    ],
+    "feedback/campaigns/<int:pk>/subjects/": [
+        ("feedback/campaigns/{feedback_campaign}/subjects/", [302, 405, 405, 405, 405, 405]),
+    ],
+    "feedback/campaigns/<int:pk>/launch/": [
+        ("feedback/campaigns/{feedback_campaign}/launch/", [302, 405, 405, 405, 405, 405]),
+    ],
+    "feedback/campaigns/<int:pk>/close/": [
+        ("feedback/campaigns/{feedback_campaign}/close/", [302, 405, 405, 405, 405, 405]),
+    ],
+    "feedback/subjects/<int:pk>/": [
+        ("feedback/subjects/{feedback_subject}/", [302, 404, 200, 200, 404, 200]),
+        ("feedback/subjects/{missing}/", [302, 404, 404, 404, 404, 404]),
+    ],
+    "feedback/subjects/<int:pk>/nominate/": [
+        ("feedback/subjects/{feedback_subject}/nominate/", [302, 405, 405, 405, 405, 405]),
+    ],
+    "feedback/subjects/<int:pk>/submit/": [
+        ("feedback/subjects/{feedback_subject}/submit/", [302, 405, 405, 405, 405, 405]),
+    ],
+    "feedback/subjects/<int:pk>/approve/": [
+        ("feedback/subjects/{feedback_subject}/approve/", [302, 405, 405, 405, 405, 405]),
+    ],
+    "feedback/nominations/<int:pk>/remove/": [
+        ("feedback/nominations/{peer_form}/remove/", [302, 405, 405, 405, 405, 405]),
+    ],
+    "feedback/forms/<int:pk>/": [
+        # a rater's form is the rater's alone: not the subject's, the manager's or HR's
+        ("feedback/forms/{engineer_self_form}/", [302, 404, 200, 404, 404, 404]),
+        ("feedback/forms/{manager_form}/", [302, 404, 404, 200, 404, 404]),
+        ("feedback/forms/{peer_form}/", [302, 404, 404, 404, 404, 404]),
+        ("feedback/forms/{missing}/", [302, 404, 404, 404, 404, 404]),
+    ],
+    "feedback/forms/<int:pk>/decline/": [
+        ("feedback/forms/{peer_form}/decline/", [302, 405, 405, 405, 405, 405]),
+    ],
+    "feedback/link/<str:token>/": [
+        # the customer's link needs no account; a guessed one is "not found" for everyone
+        ("feedback/link/{feedback_link}/", [200, 200, 200, 200, 200, 200]),
+        ("feedback/link/kpf_guessed/", [404, 404, 404, 404, 404, 404]),
+    ],
     "cases/": [
         ("cases/", [302, 403, 200, 200, 200, 200]),
     ],

@@ -30,6 +30,7 @@ from kpilib.audit.origin import Origin
 from kpilib.cases.models import Case, CaseAttachment
 from kpilib.dailyreports import services as report_services
 from kpilib.dailyreports.models import DailyReport
+from kpilib.feedback.models import Campaign, Nomination, Subject
 from kpilib.ingest.models import ImportBatch, Source
 from kpilib.library.models import Indicator, Theme
 from kpilib.org.models import Employee
@@ -80,7 +81,15 @@ IDS: dict[tuple[str, str], Values] = {
     ("cases/", "pk"): _pks(Case),
     ("cases/attachments/", "pk"): _pks(CaseAttachment),
     ("api/cases/", "pk"): _pks(Case),
+    ("feedback/campaigns/", "pk"): _pks(Campaign),
+    ("feedback/subjects/", "pk"): _pks(Subject),
+    ("feedback/nominations/", "pk"): _pks(Nomination),
+    ("feedback/forms/", "pk"): _pks(Nomination),
+    ("feedback/link/", "token"): lambda: [*FEEDBACK_LINKS, "kpf_not-a-link"],
 }
+# the customer's link token of the world (only its hash is stored)
+FEEDBACK_LINKS: list[str] = []
+FEEDBACK_DEADLINE = datetime.date(2026, 10, 30)
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 
 
@@ -227,6 +236,36 @@ def world(db: None) -> World:
     )
     cases.case_save(
         actor=world.org.peer.user, origin=Origin.WEB, title="草稿案例", problem="p", solution="s"
+    )
+    # 360: an open campaign; the engineer's raters approved (the peer, a customer with a
+    # link), the peer's answers a draft (GET never answers, approves or declines)
+    from kpilib.audit.origin import SYSTEM
+    from kpilib.feedback import services as feedback
+
+    campaign = feedback.campaign_create(
+        actor=hr, origin=Origin.WEB, name="2026 下半年 360",
+        questionnaire=feedback.questionnaire_install(actor=SYSTEM, origin=Origin.WEB),
+        deadline=FEEDBACK_DEADLINE, today=TODAY, group_limits={"peer": [1, 4], "sales": [0, 2]},
+    )
+    feedback.campaign_add_subjects(actor=hr, origin=Origin.WEB, campaign=campaign, employees=[world.org.engineer])
+    feedback.campaign_launch(actor=hr, origin=Origin.WEB, campaign=campaign, today=TODAY, now=submitted_at)
+    subject = campaign.subjects.get()
+    peer_rates = feedback.nomination_add(
+        actor=world.org.engineer.user, origin=Origin.WEB, subject=subject, relationship="peer",
+        rater=world.org.peer, now=submitted_at,
+    )
+    feedback.nomination_add(
+        actor=world.org.engineer.user, origin=Origin.WEB, subject=subject, relationship="customer",
+        external_name="刘总", external_email="liu@customer.example", now=submitted_at,
+    )
+    feedback.nominations_submit(actor=world.org.engineer.user, origin=Origin.WEB, subject=subject, now=submitted_at)
+    [(_customer, raw)] = feedback.nominations_approve(
+        actor=world.org.manager.user, origin=Origin.WEB, subject=subject, now=submitted_at
+    )
+    FEEDBACK_LINKS[:] = [raw]
+    feedback.response_save(
+        actor=world.org.peer.user, origin=Origin.WEB, nomination=peer_rates,
+        answers={"collab_responsive": {"score": 4, "comment": "响应快"}}, now=submitted_at,
     )
     # a personal access token (GET on its revoke address must not revoke it)
     personal_token_create(actor=world.org.engineer.user, origin=Origin.WEB, name="快捷指令")

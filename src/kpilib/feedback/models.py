@@ -23,6 +23,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kpilib.org.models import local_name
+
 
 class Relationship(models.TextChoices):
     """Rater groups (§11 of the product brief: the `relationship` column)."""
@@ -69,6 +71,10 @@ class Questionnaire(models.Model):
     def __str__(self) -> str:
         return self.name_zh_hans
 
+    @property
+    def local_name(self) -> str:
+        return local_name(self.name_zh_hans, self.name_en)
+
 
 class Competency(models.Model):
     questionnaire = models.ForeignKey(
@@ -89,6 +95,10 @@ class Competency(models.Model):
 
     def __str__(self) -> str:
         return self.name_zh_hans
+
+    @property
+    def local_name(self) -> str:
+        return local_name(self.name_zh_hans, self.name_en)
 
 
 class Question(models.Model):
@@ -170,6 +180,10 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def local_name(self) -> str:
+        return local_name(self.name, self.name_en)
 
     def limits(self, relationship: str) -> tuple[int, int]:
         """(minimum, maximum) raters of a group in this campaign."""

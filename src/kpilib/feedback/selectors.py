@@ -8,7 +8,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils.translation import ngettext
 
 from kpilib.feedback.models import Campaign, Nomination, Relationship, Response, Subject
 from kpilib.permissions import employee_of, is_hr_admin, managed_employee_ids
@@ -62,17 +63,45 @@ def shortfalls(subject: Subject) -> list[GroupShortfall]:
     return missing
 
 
+def shortfall_messages(subject: Subject) -> list[str]:
+    """One message per group under its minimum, naming it (the refusal and the page)."""
+    return [
+        ngettext(
+            "%(group)s needs at least %(minimum)d rater (%(nominated)d nominated).",
+            "%(group)s needs at least %(minimum)d raters (%(nominated)d nominated).",
+            short.minimum,
+        )
+        % {"group": short.label, "minimum": short.minimum, "nominated": short.nominated}
+        for short in shortfalls(subject)
+    ]
+
+
+#: Self and the manager answer from launch; the others once the subject's raters are approved.
+ALWAYS_OPEN = (Relationship.SELF, Relationship.MANAGER)
+
+
+def form_open(nomination: Nomination) -> bool:
+    """Whether a rater may answer now: an approved nomination in an open campaign, whose
+    subject's raters are approved (self and the manager need no approval)."""
+    subject = nomination.subject
+    return (
+        subject.campaign.status == Campaign.Status.OPEN
+        and nomination.status == Nomination.Status.APPROVED
+        and (subject.state == Subject.State.APPROVED or nomination.relationship in ALWAYS_OPEN)
+    )
+
+
 def forms_to_answer(user: Any) -> QuerySet[Nomination]:
-    """The rater's open forms: approved nominations of open campaigns, not yet submitted
-    (drafts included), soonest deadline first."""
+    """The rater's open forms (`form_open`), not yet submitted (drafts included), soonest
+    deadline first."""
     employee = employee_of(user)
     if employee is None:
         return Nomination.objects.none()
     return (
         Nomination.objects.filter(
+            Q(subject__state=Subject.State.APPROVED) | Q(relationship__in=ALWAYS_OPEN),
             rater=employee,
             status=Nomination.Status.APPROVED,
-            subject__state=Subject.State.APPROVED,
             subject__campaign__status=Campaign.Status.OPEN,
         )
         .exclude(response__status=Response.Status.SUBMITTED)
@@ -113,3 +142,109 @@ def response_rate(campaign: Campaign) -> ResponseRate:
         invited=approved.count(),
         submitted=approved.filter(response__status=Response.Status.SUBMITTED).count(),
     )
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+
+def campaigns_listed() -> QuerySet[Campaign]:
+    return Campaign.objects.select_related("cycle", "questionnaire").order_by("-deadline", "-pk")
+
+
+def campaign_for_hr(user: Any, pk: int) -> Campaign:
+    """A campaign for HR; anyone else gets `DoesNotExist` (a 404)."""
+    if not is_hr_admin(user):
+        raise Campaign.DoesNotExist(pk)
+    return campaigns_listed().get(pk=pk)
+
+
+def subject_for(user: Any, pk: int) -> Subject:
+    """A subject for the person themselves, their managers up the line and HR; anyone
+    else (a rater included) gets `DoesNotExist` (a 404)."""
+    subject = Subject.objects.select_related("campaign", "employee").get(pk=pk)
+    if is_subject(user, subject) or manages_subject(user, subject):
+        return subject
+    raise Subject.DoesNotExist(pk)
+
+
+def own_subjects(user: Any) -> QuerySet[Subject]:
+    """The user's own places as a subject in open campaigns."""
+    employee = employee_of(user)
+    if employee is None:
+        return Subject.objects.none()
+    return Subject.objects.filter(employee=employee, campaign__status=Campaign.Status.OPEN).select_related(
+        "campaign"
+    )
+
+
+def subjects_to_approve(user: Any) -> QuerySet[Subject]:
+    """Submitted raters waiting for this manager (people below them), oldest first."""
+    employee = employee_of(user)
+    if employee is None:
+        return Subject.objects.none()
+    return (
+        Subject.objects.filter(
+            state=Subject.State.SUBMITTED,
+            campaign__status=Campaign.Status.OPEN,
+            employee_id__in=managed_employee_ids(employee),
+        )
+        .select_related("campaign", "employee")
+        .order_by("submitted_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """One rater group of a subject: its limits and who is nominated in it."""
+
+    relationship: str
+    label: str
+    minimum: int
+    maximum: int
+    nominations: list[Nomination]
+
+    @property
+    def active(self) -> int:
+        return sum(1 for n in self.nominations if n.status in ACTIVE)
+
+    @property
+    def short(self) -> bool:
+        return self.active < self.minimum
+
+    @property
+    def full(self) -> bool:
+        return self.active >= self.maximum
+
+
+def group_rows(subject: Subject) -> list[GroupRow]:
+    """Every group a subject's raters may come from, in `Relationship` order, with its
+    nominations (declined ones kept, to show the reason)."""
+    by_group: dict[str, list[Nomination]] = {}
+    for nomination in subject.nominations.exclude(status=Nomination.Status.REMOVED).select_related("rater"):
+        by_group.setdefault(nomination.relationship, []).append(nomination)
+    rows = []
+    for relationship in Relationship.values:
+        minimum, maximum = subject.campaign.limits(relationship)
+        if maximum == 0 and relationship not in by_group:
+            continue
+        rows.append(
+            GroupRow(relationship, str(Relationship(relationship).label), minimum, maximum,
+                     by_group.get(relationship, []))
+        )
+    return rows
+
+
+def subject_rows(campaign: Campaign) -> list[tuple[Subject, int, int]]:
+    """A campaign's subjects with their approved raters and the answers received (counts
+    only: HR never sees who said what)."""
+    subjects = list(campaign.subjects.select_related("employee__org_unit").order_by("employee__employee_id"))
+    invited = Counter(
+        Nomination.objects.filter(subject__campaign=campaign, status=Nomination.Status.APPROVED)
+        .values_list("subject_id", flat=True)
+    )
+    answered = Counter(
+        Response.objects.filter(
+            nomination__subject__campaign=campaign, status=Response.Status.SUBMITTED
+        ).values_list("nomination__subject_id", flat=True)
+    )
+    return [(subject, invited[subject.pk], answered[subject.pk]) for subject in subjects]

@@ -29,7 +29,6 @@ import yaml
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from kpilib.audit.origin import Origin
 from kpilib.audit.services import audit_record, audit_snapshot
@@ -47,12 +46,14 @@ from kpilib.feedback.models import (
     Subject,
 )
 from kpilib.feedback.selectors import (
+    form_open,
     group_counts,
     is_subject,
     manages_subject,
+    shortfall_messages,
     shortfalls,
 )
-from kpilib.org.models import Employee
+from kpilib.org.models import Employee, local_name
 from kpilib.permissions import employee_of, is_hr_admin
 
 DEFAULT_QUESTIONNAIRE = Path(__file__).resolve().parent.parent / "packs" / "presales-360.yaml"
@@ -290,18 +291,6 @@ def campaign_close(*, actor: Any, origin: Origin, campaign: Campaign, now: datet
 # --- nominations ---------------------------------------------------------------------------
 
 
-def _shortfall_message(subject: Subject) -> list[str]:
-    return [
-        ngettext(
-            "%(group)s needs at least %(minimum)d rater (%(nominated)d nominated).",
-            "%(group)s needs at least %(minimum)d raters (%(nominated)d nominated).",
-            short.minimum,
-        )
-        % {"group": short.label, "minimum": short.minimum, "nominated": short.nominated}
-        for short in shortfalls(subject)
-    ]
-
-
 def _may_change_nominations(actor: Any, subject: Subject) -> bool:
     """The subject while proposing; their managers and HR until the campaign closes."""
     if subject.campaign.status != Campaign.Status.OPEN:
@@ -397,7 +386,7 @@ def nominations_submit(*, actor: Any, origin: Origin, subject: Subject, now: dat
         raise FeedbackError(_("Only the person receiving feedback submits their raters."))
     if subject.campaign.status != Campaign.Status.OPEN or subject.state != Subject.State.PROPOSING:
         raise FeedbackError(_("The raters were submitted already."))
-    problems = _shortfall_message(subject)
+    problems = shortfall_messages(subject)
     if problems:
         raise FeedbackError(problems)
     before = audit_snapshot(subject)
@@ -422,7 +411,7 @@ def nominations_approve(
         raise FeedbackError(_("Only the manager of the person receiving feedback, or HR, approves the raters."))
     if subject.campaign.status != Campaign.Status.OPEN or subject.state == Subject.State.APPROVED:
         raise FeedbackError(_("The raters were approved already."))
-    problems = _shortfall_message(subject)
+    problems = shortfall_messages(subject)
     if problems:
         raise FeedbackError(problems)
     before = audit_snapshot(subject)
@@ -555,14 +544,14 @@ def _tell_subject_of_decline(actor: Any, origin: Origin, nomination: Nomination)
 
 def question_text(question: Question) -> str:
     """The question in the reader's language."""
-    language = translation.get_language() or ""
-    return question.text_en if language.startswith("en") else question.text_zh_hans
+    return local_name(question.text_zh_hans, question.text_en)
 
 
 def _checked_answers(campaign: Campaign, answers: Mapping[str, Any], *, submit: bool) -> dict[str, Any]:
     """Answers by question code: `{"score": 1–5 or None (not able to rate), "comment": …}`
-    for rating questions, `{"text": …}` for open ones. Submitting needs every rating
-    question answered (a score or "not able to rate")."""
+    for rating questions, `{"text": …}` for open ones. A draft may hold a comment without
+    a rating (`{"comment": …}`); submitting needs every rating question answered (a score
+    or "not able to rate")."""
     questions = {q.code: q for q in campaign.questionnaire.questions.all()}
     unknown = sorted(set(answers) - set(questions))
     if unknown:
@@ -571,6 +560,12 @@ def _checked_answers(campaign: Campaign, answers: Mapping[str, Any], *, submit: 
     problems = []
     for code, question in questions.items():
         given = answers.get(code)
+        if given is not None and question.kind == Question.Kind.RATING and "score" not in given:
+            if submit:  # a comment, but no rating chosen yet
+                given = None
+            else:
+                checked[code] = {"comment": str(given.get("comment", "")).strip()[:MAX_COMMENT]}
+                continue
         if given is None:
             if submit and question.kind == Question.Kind.RATING:
                 problems.append(
@@ -610,7 +605,7 @@ def _save_response(
     campaign = nomination.subject.campaign
     if campaign.status != Campaign.Status.OPEN:
         raise FeedbackError(_("The campaign is not open for answers."))
-    if nomination.status != Nomination.Status.APPROVED or nomination.subject.state != Subject.State.APPROVED:
+    if not form_open(nomination):
         raise FeedbackError(_("This form is not open."))
     response = Response.objects.select_for_update().filter(nomination=nomination).first()
     if response is not None and response.status == Response.Status.SUBMITTED:

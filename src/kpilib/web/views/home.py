@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from kpilib.appraisal.selectors import appeals_due_for, my_cycles, phases_due_for, team_overview
 from kpilib.audit.selectors import audit_events
+from kpilib.feedback.selectors import forms_to_answer, subjects_to_approve
 from kpilib.org.selectors import org_counts
 from kpilib.permissions import Role, employee_of, roles_of, visible_employees
 
@@ -29,6 +30,8 @@ def home(request: HttpRequest) -> HttpResponse:
     if Role.HR_ADMIN in roles:
         context["counts"] = org_counts()
         context["recent_events"] = audit_events()[:8]
+    context["feedback_forms"] = forms_to_answer(request.user)
+    context["feedback_to_approve"] = subjects_to_approve(request.user)
     context["due"] = phases_due_for(request.user)
     context["appeals_due"] = appeals_due_for(request.user)
     if employee is not None:

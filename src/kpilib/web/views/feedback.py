@@ -1,0 +1,320 @@
+"""360 feedback pages (360度反馈): the rater's to-do list and form (an external customer's
+through their link, without an account), the subject's nominations, the manager's
+approval, and HR's campaigns with response rates — counts only, never who said what.
+
+Reads go through `feedback.selectors` (404 outside what one may see); writes through
+`feedback.services`, whose rules decide who may and when. A refusal a view does not catch
+becomes a message on the page it came from (`web.errors.UserErrorMiddleware`).
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from kpilib import clock
+from kpilib.audit.origin import SYSTEM, Origin
+from kpilib.feedback import selectors, services
+from kpilib.feedback.errors import FeedbackError
+from kpilib.feedback.models import Campaign, Nomination, Question, Relationship, Subject
+from kpilib.permissions import is_hr_admin
+from kpilib.web.errors import form_error, message_error
+from kpilib.web.feedback_forms import (
+    CampaignForm,
+    CustomerForm,
+    DeclineForm,
+    NominationForm,
+    SubjectsForm,
+    answers_from,
+)
+
+
+def _or_404(read: Any, *args: Any) -> Any:
+    try:
+        return read(*args)
+    except (Campaign.DoesNotExist, Subject.DoesNotExist, Nomination.DoesNotExist):
+        raise Http404("Not found") from None
+
+
+@login_required
+def feedback_home(request: HttpRequest) -> HttpResponse:
+    """What the user owes and runs: forms to answer, their own raters, raters to approve,
+    and (HR) the campaigns."""
+    hr = is_hr_admin(request.user)
+    context = {
+        "forms": selectors.forms_to_answer(request.user),
+        "own": selectors.own_subjects(request.user),
+        "to_approve": selectors.subjects_to_approve(request.user),
+        "hr": hr,
+        "campaigns": selectors.campaigns_listed() if hr else [],
+        "campaign_form": CampaignForm() if hr else None,
+    }
+    return render(request, "feedback/index.html", context)
+
+
+@login_required
+@require_POST
+def campaign_new(request: HttpRequest) -> HttpResponse:
+    if not is_hr_admin(request.user):
+        raise Http404("Not found")
+    form = CampaignForm(request.POST)
+    if form.is_valid():
+        try:
+            questionnaire = services.questionnaire_install(actor=request.user, origin=Origin.WEB)
+            campaign = services.campaign_create(
+                actor=request.user, origin=Origin.WEB, questionnaire=questionnaire,
+                today=clock.today(), **form.cleaned_data,
+            )
+        except FeedbackError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Campaign created. Add the people who receive feedback, then launch it."))
+            return redirect("feedback_campaign", pk=campaign.pk)
+    context = {
+        "forms": selectors.forms_to_answer(request.user),
+        "own": selectors.own_subjects(request.user),
+        "to_approve": selectors.subjects_to_approve(request.user),
+        "hr": True,
+        "campaigns": selectors.campaigns_listed(),
+        "campaign_form": form,
+    }
+    return render(request, "feedback/index.html", context, status=400)
+
+
+@login_required
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _or_404(selectors.campaign_for_hr, request.user, pk)
+    context = {
+        "campaign": campaign,
+        "rows": selectors.subject_rows(campaign),
+        "rate": selectors.response_rate(campaign),
+        "subjects_form": SubjectsForm(),
+    }
+    return render(request, "feedback/campaign.html", context)
+
+
+@login_required
+@require_POST
+def campaign_subjects_add(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _or_404(selectors.campaign_for_hr, request.user, pk)
+    form = SubjectsForm(request.POST)
+    if form.is_valid():
+        added = services.campaign_add_subjects(
+            actor=request.user, origin=Origin.WEB, campaign=campaign, employees=form.people()
+        )
+        messages.success(request, _("%(count)d added.") % {"count": len(added)})
+    return redirect("feedback_campaign", pk=campaign.pk)
+
+
+@login_required
+@require_POST
+def campaign_launch(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _or_404(selectors.campaign_for_hr, request.user, pk)
+    services.campaign_launch(
+        actor=request.user, origin=Origin.WEB, campaign=campaign, today=clock.today(), now=clock.now()
+    )
+    messages.success(request, _("Launched: the people receiving feedback can nominate their raters."))
+    return redirect("feedback_campaign", pk=campaign.pk)
+
+
+@login_required
+@require_POST
+def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _or_404(selectors.campaign_for_hr, request.user, pk)
+    services.campaign_close(actor=request.user, origin=Origin.WEB, campaign=campaign, now=clock.now())
+    messages.success(request, _("Closed: no more answers are taken."))
+    return redirect("feedback_campaign", pk=campaign.pk)
+
+
+@login_required
+def subject_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The raters of one subject, by group: the subject nominates, the manager approves."""
+    subject = _or_404(selectors.subject_for, request.user, pk)
+    own = selectors.is_subject(request.user, subject)
+    manages = selectors.manages_subject(request.user, subject)
+    open_campaign = subject.campaign.status == Campaign.Status.OPEN
+    may_change = open_campaign and (manages or (own and subject.state == Subject.State.PROPOSING))
+    context = {
+        "subject": subject,
+        "campaign": subject.campaign,
+        "groups": selectors.group_rows(subject),
+        "own": own,
+        "may_change": may_change,
+        "may_submit": open_campaign and own and subject.state == Subject.State.PROPOSING,
+        "may_approve": open_campaign and manages and subject.state != Subject.State.APPROVED,
+        "nomination_form": NominationForm(),
+        "customer_form": CustomerForm(),
+        "shortfalls": selectors.shortfall_messages(subject),
+    }
+    return render(request, "feedback/subject.html", context)
+
+
+@login_required
+@require_POST
+def nomination_add(request: HttpRequest, pk: int) -> HttpResponse:
+    subject = _or_404(selectors.subject_for, request.user, pk)
+    customer = request.POST.get("relationship") == Relationship.CUSTOMER
+    form = CustomerForm(request.POST) if customer else NominationForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, f"{form.fields[field].label}: {error}" if field in form.fields else error)
+        return redirect("feedback_subject", pk=subject.pk)
+    values = dict(form.cleaned_data)
+    relationship = Relationship.CUSTOMER if customer else values.pop("relationship")
+    try:
+        nomination = services.nomination_add(
+            actor=request.user, origin=Origin.WEB, subject=subject, relationship=relationship,
+            now=clock.now(), **values,
+        )
+    except FeedbackError as error:
+        message_error(request, error)
+    else:
+        messages.success(
+            request,
+            _("%(name)s nominated.") % {"name": nomination.rater.name if nomination.rater else nomination.external_name},
+        )
+    return redirect("feedback_subject", pk=subject.pk)
+
+
+@login_required
+@require_POST
+def nomination_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    nomination = Nomination.objects.filter(pk=pk).select_related("subject").first()
+    if nomination is None:
+        raise Http404("Not found")
+    subject = _or_404(selectors.subject_for, request.user, nomination.subject_id)
+    services.nomination_remove(actor=request.user, origin=Origin.WEB, nomination=nomination)
+    messages.success(request, _("Removed."))
+    return redirect("feedback_subject", pk=subject.pk)
+
+
+@login_required
+@require_POST
+def nominations_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    subject = _or_404(selectors.subject_for, request.user, pk)
+    services.nominations_submit(actor=request.user, origin=Origin.WEB, subject=subject, now=clock.now())
+    messages.success(request, _("Sent to your manager for approval."))
+    return redirect("feedback_subject", pk=subject.pk)
+
+
+@login_required
+@require_POST
+def nominations_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    subject = _or_404(selectors.subject_for, request.user, pk)
+    links = services.nominations_approve(
+        actor=request.user, origin=Origin.WEB, subject=subject, now=clock.now(),
+        link_base=request.build_absolute_uri("/feedback/link/"),
+    )
+    messages.success(
+        request,
+        _("Approved: the raters' forms are open.")
+        + (
+            " " + ngettext("%(count)d customer link was e-mailed.", "%(count)d customer links were e-mailed.", len(links))
+            % {"count": len(links)}
+            if links
+            else ""
+        ),
+    )
+    return redirect("feedback_subject", pk=subject.pk)
+
+
+def _form_context(nomination: Nomination, response_answers: dict[str, Any]) -> dict[str, Any]:
+    campaign = nomination.subject.campaign
+    questions = list(campaign.questionnaire.questions.select_related("competency").order_by("order"))
+    sections: list[dict[str, Any]] = []
+    for question in questions:
+        title = question.competency if question.kind == Question.Kind.RATING else None
+        if not sections or sections[-1]["competency"] != title:
+            sections.append({"competency": title, "questions": []})
+        given = response_answers.get(question.code, {})
+        score = given.get("score", "") if "score" in given else ""
+        sections[-1]["questions"].append(
+            {
+                "question": question,
+                "text": services.question_text(question),
+                "score": "na" if "score" in given and given["score"] is None else str(score),
+                "comment": given.get("comment", ""),
+                "answer": given.get("text", ""),
+            }
+        )
+    return {
+        "nomination": nomination,
+        "campaign": campaign,
+        "sections": sections,
+        "scale": ["1", "2", "3", "4", "5"],
+        "decline_form": DeclineForm(),
+    }
+
+
+@login_required
+def rater_form(request: HttpRequest, pk: int) -> HttpResponse:
+    """The rater's form; the anonymity rules are shown before the first question."""
+    nomination = _or_404(selectors.nomination_for_rater, request.user, pk)
+    response = getattr(nomination, "response", None)
+    if request.method == "POST":
+        questions = list(nomination.subject.campaign.questionnaire.questions.all())
+        submit = request.POST.get("submit") == "1"
+        try:
+            services.response_save(
+                actor=request.user, origin=Origin.WEB, nomination=nomination,
+                answers=answers_from(request.POST, questions), submit=submit, now=clock.now(),
+            )
+        except FeedbackError as error:
+            message_error(request, error)
+            context = _form_context(nomination, answers_from(request.POST, questions))
+            return render(request, "feedback/form.html", context, status=400)
+        messages.success(request, _("Thank you: your answers are in.") if submit else _("Draft saved."))
+        return redirect("feedback_home") if submit else redirect("feedback_form", pk=nomination.pk)
+    answers = response.answers if response is not None else {}
+    context = _form_context(nomination, answers)
+    context["submitted"] = response is not None and response.status == "submitted"
+    context["closed"] = not context["submitted"] and not selectors.form_open(nomination)
+    return render(request, "feedback/form.html", context)
+
+
+@login_required
+@require_POST
+def rater_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    nomination = _or_404(selectors.nomination_for_rater, request.user, pk)
+    form = DeclineForm(request.POST)
+    reason = form.data.get("reason", "")
+    services.nomination_decline(
+        actor=request.user, origin=Origin.WEB, nomination=nomination, reason=reason, now=clock.now()
+    )
+    messages.success(request, _("Declined: they were told, with your reason."))
+    return redirect("feedback_home")
+
+
+def external_form(request: HttpRequest, token: str) -> HttpResponse:
+    """An external customer's form through their single-use link (no account)."""
+    try:
+        nomination = services.external_nomination(token, now=clock.now())
+    except FeedbackError as error:
+        return render(request, "feedback/link_invalid.html", {"reason": error.message}, status=404)
+    response = getattr(nomination, "response", None)
+    if request.method == "POST":
+        questions = list(nomination.subject.campaign.questionnaire.questions.all())
+        submit = request.POST.get("submit") == "1"
+        try:
+            services.external_response_save(
+                actor=SYSTEM, origin=Origin.WEB, raw=token,
+                answers=answers_from(request.POST, questions), submit=submit, now=clock.now(),
+            )
+        except FeedbackError as error:
+            message_error(request, error)
+            context = _form_context(nomination, answers_from(request.POST, questions))
+            context["external"] = True
+            return render(request, "feedback/form.html", context, status=400)
+        if submit:
+            return render(request, "feedback/link_thanks.html", {"campaign": nomination.subject.campaign})
+        messages.success(request, _("Draft saved."))
+        return redirect("feedback_link", token=token)
+    context = _form_context(nomination, response.answers if response is not None else {})
+    context["external"] = True
+    return render(request, "feedback/form.html", context)
