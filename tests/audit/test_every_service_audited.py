@@ -495,6 +495,10 @@ CALLS: dict[str, Row] = {
         w.org.peer.user,
         {"nomination": _peer_nomination(w, approved=True), "answers": {}, "now": REPORT_EVENING},
     ),
+    "kpilib.feedback.reminders.feedback_send_reminders": lambda w: (
+        _feedback_subject(w),
+        Call(SYSTEM, {"day": FEEDBACK_DEADLINE - datetime.timedelta(days=7)}),
+    )[1],
     "kpilib.feedback.services.external_response_save": lambda w: Call(
         SYSTEM, {"raw": _customer_link(w), "answers": {}, "now": REPORT_EVENING}
     ),

@@ -286,3 +286,25 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"response {self.pk}"
+
+
+class FeedbackReminder(models.Model):
+    """A rater was reminded of their open forms of one campaign on one day: at most once."""
+
+    rater = models.ForeignKey(
+        "org.Employee", verbose_name=_("rater"), on_delete=models.CASCADE, related_name="feedback_reminders"
+    )
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="reminders")
+    day = models.DateField(_("reminded on"))
+    forms = models.PositiveSmallIntegerField(_("open forms"))
+
+    class Meta:
+        verbose_name = _("360 reminder")
+        verbose_name_plural = _("360 reminders")
+        ordering = ["-day", "rater_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["rater", "campaign", "day"], name="feedback_reminder_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rater_id} {self.campaign_id} {self.day}"
