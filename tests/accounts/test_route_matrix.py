@@ -130,6 +130,34 @@ ROUTES: dict[str, list[tuple[str, list[int]]]] = {
     "api/cases/<pk>/attachments": [
         ("api/cases/{approved_case}/attachments", [405, 405, 405, 405, 405, 405]),
     ],
+    "api/feedback/forms": [
+        ("api/feedback/forms", [401, 200, 200, 200, 200, 200]),
+    ],
+    "api/feedback/forms/<pk>": [
+        # a form is its rater's alone (as /feedback/forms/)
+        ("api/feedback/forms/{engineer_self_form}", [401, 404, 200, 404, 404, 404]),
+        ("api/feedback/forms/{peer_form}", [401, 404, 404, 404, 404, 404]),
+        ("api/feedback/forms/{missing}", [401, 404, 404, 404, 404, 404]),
+    ],
+    "api/feedback/forms/<pk>/decline": [
+        ("api/feedback/forms/{peer_form}/decline", [405, 405, 405, 405, 405, 405]),
+    ],
+    "api/feedback/subjects/<pk>": [
+        ("api/feedback/subjects/{feedback_subject}", [401, 404, 200, 200, 404, 200]),
+        ("api/feedback/subjects/{missing}", [401, 404, 404, 404, 404, 404]),
+    ],
+    "api/feedback/subjects/<pk>/nominations": [
+        ("api/feedback/subjects/{feedback_subject}/nominations", [405, 405, 405, 405, 405, 405]),
+    ],
+    "api/feedback/subjects/<pk>/submit": [
+        ("api/feedback/subjects/{feedback_subject}/submit", [405, 405, 405, 405, 405, 405]),
+    ],
+    "api/feedback/subjects/<pk>/approve": [
+        ("api/feedback/subjects/{feedback_subject}/approve", [405, 405, 405, 405, 405, 405]),
+    ],
+    "api/feedback/campaigns": [
+        ("api/feedback/campaigns", [401, 403, 403, 403, 403, 200]),
+    ],
     "api/": [
         ("api/", [404, 404, 404, 404, 404, 404]),
     ],

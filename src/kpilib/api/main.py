@@ -13,7 +13,7 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from kpilib import __version__
-from kpilib.api import ahp, appraisal, cases, dailyreports, facts, library, org, training
+from kpilib.api import ahp, appraisal, cases, dailyreports, facts, feedback, library, org, training
 from kpilib.engine.errors import InputError
 from kpilib.errors import KpilibError
 from kpilib.ingest.errors import FactsRefused, RequestConflict, TooManyFacts, WebhookRefused
@@ -71,3 +71,4 @@ api.add_router("/", ahp.router)
 api.add_router("/", dailyreports.router)
 api.add_router("/", training.router)
 api.add_router("/", cases.router)
+api.add_router("/", feedback.router)

@@ -133,11 +133,7 @@ class ResponseRate:
 
 
 def response_rate(campaign: Campaign) -> ResponseRate:
-    approved = Nomination.objects.filter(
-        subject__campaign=campaign,
-        status=Nomination.Status.APPROVED,
-        subject__state=Subject.State.APPROVED,
-    )
+    approved = Nomination.objects.filter(subject__campaign=campaign, status=Nomination.Status.APPROVED)
     return ResponseRate(
         invited=approved.count(),
         submitted=approved.filter(response__status=Response.Status.SUBMITTED).count(),

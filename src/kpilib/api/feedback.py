@@ -1,0 +1,264 @@
+"""API for 360 feedback: the caller's open forms and their answers, declining, a subject's
+raters by group (nominate, submit, approve), and HR's campaigns with response rates.
+
+The same rules as the /feedback/ pages: reads through `feedback.selectors` (a form is its
+rater's alone; a subject is readable by the person, their managers and HR; a campaign by
+HR; anything else 404, as if it did not exist), writes through `feedback.services` with
+origin API, whose refusals (`FeedbackError`) answer 400 `{"detail", "field"}`. No answer
+ever names its rater: the API has no endpoint that lists answers. Session authentication
+like the other routers (the CSRF token on writes).
+"""
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from ninja import Field, Router, Schema
+
+from kpilib import clock
+from kpilib.audit.origin import Origin
+from kpilib.feedback import selectors, services
+from kpilib.feedback.models import Campaign, Nomination, Question, Relationship, Subject
+from kpilib.org.models import Employee
+from kpilib.permissions import is_hr_admin
+
+router = Router(tags=["feedback"])
+
+RELATIONSHIP = "One of " + ", ".join(f"`{value}`" for value in Relationship.values) + "."
+
+
+def _found(read: Any, *args: Any) -> Any:
+    try:
+        return read(*args)
+    except (Campaign.DoesNotExist, Subject.DoesNotExist, Nomination.DoesNotExist):
+        raise Http404("Not found") from None
+
+
+class FormOut(Schema):
+    id: int
+    subject: str = Field(description="Whom the feedback is about (their name).")
+    relationship: str = Field(description=RELATIONSHIP)
+    campaign: str
+    deadline: datetime.date
+    draft: bool = Field(description="Whether answers are saved but not submitted.")
+
+
+class QuestionOut(Schema):
+    code: str
+    kind: str = Field(description="`rating` (1–5, or null for not able to rate) or `open`.")
+    competency: str | None = Field(description="The competency's name; null for open questions.")
+    text: str
+
+
+class FormDetailOut(FormOut):
+    min_group: int = Field(description="Answers are shown only in groups of at least this many raters.")
+    split_comments: bool = Field(description="Comments are cut into sentences and shuffled.")
+    questions: list[QuestionOut]
+    answers: dict[str, dict[str, Any]] = Field(description="The caller's own saved answers, by question code.")
+
+
+class AnswersIn(Schema):
+    answers: dict[str, dict[str, Any]] = Field(
+        description='By question code: `{"score": 1–5 or null (not able to rate), "comment": "…"}` '
+        'for rating questions, `{"text": "…"}` for open ones.'
+    )
+    submit: bool = Field(False, description="Submit (final) instead of saving a draft.")
+
+
+class SavedOut(Schema):
+    status: str = Field(description="`draft` or `submitted`.")
+
+
+class DeclineIn(Schema):
+    reason: str = Field(description="Why; the person receiving feedback is told.")
+
+
+class NominationOut(Schema):
+    id: int
+    relationship: str = Field(description=RELATIONSHIP)
+    rater: str = Field(description="The rater's name (an external customer's as given).")
+    status: str = Field(description="`proposed`, `approved`, `declined` or `removed`.")
+    decline_reason: str
+
+
+class GroupOut(Schema):
+    relationship: str = Field(description=RELATIONSHIP)
+    minimum: int
+    maximum: int
+    nominations: list[NominationOut]
+
+
+class SubjectOut(Schema):
+    id: int
+    employee: str
+    campaign: str
+    state: str = Field(description="`proposing`, `submitted` (waiting for the manager) or `approved`.")
+    shortfalls: list[str] = Field(description="One message per group under its minimum.")
+    groups: list[GroupOut]
+
+
+class NominationIn(Schema):
+    relationship: str = Field(description=RELATIONSHIP + " Not `self` or `manager` (kpilib adds them).")
+    rater: int | None = Field(None, description="The colleague's id (`/api/employees`); not for `customer`.")
+    external_name: str = Field("", description="A customer's name (`customer` only).")
+    external_email: str = Field("", description="A customer's e-mail (`customer` only).")
+
+
+class CampaignOut(Schema):
+    id: int
+    name: str
+    status: str = Field(description="`draft`, `open` or `closed`.")
+    deadline: datetime.date
+    min_group: int
+    subjects: int
+    invited: int = Field(description="Approved raters' forms.")
+    submitted: int = Field(description="Forms answered (counts only: never who said what).")
+
+
+def _form(nomination: Nomination) -> dict[str, Any]:
+    campaign = nomination.subject.campaign
+    response = getattr(nomination, "response", None)
+    return {
+        "id": nomination.pk,
+        "subject": nomination.subject.employee.name,
+        "relationship": nomination.relationship,
+        "campaign": campaign.local_name,
+        "deadline": campaign.deadline,
+        "draft": response is not None and response.status == "draft",
+    }
+
+
+@router.get("/feedback/forms", response=list[FormOut])
+def forms(request: HttpRequest) -> Any:
+    """The caller's open forms, soonest deadline first."""
+    return [_form(nomination) for nomination in selectors.forms_to_answer(request.user)]
+
+
+@router.get("/feedback/forms/{pk}", response=FormDetailOut)
+def form(request: HttpRequest, pk: int) -> Any:
+    nomination = _found(selectors.nomination_for_rater, request.user, pk)
+    campaign = nomination.subject.campaign
+    response = getattr(nomination, "response", None)
+    questions = campaign.questionnaire.questions.select_related("competency").order_by("order")
+    return {
+        **_form(nomination),
+        "min_group": campaign.min_group,
+        "split_comments": campaign.split_comments,
+        "questions": [
+            {
+                "code": question.code,
+                "kind": question.kind,
+                "competency": question.competency.local_name if question.kind == Question.Kind.RATING else None,
+                "text": services.question_text(question),
+            }
+            for question in questions
+        ],
+        "answers": response.answers if response is not None else {},
+    }
+
+
+@router.put("/feedback/forms/{pk}", response=SavedOut)
+def form_answer(request: HttpRequest, pk: int, body: AnswersIn) -> Any:
+    nomination = _found(selectors.nomination_for_rater, request.user, pk)
+    response = services.response_save(
+        actor=request.user, origin=Origin.API, nomination=nomination, answers=body.answers,
+        submit=body.submit, now=clock.now(),
+    )
+    return {"status": response.status}
+
+
+@router.post("/feedback/forms/{pk}/decline", response=SavedOut)
+def form_decline(request: HttpRequest, pk: int, body: DeclineIn) -> Any:
+    nomination = _found(selectors.nomination_for_rater, request.user, pk)
+    nomination = services.nomination_decline(
+        actor=request.user, origin=Origin.API, nomination=nomination, reason=body.reason, now=clock.now()
+    )
+    return {"status": nomination.status}
+
+
+def _subject(subject: Subject) -> dict[str, Any]:
+    return {
+        "id": subject.pk,
+        "employee": subject.employee.name,
+        "campaign": subject.campaign.local_name,
+        "state": subject.state,
+        "shortfalls": selectors.shortfall_messages(subject),
+        "groups": [
+            {
+                "relationship": group.relationship,
+                "minimum": group.minimum,
+                "maximum": group.maximum,
+                "nominations": [
+                    {
+                        "id": nomination.pk,
+                        "relationship": nomination.relationship,
+                        "rater": nomination.rater.name if nomination.rater else nomination.external_name,
+                        "status": nomination.status,
+                        "decline_reason": nomination.decline_reason,
+                    }
+                    for nomination in group.nominations
+                ],
+            }
+            for group in selectors.group_rows(subject)
+        ],
+    }
+
+
+@router.get("/feedback/subjects/{pk}", response=SubjectOut)
+def subject(request: HttpRequest, pk: int) -> Any:
+    return _subject(_found(selectors.subject_for, request.user, pk))
+
+
+@router.post("/feedback/subjects/{pk}/nominations", response={201: SubjectOut})
+def subject_nominate(request: HttpRequest, pk: int, body: NominationIn) -> Any:
+    found = _found(selectors.subject_for, request.user, pk)
+    rater = None
+    if body.rater is not None:
+        # any colleague may be nominated (raters come from other departments), but an id
+        # that is no employee is refused like a missing one
+        rater = Employee.objects.filter(pk=body.rater).first()
+        if rater is None:
+            raise Http404("No such employee")
+    services.nomination_add(
+        actor=request.user, origin=Origin.API, subject=found, relationship=body.relationship, rater=rater,
+        external_name=body.external_name, external_email=body.external_email, now=clock.now(),
+    )
+    return 201, _subject(found)
+
+
+@router.post("/feedback/subjects/{pk}/submit", response=SubjectOut)
+def subject_submit(request: HttpRequest, pk: int) -> Any:
+    found = _found(selectors.subject_for, request.user, pk)
+    return _subject(services.nominations_submit(actor=request.user, origin=Origin.API, subject=found, now=clock.now()))
+
+
+@router.post("/feedback/subjects/{pk}/approve", response=SubjectOut)
+def subject_approve(request: HttpRequest, pk: int) -> Any:
+    """Approve the raters; each customer is e-mailed their link (never returned here)."""
+    found = _found(selectors.subject_for, request.user, pk)
+    services.nominations_approve(
+        actor=request.user, origin=Origin.API, subject=found, now=clock.now(),
+        link_base=request.build_absolute_uri("/feedback/link/"),
+    )
+    found.refresh_from_db()
+    return _subject(found)
+
+
+@router.get("/feedback/campaigns", response=list[CampaignOut])
+def campaigns(request: HttpRequest) -> Any:
+    """HR's campaigns with response rates (HR only: 403 for others)."""
+    if not is_hr_admin(request.user):
+        raise PermissionDenied("feedback campaigns")
+    listed = []
+    for campaign in selectors.campaigns_listed():
+        rate = selectors.response_rate(campaign)
+        listed.append(
+            {
+                "id": campaign.pk, "name": campaign.local_name, "status": campaign.status,
+                "deadline": campaign.deadline, "min_group": campaign.min_group,
+                "subjects": campaign.subjects.count(), "invited": rate.invited, "submitted": rate.submitted,
+            }
+        )
+    return listed
+
