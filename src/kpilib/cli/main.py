@@ -1,7 +1,8 @@
 """Entry point of the `kpilib` console command; registers each command module.
 
-Offline commands (score, review, predict, ahp, library lint, reports check, demo-data) must start without
-importing Django: command modules import Django and heavy libraries inside their functions only.
+Offline commands (score, review, predict, ahp, library lint, reports check, feedback summarize,
+demo-data) must start without importing Django: command modules import Django and heavy
+libraries inside their functions only.
 """
 
 from typing import Any
@@ -13,6 +14,7 @@ from typer.core import TyperGroup
 from kpilib.cli import imports, manage
 from kpilib.cli.ahp import ahp
 from kpilib.cli.demo_data import demo_data
+from kpilib.cli.feedback import feedback_app
 from kpilib.cli.library import library_app
 from kpilib.cli.predict import predict
 from kpilib.cli.reports import reports_app
@@ -63,6 +65,7 @@ app.command("review")(review)
 app.add_typer(imports.import_app, name="import")
 app.add_typer(library_app, name="library")
 app.add_typer(reports_app, name="reports")
+app.add_typer(feedback_app, name="feedback")
 
 
 def run() -> None:
