@@ -292,8 +292,12 @@ def _check_min_group(min_group: int) -> None:
 def _raters(answers: pl.DataFrame, min_group: int) -> pl.DataFrame:
     """One row per (subject, rater): relationship, `score` (mean of rated questions, null
     when none), `group` (the group they count in: own, or `other` when pooled) and `shown`."""
-    raters = answers.group_by("subject_id", "rater_id").agg(
-        pl.col("relationship").first(), pl.col("score").mean()
+    # Sorted, so that every mean over raters adds them in one order: the same input gives
+    # bit-for-bit the same figures (Polars' parallel group-by has no order of its own).
+    raters = (
+        answers.group_by("subject_id", "rater_id")
+        .agg(pl.col("relationship").first(), pl.col("score").mean())
+        .sort("subject_id", "rater_id")
     )
     scoring = pl.col("score").is_not_null()
     size = scoring.sum().over("subject_id", "relationship")
@@ -312,7 +316,9 @@ def _raters(answers: pl.DataFrame, min_group: int) -> pl.DataFrame:
 def _shown_answers(answers: pl.DataFrame, min_group: int) -> tuple[pl.DataFrame, pl.DataFrame]:
     raters = _raters(answers, min_group)
     placed = answers.join(
-        raters.select("subject_id", "rater_id", "group", "shown"), on=["subject_id", "rater_id"]
+        raters.select("subject_id", "rater_id", "group", "shown"),
+        on=["subject_id", "rater_id"],
+        maintain_order="left",
     )
     return raters, placed
 
@@ -635,7 +641,7 @@ def corrected_overall(
     )
     per_rater = (
         counted.with_columns((pl.lit(mean) + pl.lit(spread) * z).alias("corrected"))
-        .group_by("subject_id", "rater_id")
+        .group_by("subject_id", "rater_id", maintain_order=True)
         .agg(pl.col("score").mean(), pl.col("corrected").mean())
     )
     per_subject = (
@@ -716,7 +722,7 @@ def self_other_gaps(
         key = pl.coalesce(pl.col("competency"), pl.col("question"))
     placed = placed.with_columns(key.alias("_competency"))
     rated = placed.filter(pl.col("score").is_not_null())
-    per_rater = rated.group_by("subject_id", "_competency", "rater_id").agg(
+    per_rater = rated.group_by("subject_id", "_competency", "rater_id", maintain_order=True).agg(
         pl.col("relationship").first(), pl.col("shown").first(), pl.col("score").mean()
     )
     table = (
