@@ -241,18 +241,38 @@ def validate_responses(
             pl.format("{} is outside 1–5 (empty = not able to rate)", pl.col("_raw_score")),
         )
     )
-    keyed = ["subject_id", "rater_id", "question"]
+    # A second answer to one question, a rater in two relationships to one subject: found
+    # per rater first (few or none), so the common case costs one group-by, not a window
+    # over every answer.
+    per_rater = (
+        typed.group_by("subject_id", "rater_id")
+        .agg(
+            (pl.col("relationship").n_unique() > 1).alias("_mixed"),
+            (pl.len() > pl.col("question").n_unique()).alias("_repeated"),
+        )
+        .filter(pl.col("_mixed") | pl.col("_repeated"))
+    )
+    rater_key = pl.struct("subject_id", "rater_id")
+
+    def among(flag: str, bad: pl.Expr | None = None) -> pl.Expr:
+        chosen = per_rater.filter(pl.col(flag)).select(rater_key.alias("_key"))["_key"]
+        if not chosen.len():
+            return pl.lit(False)
+        inside = rater_key.is_in(chosen.implode())
+        return inside if bad is None else inside & bad
+
+    second = ~pl.struct("subject_id", "rater_id", "question").is_first_distinct()
     checks.append(
         (
             "question",
-            pl.int_range(pl.len()).over(keyed) > 0,
+            among("_repeated", second),
             pl.format("a second answer of rater {} to this question", pl.col("rater_id")),
         )
     )
     checks.append(
         (
             "relationship",
-            pl.col("relationship").n_unique().over(["subject_id", "rater_id"]) > 1,
+            among("_mixed"),
             pl.format(
                 "rater {} has more than one relationship to subject {}",
                 pl.col("rater_id"),
@@ -260,20 +280,26 @@ def validate_responses(
             ),
         )
     )
-    found = typed.select(
-        pl.col(LINE),
-        *(
-            pl.when(bad.fill_null(False))
-            .then(pl.concat_str(pl.lit(column + "\x1f"), reason))
-            .alias(f"_p{i}")
-            for i, (column, bad, reason) in enumerate(checks)
-        ),
+    # Masks first; the reasons are formatted for the bad rows only (usually none).
+    masks = typed.with_columns(
+        *(bad.fill_null(False).alias(f"_bad{i}") for i, (_, bad, _) in enumerate(checks))
     )
+    bad_rows = masks.filter(pl.any_horizontal(f"_bad{i}" for i in range(len(checks))))
     problems: list[Problem] = []
-    flagged = found.unpivot(index=LINE).drop_nulls("value").sort(LINE, maintain_order=True)
-    for line, value in flagged.select(LINE, "value").iter_rows():
-        column, reason = str(value).split("\x1f", 1)
-        problems.append(Problem(name, int(line), column, reason))
+    if bad_rows.height:
+        found = bad_rows.select(
+            pl.col(LINE),
+            *(
+                pl.when(pl.col(f"_bad{i}"))
+                .then(pl.concat_str(pl.lit(column + "\x1f"), reason))
+                .alias(f"_p{i}")
+                for i, (column, _, reason) in enumerate(checks)
+            ),
+        )
+        flagged = found.unpivot(index=LINE).drop_nulls("value").sort(LINE, maintain_order=True)
+        for line, value in flagged.select(LINE, "value").iter_rows():
+            column, reason = str(value).split("\x1f", 1)
+            problems.append(Problem(name, int(line), column, reason))
     if problems:
         raise InputError(problems)
     if "comment" not in typed.columns:
