@@ -344,6 +344,10 @@ ROUTES: dict[str, list[tuple[str, list[int]]]] = {
         ("feedback/subjects/{feedback_subject}/", [302, 404, 200, 200, 404, 200]),
         ("feedback/subjects/{missing}/", [302, 404, 404, 404, 404, 404]),
     ],
+    "feedback/subjects/<int:pk>/report/": [
+        ("feedback/subjects/{feedback_subject}/report/", [302, 404, 200, 200, 404, 200]),
+        ("feedback/subjects/{missing}/report/", [302, 404, 404, 404, 404, 404]),
+    ],
     "feedback/subjects/<int:pk>/nominate/": [
         ("feedback/subjects/{feedback_subject}/nominate/", [302, 405, 405, 405, 405, 405]),
     ],

@@ -244,3 +244,74 @@ def subject_rows(campaign: Campaign) -> list[tuple[Subject, int, int]]:
         ).values_list("nomination__subject_id", flat=True)
     )
     return [(subject, invited[subject.pk], answered[subject.pk]) for subject in subjects]
+
+
+# --- results (after the campaign is closed) -------------------------------------------------
+
+
+def answer_rows(campaign: Campaign, subjects: list[Subject] | None = None) -> list[dict[str, object]]:
+    """The submitted answers as the engine's §11 rows: one per rater and question, the rater
+    as the nomination's id (it never leaves the engine), the competency's code, and each
+    open question as a comment without a score."""
+    questions = {
+        q.code: q for q in campaign.questionnaire.questions.select_related("competency")
+    }
+    responses = Response.objects.filter(
+        nomination__subject__campaign=campaign, status=Response.Status.SUBMITTED
+    ).select_related("nomination__subject")
+    if subjects is not None:
+        responses = responses.filter(nomination__subject__in=subjects)
+    rows: list[dict[str, object]] = []
+    for response in responses.order_by("nomination_id"):
+        nomination = response.nomination
+        for code, question in questions.items():
+            given = response.answers.get(code)
+            if given is None:
+                continue
+            rows.append(
+                {
+                    "subject_id": str(nomination.subject_id),
+                    "rater_id": str(nomination.pk),
+                    "relationship": nomination.relationship,
+                    "question": code,
+                    "competency": question.competency.code if question.competency else None,
+                    "score": given.get("score"),
+                    "comment": given.get("comment", "") if "score" in given else given.get("text", ""),
+                }
+            )
+    return rows
+
+
+@dataclass(frozen=True)
+class Report:
+    """One subject's 360 results as anyone allowed may see them: the §11 summary, the
+    self–other gap per competency, and the questionnaire to label them."""
+
+    subject: Subject
+    summary: Any  # engine.feedback.SubjectSummary, or None when nobody answered
+    gaps: list[Any]  # engine.feedback.SelfOtherGap per competency
+    competencies: dict[str, Any]
+    questions: dict[str, Any]
+
+
+def results_visible(subject: Subject) -> bool:
+    """Results exist once the campaign is closed: figures that changed with each answer
+    while it ran would show, by difference, what each rater said."""
+    return subject.campaign.status == Campaign.Status.CLOSED
+
+
+def report_for(subject: Subject) -> Report:
+    from kpilib.engine.feedback import self_other_gaps, summarize
+
+    campaign = subject.campaign
+    rows = answer_rows(campaign, [subject])
+    summaries = summarize(rows, min_group=campaign.min_group, split_comments=campaign.split_comments, seed=campaign.pk) if rows else []
+    gaps = self_other_gaps(rows, min_group=campaign.min_group) if rows else []
+    questionnaire = campaign.questionnaire
+    return Report(
+        subject=subject,
+        summary=summaries[0] if summaries else None,
+        gaps=gaps,
+        competencies={c.code: c for c in questionnaire.competencies.all()},
+        questions={q.code: q for q in questionnaire.questions.all()},
+    )

@@ -46,6 +46,7 @@ from kpilib.feedback.models import (
     Subject,
 )
 from kpilib.feedback.selectors import (
+    answer_rows,
     form_open,
     group_counts,
     is_subject,
@@ -273,9 +274,15 @@ def campaign_launch(
     return campaign
 
 
+SOURCE = "feedback"
+METRIC = "feedback_360"  # per competency: what `collaboration_360` reads
+OVERALL_METRIC = "feedback_360_overall"
+
+
 @transaction.atomic
 def campaign_close(*, actor: Any, origin: Origin, campaign: Campaign, now: datetime.datetime) -> Campaign:
-    """Close an open campaign (HR): no more answers; drafts stay unsubmitted."""
+    """Close an open campaign (HR): no more answers (drafts stay unsubmitted), and the
+    results become facts (`results_facts`)."""
     _require_hr(actor)
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.status != Campaign.Status.OPEN:
@@ -285,7 +292,59 @@ def campaign_close(*, actor: Any, origin: Origin, campaign: Campaign, now: datet
     campaign.closed_at = now
     campaign.save()
     audit_record(actor=actor, origin=origin, instance=campaign, before=before)
+    _write_results(actor, origin, campaign)
     return campaign
+
+
+def result_day(campaign: Campaign) -> datetime.date:
+    """The day the results count on: the deadline, within the campaign's cycle."""
+    if campaign.cycle is not None:
+        return min(max(campaign.deadline, campaign.cycle.start), campaign.cycle.end)
+    return campaign.deadline
+
+
+def results_facts(campaign: Campaign) -> list[dict[str, str]]:
+    """The campaign's results as fact records, from the same §11 rules as every page:
+    per subject and competency a `feedback_360` fact (the shown groups' rater-weighted
+    mean, self apart), and the subject's `feedback_360_overall`; nothing for a subject or
+    competency whose groups are all withheld. Attributes name the competency and the
+    subject's report (the facts page links to it, never to a rater)."""
+    from kpilib.engine.feedback import self_other_gaps, summarize
+
+    rows = answer_rows(campaign)
+    if not rows:
+        return []
+    subjects = {str(s.pk): s for s in campaign.subjects.select_related("employee")}
+    day = result_day(campaign).isoformat()
+    records = []
+
+    def record(subject_pk: str, metric: str, competency: str, value: float) -> dict[str, str]:
+        return {
+            "employee_id": subjects[subject_pk].employee.employee_id,
+            "metric": metric,
+            "occurred_on": day,
+            "value": repr(round(value, 6)),
+            "external_id": f"360-{campaign.pk}-{subject_pk}-{competency}",
+            "competency": competency,
+            "campaign": str(campaign.pk),
+            "subject": subject_pk,
+        }
+
+    for gap in self_other_gaps(rows, min_group=campaign.min_group):
+        if gap.others is not None:
+            records.append(record(gap.subject_id, METRIC, gap.competency, gap.others))
+    for summary in summarize(rows, min_group=campaign.min_group):
+        if summary.overall is not None:
+            records.append(record(summary.subject_id, OVERALL_METRIC, "overall", summary.overall))
+    return records
+
+
+def _write_results(actor: Any, origin: Origin, campaign: Campaign) -> None:
+    from kpilib.ingest.services import own_facts_write
+
+    reasons = own_facts_write(actor=actor, origin=origin, source=SOURCE, records=results_facts(campaign))
+    if reasons:
+        raise FeedbackError(reasons)
 
 
 # --- nominations ---------------------------------------------------------------------------

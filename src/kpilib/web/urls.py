@@ -91,6 +91,7 @@ urlpatterns = [
     path("feedback/campaigns/<int:pk>/launch/", feedback.campaign_launch, name="feedback_launch"),
     path("feedback/campaigns/<int:pk>/close/", feedback.campaign_close, name="feedback_close"),
     path("feedback/subjects/<int:pk>/", feedback.subject_detail, name="feedback_subject"),
+    path("feedback/subjects/<int:pk>/report/", feedback.subject_report, name="feedback_report"),
     path("feedback/subjects/<int:pk>/nominate/", feedback.nomination_add, name="feedback_nominate"),
     path("feedback/subjects/<int:pk>/submit/", feedback.nominations_submit, name="feedback_nominations_submit"),
     path("feedback/subjects/<int:pk>/approve/", feedback.nominations_approve, name="feedback_nominations_approve"),

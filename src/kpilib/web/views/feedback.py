@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -222,6 +223,42 @@ def nominations_approve(request: HttpRequest, pk: int) -> HttpResponse:
         ),
     )
     return redirect("feedback_subject", pk=subject.pk)
+
+
+@login_required
+def subject_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """One subject's results, once the campaign is closed: the person, their managers and
+    HR see the same figures — the §11 rules decide what is shown, for everyone alike."""
+    subject = _or_404(selectors.subject_for, request.user, pk)
+    visible = selectors.results_visible(subject)
+    report = selectors.report_for(subject) if visible else None
+    language = "en" if (translation.get_language() or "").startswith("en") else "zh-hans"
+    context = {
+        "subject": subject,
+        "campaign": subject.campaign,
+        "visible": visible,
+        "report": report,
+        "groups": [
+            (str(Relationship(group.relationship).label), group.raters, group.mean)
+            for group in (report.summary.groups if report and report.summary else ())
+        ],
+        "questions": [
+            (services.question_text(report.questions[q.question]), q.overall, q.self)
+            for q in (report.summary.questions if report and report.summary else ())
+            if q.question in report.questions and report.questions[q.question].kind == Question.Kind.RATING
+        ],
+        "comments": [
+            (str(Relationship(c.relationship).label), services.question_text(report.questions[c.question]), c.text)
+            for c in (report.summary.comments if report and report.summary else ())
+            if c.question in report.questions
+        ],
+        "gaps": [
+            (report.competencies[g.competency].local_name if g.competency in report.competencies else g.competency,
+             g.self, g.others, g.explanation(language))
+            for g in (report.gaps if report else ())
+        ],
+    }
+    return render(request, "feedback/report.html", context)
 
 
 def _form_context(nomination: Nomination, response_answers: dict[str, Any]) -> dict[str, Any]:
