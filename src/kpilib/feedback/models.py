@@ -3,7 +3,7 @@
 - `Questionnaire`, `Competency`, `Question`: what raters answer: rating questions (1–5, or
   "not able to rate") grouped in competencies, each with an optional comment, and open
   questions ("keep doing / do more of"). The presales pack ships one
-  (`packs/presales-360.yaml`).
+  (`packs/questionnaires/presales-360.yaml`; not a pack of indicators).
 - `Campaign`: one round of feedback, belonging to an appraisal cycle or standing alone,
   with its deadline and its anonymity settings (minimum group size, comments split and
   shuffled), which are fixed when it is launched and shown to every rater before answering;

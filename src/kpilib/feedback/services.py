@@ -57,7 +57,7 @@ from kpilib.feedback.selectors import (
 from kpilib.org.models import Employee, local_name
 from kpilib.permissions import employee_of, is_hr_admin
 
-DEFAULT_QUESTIONNAIRE = Path(__file__).resolve().parent.parent / "packs" / "presales-360.yaml"
+DEFAULT_QUESTIONNAIRE = Path(__file__).resolve().parent.parent / "packs" / "questionnaires" / "presales-360.yaml"
 #: Settings that decide who can be recognised: fixed when the campaign is launched.
 ANONYMITY_FIELDS = ("min_group", "split_comments", "group_limits")
 EXTERNAL_TOKEN_PREFIX = "kpf_"
