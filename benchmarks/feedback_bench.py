@@ -12,11 +12,11 @@ also the fairness aids once each. Target: under 5 s for the summary.
 """
 
 import argparse
-import statistics
 import time
 
 import numpy as np
 import polars as pl
+from timing import median_seconds
 
 from kpilib.engine import feedback
 
@@ -59,15 +59,6 @@ def responses(subjects: int, raters: int, questions: int, seed: int) -> pl.DataF
             "comment": pl.Series(comment.tolist(), dtype=pl.String),
         }
     ).with_row_index("__line__", offset=2)
-
-
-def median_seconds(run, repeats: int) -> float:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def main() -> None:

@@ -16,11 +16,11 @@ import argparse
 import datetime
 import os
 import random
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from timing import median_seconds
 
 PHRASES = (
     "拜访招商银行，完成 POC 环境部署，发现连接池超时，建议扩容到 200。",
@@ -48,15 +48,6 @@ def reports(count: int, seed: int):  # type: ignore[no-untyped-def]
         for author in range(authors)
         for day in range(count // authors)
     ]
-
-
-def median_seconds(run, repeats: int) -> float:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def main() -> None:
