@@ -289,25 +289,40 @@ def _form_context(nomination: Nomination, response_answers: dict[str, Any]) -> d
     }
 
 
+def _posted(
+    request: HttpRequest, nomination: Nomination, save: Any, *, external: bool = False
+) -> tuple[bool, HttpResponse | None]:
+    """Save the posted answers with `save(answers, submit)`: (submitted, None), or the form
+    again with the refusal and the answers as typed (status 400)."""
+    questions = list(nomination.subject.campaign.questionnaire.questions.all())
+    submit = request.POST.get("submit") == "1"
+    try:
+        save(answers_from(request.POST, questions), submit)
+    except FeedbackError as error:
+        message_error(request, error)
+        context = _form_context(nomination, answers_from(request.POST, questions))
+        context["external"] = external
+        return submit, render(request, "feedback/form.html", context, status=400)
+    return submit, None
+
+
 @login_required
 def rater_form(request: HttpRequest, pk: int) -> HttpResponse:
     """The rater's form; the anonymity rules are shown before the first question."""
     nomination = _or_404(selectors.nomination_for_rater, request.user, pk)
     response = getattr(nomination, "response", None)
     if request.method == "POST":
-        questions = list(nomination.subject.campaign.questionnaire.questions.all())
-        submit = request.POST.get("submit") == "1"
-        try:
-            services.response_save(
-                actor=request.user, origin=Origin.WEB, nomination=nomination,
-                answers=answers_from(request.POST, questions), submit=submit, now=clock.now(),
-            )
-        except FeedbackError as error:
-            message_error(request, error)
-            context = _form_context(nomination, answers_from(request.POST, questions))
-            return render(request, "feedback/form.html", context, status=400)
-        messages.success(request, _("Thank you: your answers are in.") if submit else _("Draft saved."))
-        return redirect("feedback_home") if submit else redirect("feedback_form", pk=nomination.pk)
+        submitted, refused = _posted(
+            request, nomination,
+            lambda answers, submit: services.response_save(
+                actor=request.user, origin=Origin.WEB, nomination=nomination, answers=answers,
+                submit=submit, now=clock.now(),
+            ),
+        )
+        if refused is not None:
+            return refused
+        messages.success(request, _("Thank you: your answers are in.") if submitted else _("Draft saved."))
+        return redirect("feedback_home") if submitted else redirect("feedback_form", pk=nomination.pk)
     answers = response.answers if response is not None else {}
     context = _form_context(nomination, answers)
     context["submitted"] = response is not None and response.status == "submitted"
@@ -336,19 +351,17 @@ def external_form(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "feedback/link_invalid.html", {"reason": error.message}, status=404)
     response = getattr(nomination, "response", None)
     if request.method == "POST":
-        questions = list(nomination.subject.campaign.questionnaire.questions.all())
-        submit = request.POST.get("submit") == "1"
-        try:
-            services.external_response_save(
-                actor=SYSTEM, origin=Origin.WEB, raw=token,
-                answers=answers_from(request.POST, questions), submit=submit, now=clock.now(),
-            )
-        except FeedbackError as error:
-            message_error(request, error)
-            context = _form_context(nomination, answers_from(request.POST, questions))
-            context["external"] = True
-            return render(request, "feedback/form.html", context, status=400)
-        if submit:
+        submitted, refused = _posted(
+            request, nomination,
+            lambda answers, submit: services.external_response_save(
+                actor=SYSTEM, origin=Origin.WEB, raw=token, answers=answers, submit=submit,
+                now=clock.now(),
+            ),
+            external=True,
+        )
+        if refused is not None:
+            return refused
+        if submitted:
             return render(request, "feedback/link_thanks.html", {"campaign": nomination.subject.campaign})
         messages.success(request, _("Draft saved."))
         return redirect("feedback_link", token=token)
