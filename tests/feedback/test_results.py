@@ -90,3 +90,31 @@ def test_closing_writes_the_results_as_facts_per_competency(org: Org) -> None:
     assert overall.occurred_on == campaign.deadline
     assert overall.attributes["subject"] == str(subject.pk)
     assert not Fact.objects.filter(source="feedback").exclude(employee=org.engineer).exists()
+
+
+def test_a_reader_with_every_permission_cannot_learn_a_withheld_answer(org: Org) -> None:
+    """HR (and a superuser) reads the 360 pages, every admin page, the audit trail and the
+    API: the lone sales rater's comment and score appear nowhere."""
+    from kpilib.audit.origin import Origin
+    from tests.web.test_get_never_writes import admin_addresses
+
+    campaign, subject = _answered(org, sales_score=2)
+    sales = Nomination.objects.get(subject=subject, relationship="sales")
+    response = sales.response
+    response.answers["collab_responsive"]["comment"] = "只有销售知道的评语XYZ"
+    response.save()
+    services.campaign_close(actor=org.hr, origin=Origin.WEB, campaign=campaign, now=NOW)
+    org.hr.is_superuser = True
+    org.hr.save()
+    reader = client(org.hr)
+    addresses = [
+        *admin_addresses(),
+        "/", "/feedback/", f"/feedback/subjects/{subject.pk}/", f"/feedback/subjects/{subject.pk}/report/",
+        f"/feedback/campaigns/{campaign.pk}/", "/audit/", "/audit/?object_type=feedback.response",
+        "/api/feedback/campaigns", f"/api/feedback/subjects/{subject.pk}",
+    ]
+    for address in addresses:
+        page = reader.get(address).content.decode("utf-8", "replace")
+        assert "只有销售知道的评语XYZ" not in page, address
+    report = reader.get(f"/feedback/subjects/{subject.pk}/report/").content.decode()
+    assert ">2.00<" not in report
