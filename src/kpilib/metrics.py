@@ -92,6 +92,7 @@ CATALOGUE: dict[str, Metric] = {
         _m("checkpoint_done", "已执行防错检查点", "error-proofing checkpoint done"),
         _m("solution_validation_passed", "方案验证通过", "solution validation passed"),
         _m("solution_validation_failed", "方案验证未通过", "solution validation failed"),
+        _m("solution_validation_days", "方案验证用时", "days to a validation verdict", "工作日", "working days"),
         # capability development
         _m("training_exam", "培训考试", "training exam", "分", "points"),
         _m("certification_earned", "获得认证", "certification earned"),

@@ -47,6 +47,7 @@ class Action(StrEnum):
     UNLOCK_SIGN_IN = "unlock_sign_in"  # lift a brute-force lockout early: HR
     VIEW_TRAINING = "view_training"  # exams and certifications of the people one may see
     MANAGE_TRAINING = "manage_training"  # catalogues, results, certifications, imports: HR
+    VALIDATE_SOLUTIONS = "validate_solutions"  # submit, review, read solutions (objects: validation.selectors)
 
 
 def is_hr_admin(user: Any) -> bool:
@@ -116,7 +117,7 @@ def allowed(user: Any, action: Action) -> bool:
         return False
     if action == Action.VIEW_PEOPLE:
         return bool(roles_of(user) & {Role.HR_ADMIN, Role.MANAGER})
-    if action in (Action.VIEW_LIBRARY, Action.VIEW_TRAINING):
+    if action in (Action.VIEW_LIBRARY, Action.VIEW_TRAINING, Action.VALIDATE_SOLUTIONS):
         # Engineers see what they are measured on; managers run the quarterly review.
         return bool(roles_of(user) & {Role.HR_ADMIN, Role.EMPLOYEE})
     # Changing the organisation, importing people, reading the trail and the admin are HR's.

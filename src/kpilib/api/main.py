@@ -13,7 +13,18 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from kpilib import __version__
-from kpilib.api import ahp, appraisal, cases, dailyreports, facts, feedback, library, org, training
+from kpilib.api import (
+    ahp,
+    appraisal,
+    cases,
+    dailyreports,
+    facts,
+    feedback,
+    library,
+    org,
+    training,
+    validation,
+)
 from kpilib.engine.errors import InputError
 from kpilib.errors import KpilibError
 from kpilib.ingest.errors import FactsRefused, RequestConflict, TooManyFacts, WebhookRefused
@@ -72,3 +83,4 @@ api.add_router("/", dailyreports.router)
 api.add_router("/", training.router)
 api.add_router("/", cases.router)
 api.add_router("/", feedback.router)
+api.add_router("/", validation.router)

@@ -6,6 +6,8 @@ True for an extra working day, False for a day off), else as `chinese_calendar` 
 has no data for yet — Monday to Friday. The deadline of a report for `day` is
 `deadline_time` on the `workdays_after`-th working day after it (1: "by 10:00 the next
 working day"; 0: the same day, or the next working day when the day itself is off).
+`workdays_between(start, end)` counts the working days after `start` up to and including
+`end` (a verdict the same day is 0 working days; Friday to Monday is 1).
 
 Excluded: the time zone's daylight saving (China has none) and half-day holidays.
 """
@@ -55,3 +57,13 @@ def report_deadline(
     for _ in range(workdays_after):
         due = next_workday(due, exceptions)
     return datetime.combine(due, deadline_time, tzinfo=zone)
+
+
+def workdays_between(start: date, end: date, exceptions: Exceptions | None = None) -> int:
+    """The working days in (start, end]: 0 when `end` is not after `start`."""
+    count = 0
+    day = start + timedelta(days=1)
+    while day <= end:
+        count += is_workday(day, exceptions)
+        day += timedelta(days=1)
+    return count

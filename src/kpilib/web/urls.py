@@ -19,6 +19,7 @@ from kpilib.web.views import (
     plans,
     system,
     training,
+    validation,
 )
 
 urlpatterns = [
@@ -99,6 +100,13 @@ urlpatterns = [
     path("feedback/forms/<int:pk>/", feedback.rater_form, name="feedback_form"),
     path("feedback/forms/<int:pk>/decline/", feedback.rater_decline, name="feedback_decline"),
     path("feedback/link/<str:token>/", feedback.external_form, name="feedback_link"),
+    path("validation/", validation.validation, name="validation"),
+    path("validation/new/", validation.solution_new, name="solution_new"),
+    path("validation/queue/", validation.review_queue, name="validation_queue"),
+    path("validation/<int:pk>/", validation.solution_detail, name="solution_detail"),
+    path("validation/<int:pk>/resubmit/", validation.solution_resubmit, name="solution_resubmit"),
+    path("validation/rounds/<int:pk>/verdict/", validation.verdict_record, name="verdict_record"),
+    path("validation/rounds/<int:pk>/attachment/", validation.round_attachment, name="round_attachment"),
     path("training/", training.training, name="training"),
     path("training/certifications/new/", training.certification_new, name="certification_new"),
     path("training/certifications/held/new/", training.certification_held_new, name="certification_held_new"),

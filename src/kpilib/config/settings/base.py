@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "kpilib.training",
     "kpilib.cases",
     "kpilib.feedback",
+    "kpilib.validation",
     "kpilib.web",
 ]
 

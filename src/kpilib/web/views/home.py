@@ -9,6 +9,7 @@ from kpilib.audit.selectors import audit_events
 from kpilib.feedback.selectors import forms_to_answer, subjects_to_approve
 from kpilib.org.selectors import org_counts
 from kpilib.permissions import Role, employee_of, roles_of, visible_employees
+from kpilib.validation.selectors import review_queue
 
 HOME_TEAM_ROWS = 50
 
@@ -34,6 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context["feedback_to_approve"] = subjects_to_approve(request.user)
     context["due"] = phases_due_for(request.user)
     context["appeals_due"] = appeals_due_for(request.user)
+    context["validations_due"] = review_queue(request.user)
     if employee is not None:
         context["my_cycles"] = my_cycles(employee)
     if Role.MANAGER in roles and employee is not None:
