@@ -8,6 +8,7 @@ from kpilib.dailyreports.models import DailyReport
 from kpilib.feedback.models import Campaign, Nomination
 from kpilib.ingest.models import ImportBatch, Source
 from kpilib.library.models import Indicator, Theme
+from kpilib.validation.models import Solution, ValidationRound
 from tests.appraisal_fixtures import World
 from tests.web.test_get_never_writes import FEEDBACK_LINKS
 
@@ -60,5 +61,10 @@ def places(world: World) -> dict[str, object]:
         "manager_form": Nomination.objects.get(relationship="manager").pk,
         "peer_form": Nomination.objects.get(relationship="peer").pk,
         "feedback_link": FEEDBACK_LINKS[0],
+        "solution": Solution.objects.get(author=org.engineer).pk,
+        "peer_solution": Solution.objects.get(author=org.peer).pk,
+        "other_team_solution": Solution.objects.get(author=org.other_team_engineer).pk,
+        "failed_round": ValidationRound.objects.get(solution__author=org.engineer, number=1).pk,
+        "open_round": ValidationRound.objects.get(solution__author=org.engineer, number=2).pk,
         "missing": 999999,
     }

@@ -158,6 +158,21 @@ ROUTES: dict[str, list[tuple[str, list[int]]]] = {
     "api/feedback/campaigns": [
         ("api/feedback/campaigns", [401, 403, 403, 403, 403, 200]),
     ],
+    "api/solutions": [
+        ("api/solutions", [401, 403, 200, 200, 200, 200]),
+    ],
+    "api/solutions/<pk>": [
+        ("api/solutions/{solution}", [401, 403, 200, 200, 200, 200]),
+        ("api/solutions/{peer_solution}", [401, 403, 200, 200, 404, 200]),
+        ("api/solutions/{other_team_solution}", [401, 403, 404, 200, 200, 200]),
+        ("api/solutions/{missing}", [401, 403, 404, 404, 404, 404]),
+    ],
+    "api/solutions/<pk>/rounds": [
+        ("api/solutions/{solution}/rounds", [405, 405, 405, 405, 405, 405]),
+    ],
+    "api/validation-rounds/<pk>/verdict": [
+        ("api/validation-rounds/{open_round}/verdict", [405, 405, 405, 405, 405, 405]),
+    ],
     "api/": [
         ("api/", [404, 404, 404, 404, 404, 404]),
     ],
@@ -401,6 +416,37 @@ ROUTES: dict[str, list[tuple[str, list[int]]]] = {
     ],
     "cases/attachments/<int:pk>/": [
         ("cases/attachments/{missing}/", [302, 404, 404, 404, 404, 404]),
+    ],
+    "validation/": [
+        ("validation/", [302, 403, 200, 200, 200, 200]),
+    ],
+    "validation/new/": [
+        ("validation/new/", [302, 403, 200, 200, 200, 200]),
+    ],
+    "validation/queue/": [
+        ("validation/queue/", [302, 403, 200, 200, 200, 200]),
+    ],
+    # the engineer's solution: the author, their manager, 赵六 (its delivery reviewer) and HR
+    # read it; 李四's is reviewed by the manager and the engineer, 赵六's by the manager
+    # and 李四, so a guessed id of the other's answers 404
+    "validation/<int:pk>/": [
+        ("validation/{solution}/", [302, 404, 200, 200, 200, 200]),
+        ("validation/{peer_solution}/", [302, 404, 200, 200, 404, 200]),
+        ("validation/{other_team_solution}/", [302, 404, 404, 200, 200, 200]),
+        ("validation/{missing}/", [302, 404, 404, 404, 404, 404]),
+    ],
+    "validation/<int:pk>/resubmit/": [
+        ("validation/{solution}/resubmit/", [302, 404, 200, 404, 404, 404]),
+        ("validation/{peer_solution}/resubmit/", [302, 404, 404, 404, 404, 404]),
+        ("validation/{missing}/resubmit/", [302, 404, 404, 404, 404, 404]),
+    ],
+    "validation/rounds/<int:pk>/verdict/": [
+        ("validation/rounds/{open_round}/verdict/", [302, 405, 405, 405, 405, 405]),
+    ],
+    "validation/rounds/<int:pk>/attachment/": [
+        ("validation/rounds/{failed_round}/attachment/", [302, 404, 200, 200, 200, 200]),
+        ("validation/rounds/{open_round}/attachment/", [302, 404, 404, 404, 404, 404]),
+        ("validation/rounds/{missing}/attachment/", [302, 404, 404, 404, 404, 404]),
     ],
     "training/": [
         # everyone with an employee record sees the people they may see; HR keeps the catalogues

@@ -84,6 +84,15 @@ def public_services() -> list[str]:
 # --- the world each row starts from -------------------------------------------------
 
 
+def _round(w: World):  # type: ignore[no-untyped-def]
+    from kpilib.validation import services as validation
+
+    return validation.solution_submit(
+        actor=w.org.engineer.user, origin=Origin.TASK, title="容器化方案", summary="分批迁移",
+        reviewers=[(w.org.peer, "product"), (w.org.other_team_engineer, "delivery")], now=REPORT_EVENING,
+    )
+
+
 def _case(w: World, *, submitted: bool = False, approved: bool = False):  # type: ignore[no-untyped-def]
     from kpilib.cases import services as cases
 
@@ -501,6 +510,18 @@ CALLS: dict[str, Row] = {
     )[1],
     "kpilib.feedback.services.external_response_save": lambda w: Call(
         SYSTEM, {"raw": _customer_link(w), "answers": {}, "now": REPORT_EVENING}
+    ),
+    # validation
+    "kpilib.validation.services.solution_submit": lambda w: Call(
+        w.org.engineer.user,
+        {"title": "容器化方案", "summary": "分批迁移", "now": REPORT_EVENING,
+         "reviewers": [(w.org.peer, "product"), (w.org.other_team_engineer, "delivery")]},
+    ),
+    "kpilib.validation.services.verdict_record": lambda w: Call(
+        w.org.peer.user, {"validation_round": _round(w), "verdict": "pass", "now": REPORT_EVENING}
+    ),
+    "kpilib.validation.services.checklist_save": lambda w: Call(
+        w.org.hr, {"items": [{"code": "fit", "zh-Hans": "匹配", "en": "Fit"}], "require_delivery": False}
     ),
     # cases
     "kpilib.cases.services.case_save": lambda w: Call(

@@ -1,7 +1,6 @@
 """Solution validation's pages and API, and the done-means of issue 14 item 8: verdicts
 recorded on the web become the facts `solution_validation_pass_rate` scores from."""
 
-import datetime
 
 import pytest
 from django.test import Client
@@ -83,7 +82,8 @@ def test_submit_review_resubmit_and_the_pass_rate_line(world: World) -> None:
     first.refresh_from_db()
     assert first.state == ValidationRound.State.FAILED
     author_page = client(world.org.engineer.user).get(f"/validation/{solution.pk}/").content.decode()
-    assert "Deliverability" in author_page and 'id="solution-resubmit"' in author_page
+    assert "Deliverability" in author_page
+    assert 'id="solution-resubmit"' in author_page
     assert "working days to verdict" in author_page or "working day to verdict" in author_page
     # the author resubmits with the same reviewers (prefilled) and both pass round 2
     resubmit = client(world.org.engineer.user)
@@ -99,7 +99,9 @@ def test_submit_review_resubmit_and_the_pass_rate_line(world: World) -> None:
     second.refresh_from_db()
     assert second.state == ValidationRound.State.PASSED
     page = client(world.org.engineer.user, "zh-hans").get(f"/validation/{solution.pk}/").content.decode()
-    assert 'id="round-1"' in page and 'id="round-2"' in page and "交付可实施性" in page
+    assert 'id="round-1"' in page
+    assert 'id="round-2"' in page
+    assert "交付可实施性" in page
     # then the pass-rate line scores one pass of two rounds: 50% is under the zero line (60%)
     line = pass_rate_line(world)
     assert (line["status"], line["value"], line["points"]) == ("scored", 0.5, 0.0)
@@ -128,7 +130,8 @@ def test_who_sees_what(world: World) -> None:
     # the home page points the reviewers to their queue
     assert "/validation/queue/" in client(world.org.peer.user).get("/").content.decode()
     index = client(world.org.engineer.user, "zh-hans").get("/validation/").content.decode()
-    assert "方案验证" in index and solution.title in index
+    assert "方案验证" in index
+    assert solution.title in index
 
 
 def test_the_api_submits_lists_and_records_verdicts(world: World) -> None:
@@ -148,7 +151,8 @@ def test_the_api_submits_lists_and_records_verdicts(world: World) -> None:
     refused = author.post(
         "/api/solutions", {**body, "reviewers": body["reviewers"][:1]}, content_type="application/json"
     )
-    assert refused.status_code == 400 and "delivery" in refused.json()["detail"]
+    assert refused.status_code == 400
+    assert "delivery" in refused.json()["detail"]
     # the manager is not a reviewer: 400; the outsider cannot even see the round: 403
     verdict_url = f"/api/validation-rounds/{first['id']}/verdict"
     assert client(world.org.manager.user).post(
@@ -168,5 +172,6 @@ def test_the_api_submits_lists_and_records_verdicts(world: World) -> None:
     assert client(world.org.hr).get(f"/api/solutions/{solution['id']}").status_code == 200
     # the author resubmits as round 2
     again = author.post(f"/api/solutions/{solution['id']}/rounds", body, content_type="application/json")
-    assert again.status_code == 201 and [r["number"] for r in again.json()["rounds"]] == [1, 2]
+    assert again.status_code == 201
+    assert [r["number"] for r in again.json()["rounds"]] == [1, 2]
     assert client(world.org.outsider).get(f"/api/solutions/{solution['id']}").status_code == 403

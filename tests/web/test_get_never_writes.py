@@ -36,6 +36,7 @@ from kpilib.library.models import Indicator, Theme
 from kpilib.org.models import Employee
 from kpilib.plans.models import Plan
 from kpilib.training.models import Exam
+from kpilib.validation.models import Solution, ValidationRound
 from tests.accounts.test_role_matrix import ROLES, client_for
 from tests.appraisal_fixtures import DAY, QUARTER, TODAY, World, make_world
 from tests.browser.crawl import _walk
@@ -88,6 +89,10 @@ IDS: dict[tuple[str, str], Values] = {
     ("feedback/nominations/", "pk"): _pks(Nomination),
     ("feedback/forms/", "pk"): _pks(Nomination),
     ("feedback/link/", "token"): lambda: [*FEEDBACK_LINKS, "kpf_not-a-link"],
+    ("validation/", "pk"): _pks(Solution),
+    ("validation/rounds/", "pk"): _pks(ValidationRound),
+    ("api/solutions/", "pk"): _pks(Solution),
+    ("api/validation-rounds/", "pk"): _pks(ValidationRound),
 }
 # the customer's link token of the world (only its hash is stored)
 FEEDBACK_LINKS: list[str] = []
@@ -269,6 +274,35 @@ def world(db: None) -> World:
         actor=world.org.peer.user, origin=Origin.WEB, nomination=peer_rates,
         answers={"collab_responsive": {"score": 4, "comment": "响应快"}}, now=submitted_at,
     )
+    # validation: the engineer's solution, failed in round 1 (with a file) and open in round 2,
+    # reviewed by 李四 (product) and 赵六 (delivery); GET never records a verdict
+    from kpilib.validation import services as validation
+
+    reviewers = [(world.org.peer, "product"), (world.org.other_team_engineer, "delivery")]
+    first = validation.solution_submit(
+        actor=world.org.engineer.user, origin=Origin.WEB, title="容器化方案", summary="分批迁移",
+        reviewers=reviewers, now=submitted_at, attachment=ContentFile(b"slides", name="方案.pptx"),
+    )
+    validation.verdict_record(
+        actor=world.org.peer.user, origin=Origin.WEB, validation_round=first, verdict="pass", now=submitted_at
+    )
+    validation.verdict_record(
+        actor=world.org.other_team_engineer.user, origin=Origin.WEB, validation_round=first, verdict="fail",
+        reasons=["risks"], now=submitted_at,
+    )
+    validation.solution_submit(
+        actor=world.org.engineer.user, origin=Origin.WEB, solution=first.solution, title="容器化方案",
+        summary="分批迁移，补充风险", reviewers=reviewers, now=submitted_at,
+    )
+    # 李四's solution reviewed by the manager and 张三; 赵六's by the manager and 李四
+    for author, named in (
+        (world.org.peer, [(world.org.manager, "product"), (world.org.engineer, "delivery")]),
+        (world.org.other_team_engineer, [(world.org.manager, "product"), (world.org.peer, "delivery")]),
+    ):
+        validation.solution_submit(
+            actor=author.user, origin=Origin.WEB, title=f"{author.name}的方案", summary="概述",
+            reviewers=named, now=submitted_at,
+        )
     # a personal access token (GET on its revoke address must not revoke it)
     personal_token_create(actor=world.org.engineer.user, origin=Origin.WEB, name="快捷指令")
     # a sign-in lockout HR could lift (GET on its unlock address must not lift it)

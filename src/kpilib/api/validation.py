@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from kpilib import clock
 from kpilib.audit.origin import Origin
@@ -142,14 +142,14 @@ def get_solution(request: HttpRequest, pk: int) -> Any:
 def submit_solution(request: HttpRequest, body: SolutionIn) -> Any:
     """The author submits a new solution to the reviewers they name (round 1)."""
     require(request.user, Action.VALIDATE_SOLUTIONS)
-    return 201, _submit(request, body, None)
+    return Status(201, _submit(request, body, None))
 
 
 @router.post("/solutions/{pk}/rounds", response={201: SolutionOut})
 def resubmit_solution(request: HttpRequest, pk: int, body: SolutionIn) -> Any:
     """The author resubmits a solution whose last round failed (the next round)."""
     require(request.user, Action.VALIDATE_SOLUTIONS)
-    return 201, _submit(request, body, selectors.solution_for(request.user, pk))
+    return Status(201, _submit(request, body, selectors.solution_for(request.user, pk)))
 
 
 @router.post("/validation-rounds/{pk}/verdict", response=SolutionOut)

@@ -13,6 +13,7 @@ The checklist is one row HR edits in the admin (`Checklist`); with none saved th
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # The default checklist: (code, zh-Hans, en)
 DEFAULT_ITEMS: list[dict[str, str]] = [
@@ -86,8 +87,8 @@ class ValidationRound(models.Model):
 
     class State(models.TextChoices):
         OPEN = "open", _("waiting for verdicts")
-        PASSED = "passed", _("passed")
-        FAILED = "failed", _("failed")
+        PASSED = "passed", pgettext_lazy("validation", "passed")
+        FAILED = "failed", pgettext_lazy("validation", "failed")
 
     solution = models.ForeignKey(Solution, on_delete=models.CASCADE, related_name="rounds")
     number = models.PositiveSmallIntegerField(_("round"))

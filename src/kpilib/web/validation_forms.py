@@ -26,7 +26,7 @@ def _reviewers(label: Any) -> ReviewerChoice:
 
 class SolutionForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 5}))
+    summary = forms.CharField(label=_("Summary of the solution"), widget=forms.Textarea(attrs={"rows": 5}))
     customer_name = forms.CharField(label=_("Customer"), max_length=200, required=False)
     customer_id = forms.CharField(label=_("Customer id (CRM)"), max_length=100, required=False)
     project_id = forms.CharField(label=_("Project id"), max_length=100, required=False)
