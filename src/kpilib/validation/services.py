@@ -19,7 +19,7 @@ Facts go through the fact store's own intake (`ingest.services.own_facts_write`,
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -192,27 +192,23 @@ def solution_submit(
         row = ReviewerVerdict.objects.create(round=validation_round, reviewer=employee, function=function)
         audit_record(actor=actor, origin=origin, instance=row, before=None)
     if number == 1:
-        _write_facts(actor, origin, [_record(solution, SUBMITTED, _local_day(now), f"solution-{solution.pk}")])
+        _write_facts(actor, origin, [submitted_record(solution, now)])
     return validation_round
 
 
-def _decide_round(actor: Any, origin: Origin, validation_round: ValidationRound, now: datetime.datetime) -> None:
-    from kpilib.dailyreports.selectors import workday_exceptions
+def submitted_record(solution: Solution, moment: datetime.datetime) -> dict[str, str]:
+    """The `solution_submitted` fact of a solution first submitted at `moment`."""
+    return _record(solution, SUBMITTED, _local_day(moment), f"solution-{solution.pk}")
 
-    verdicts = list(validation_round.verdicts.all())
-    before = _round_snapshot(validation_round)
-    passed = all(row.verdict == ReviewerVerdict.Verdict.PASS for row in verdicts)
+
+def decided_records(validation_round: ValidationRound) -> list[dict[str, str]]:
+    """The facts of a decided round: passed or failed (with its time to verdict as
+    attributes), and `solution_validation_days`."""
     solution = validation_round.solution
-    submitted_day, decided_day = _local_day(validation_round.submitted_at), _local_day(now)
-    workdays = workdays_between(submitted_day, decided_day, workday_exceptions(solution.author))
-    hours = max((now - validation_round.submitted_at).total_seconds(), 0.0) / 3600
-    validation_round.state = ValidationRound.State.PASSED if passed else ValidationRound.State.FAILED
-    validation_round.decided_at = now
-    validation_round.workdays_to_verdict, validation_round.hours_to_verdict = workdays, hours
-    validation_round.save(update_fields=["state", "decided_at", "workdays_to_verdict", "hours_to_verdict"])
-    audit_record(
-        actor=actor, origin=origin, instance=validation_round, before=before, after=_round_snapshot(validation_round)
-    )
+    assert validation_round.decided_at is not None
+    decided_day = _local_day(validation_round.decided_at)
+    passed = validation_round.state == ValidationRound.State.PASSED
+    workdays, hours = validation_round.workdays_to_verdict or 0, validation_round.hours_to_verdict or 0.0
     outcome = _record(solution, PASSED if passed else FAILED, decided_day, f"validation-round-{validation_round.pk}")
     outcome |= {
         "solution": str(solution.pk),
@@ -221,7 +217,34 @@ def _decide_round(actor: Any, origin: Origin, validation_round: ValidationRound,
         "hours_to_verdict": f"{hours:.1f}",
     }
     days = _record(solution, DAYS, decided_day, f"validation-days-{validation_round.pk}", value=str(workdays))
-    _write_facts(actor, origin, [outcome, days])
+    return [outcome, days]
+
+
+def time_to_verdict(
+    validation_round: ValidationRound, decided_at: datetime.datetime, exceptions: Mapping[datetime.date, bool]
+) -> tuple[int, float]:
+    """Working days (China's calendar and the company's exceptions) and hours from the
+    round's submission to `decided_at`."""
+    workdays = workdays_between(_local_day(validation_round.submitted_at), _local_day(decided_at), exceptions)
+    hours = max((decided_at - validation_round.submitted_at).total_seconds(), 0.0) / 3600
+    return workdays, hours
+
+
+def _decide_round(actor: Any, origin: Origin, validation_round: ValidationRound, now: datetime.datetime) -> None:
+    from kpilib.dailyreports.selectors import workday_exceptions
+
+    verdicts = list(validation_round.verdicts.all())
+    before = _round_snapshot(validation_round)
+    passed = all(row.verdict == ReviewerVerdict.Verdict.PASS for row in verdicts)
+    workdays, hours = time_to_verdict(validation_round, now, workday_exceptions(validation_round.solution.author))
+    validation_round.state = ValidationRound.State.PASSED if passed else ValidationRound.State.FAILED
+    validation_round.decided_at = now
+    validation_round.workdays_to_verdict, validation_round.hours_to_verdict = workdays, hours
+    validation_round.save(update_fields=["state", "decided_at", "workdays_to_verdict", "hours_to_verdict"])
+    audit_record(
+        actor=actor, origin=origin, instance=validation_round, before=before, after=_round_snapshot(validation_round)
+    )
+    _write_facts(actor, origin, decided_records(validation_round))
 
 
 @transaction.atomic
