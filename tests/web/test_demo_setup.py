@@ -97,3 +97,19 @@ def test_the_learning_and_report_lines_are_fed_by_kpilibs_own_records() -> None:
     from kpilib.accounts.models import User
 
     assert review_queue(User.objects.get(username="manager"))
+    # (issue 14, item 8) validations are records too: solutions, rounds (failed ones
+    # resubmitted), and one waiting in the demo reviewer's queue
+    from kpilib.validation import selectors as validation
+    from kpilib.validation.models import ValidationRound
+
+    validation_sources = {
+        metric: set(Fact.objects.filter(metric=metric).values_list("source", flat=True))
+        for metric in ("solution_submitted", "solution_validation_passed", "solution_validation_failed")
+    }
+    assert validation_sources == {
+        "solution_submitted": {"validation"},
+        "solution_validation_passed": {"validation"},
+        "solution_validation_failed": {"validation"},
+    }
+    assert ValidationRound.objects.filter(number=2).exists()
+    assert validation.review_queue(User.objects.get(username="reviewer"))

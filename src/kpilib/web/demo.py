@@ -31,6 +31,7 @@ def demo_logins() -> list[tuple[str, str]]:
         ("manager", "Presales manager · 售前经理"),
         ("engineer", "Presales engineer · 售前工程师"),
         ("engineer_en", "Presales engineer, English UI"),
+        ("reviewer", "Delivery reviewer of solutions · 交付评审人"),
     ]
 
 
@@ -63,8 +64,10 @@ def demo_load(*, folder: Path, engineers: int, months: int, seed: int) -> Import
     from kpilib.dailyreports.demo import OWN_METRICS as REPORT_METRICS
     from kpilib.dailyreports.demo import demo_reports_load
     from kpilib.training.demo import OWN_METRICS, demo_training_load
+    from kpilib.validation.demo import OWN_METRICS as VALIDATION_METRICS
+    from kpilib.validation.demo import REVIEWER_LOGIN, demo_validation_load
 
-    own = (*OWN_METRICS, *CASE_METRICS, *REPORT_METRICS)
+    own = (*OWN_METRICS, *CASE_METRICS, *REPORT_METRICS, *VALIDATION_METRICS)
     training_events = dataset.facts.filter(pl.col("metric").is_in(own)).collect()
     dataset = replace(dataset, facts=dataset.facts.filter(~pl.col("metric").is_in(own)))
     files = write_demo(dataset, folder)
@@ -80,6 +83,8 @@ def demo_load(*, folder: Path, engineers: int, months: int, seed: int) -> Import
     demo_training_load(folder=folder, events=training_events, today=clock.today(), seed=seed)
     demo_cases_load(events=training_events, today=clock.today(), seed=seed)
     demo_reports_load(events=training_events, today=clock.today(), seed=seed)
+    demo_validation_load(events=training_events, today=clock.today(), seed=seed)
+    _login(REVIEWER_LOGIN, Employee.objects.filter(employee_id="D001").first())
     manager = Employee.objects.filter(user__username="manager").first()
     demo_appraisal_load(
         first_month=dataset.first_month,
