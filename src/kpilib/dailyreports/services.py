@@ -377,7 +377,7 @@ def report_rate(
     The rating is the `daily_report` fact of the report's day."""
     if rating not in (-1, 0, 1):
         raise DailyReportError(_("A rating is −1, 0 or +1."))
-    report = DailyReport.objects.select_for_update().select_related("author").get(pk=report.pk)
+    report = DailyReport.objects.select_for_update(of=("self",)).select_related("author").get(pk=report.pk)
     if not may_rate(actor, report):
         raise DailyReportError(_("Only the author's managers rate a submitted report."))
     before = audit_snapshot(report)
@@ -399,7 +399,7 @@ def reports_default_unrated(*, actor: Any, origin: Origin, now: datetime) -> int
     `daily_report` fact says so (`defaulted: unrated`). A manager may still rate it later,
     which replaces the default. Returns how many; re-running changes nothing."""
     waiting = list(
-        DailyReport.objects.select_for_update()
+        DailyReport.objects.select_for_update(of=("self",))
         .filter(status=DailyReport.Status.SUBMITTED, rating__isnull=True)
         .select_related("author", "template")
         .order_by("report_date", "author_id")

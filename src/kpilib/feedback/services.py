@@ -373,7 +373,7 @@ def nomination_add(
 ) -> Nomination:
     """Nominate a rater in a group. Internal groups name an employee; the `customer` group
     names an external person by name and e-mail. Self and the manager are kpilib's."""
-    subject = Subject.objects.select_for_update().select_related("campaign", "employee").get(pk=subject.pk)
+    subject = Subject.objects.select_for_update(of=("self",)).select_related("campaign", "employee").get(pk=subject.pk)
     if not _may_change_nominations(actor, subject):
         raise FeedbackError(_("Only the person receiving feedback, while nominating, or their manager adds raters."))
     if relationship not in Relationship.values:
@@ -419,7 +419,7 @@ def nomination_add(
 def nomination_remove(*, actor: Any, origin: Origin, nomination: Nomination) -> Nomination:
     """Take a rater off (the subject while nominating; their manager or HR until the rater
     has answered). Self and the manager stay."""
-    nomination = Nomination.objects.select_for_update().select_related("subject__campaign").get(pk=nomination.pk)
+    nomination = Nomination.objects.select_for_update(of=("self",)).select_related("subject__campaign").get(pk=nomination.pk)
     subject = nomination.subject
     if not _may_change_nominations(actor, subject):
         raise FeedbackError(_("Only the person receiving feedback, while nominating, or their manager removes raters."))
@@ -440,7 +440,7 @@ def nomination_remove(*, actor: Any, origin: Origin, nomination: Nomination) -> 
 def nominations_submit(*, actor: Any, origin: Origin, subject: Subject, now: datetime.datetime) -> Subject:
     """The subject sends their raters to the manager; refused, naming each group, while a
     group is under its minimum."""
-    subject = Subject.objects.select_for_update().select_related("campaign").get(pk=subject.pk)
+    subject = Subject.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=subject.pk)
     if not is_subject(actor, subject):
         raise FeedbackError(_("Only the person receiving feedback submits their raters."))
     if subject.campaign.status != Campaign.Status.OPEN or subject.state != Subject.State.PROPOSING:
@@ -465,7 +465,7 @@ def nominations_approve(
     link token, e-mailed to them at `link_base` + token when a base is given (the web
     passes its own address); the tokens are returned this once and never shown to the
     approver, who could otherwise answer in the customer's name."""
-    subject = Subject.objects.select_for_update().select_related("campaign").get(pk=subject.pk)
+    subject = Subject.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=subject.pk)
     if not manages_subject(actor, subject):
         raise FeedbackError(_("Only the manager of the person receiving feedback, or HR, approves the raters."))
     if subject.campaign.status != Campaign.Status.OPEN or subject.state == Subject.State.APPROVED:
@@ -546,7 +546,7 @@ def nomination_decline(
     *, actor: Any, origin: Origin, nomination: Nomination, reason: str, now: datetime.datetime
 ) -> Nomination:
     """The rater declines with a reason; the subject is told and may nominate another."""
-    nomination = Nomination.objects.select_for_update().select_related(
+    nomination = Nomination.objects.select_for_update(of=("self",)).select_related(
         "subject__campaign", "subject__employee__user", "rater"
     ).get(pk=nomination.pk)
     me = employee_of(actor)
@@ -694,7 +694,7 @@ def response_save(
     submit: bool = False, now: datetime.datetime,
 ) -> Response:
     """The rater's answers, kept as a draft or submitted (then final)."""
-    nomination = Nomination.objects.select_for_update().select_related(
+    nomination = Nomination.objects.select_for_update(of=("self",)).select_related(
         "subject__campaign__questionnaire"
     ).get(pk=nomination.pk)
     me = employee_of(actor)
@@ -736,7 +736,7 @@ def external_response_save(
     """An external customer's answers through their link (the actor is the system: they
     have no account). Submitting spends the link."""
     nomination = external_nomination(raw, now=now)
-    nomination = Nomination.objects.select_for_update().select_related(
+    nomination = Nomination.objects.select_for_update(of=("self",)).select_related(
         "subject__campaign__questionnaire"
     ).get(pk=nomination.pk)
     response = _save_response(actor=actor, origin=origin, nomination=nomination, answers=answers,
