@@ -21,14 +21,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext
 
 from kpilib.audit.origin import Origin
 from kpilib.audit.services import audit_record
-from kpilib.feedback.models import Campaign, FeedbackReminder, Nomination, Response, Subject
-from kpilib.feedback.selectors import ALWAYS_OPEN
+from kpilib.feedback.models import Campaign, FeedbackReminder, Nomination
+from kpilib.feedback.selectors import open_forms
 from kpilib.notifications.services import Email, notify
 from kpilib.org.models import Employee
 from kpilib.org.selectors import company_of
@@ -47,16 +46,10 @@ def reminder_day(deadline: datetime.date, day: datetime.date) -> bool:
 
 
 def _open_forms(campaign: Campaign) -> dict[Employee, list[Nomination]]:
-    """Each internal rater's open forms in the campaign (`selectors.form_open`)."""
+    """Each internal rater's open forms in the campaign (`selectors.open_forms`)."""
     forms = (
-        Nomination.objects.filter(
-            Q(subject__state=Subject.State.APPROVED) | Q(relationship__in=ALWAYS_OPEN),
-            subject__campaign=campaign,
-            status=Nomination.Status.APPROVED,
-            rater__isnull=False,
-            rater__left_on__isnull=True,
-        )
-        .exclude(response__status=Response.Status.SUBMITTED)
+        open_forms()
+        .filter(subject__campaign=campaign, rater__isnull=False, rater__left_on__isnull=True)
         .select_related("rater__user", "rater__org_unit", "subject__employee")
         .order_by("rater_id", "pk")
     )

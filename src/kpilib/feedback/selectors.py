@@ -91,20 +91,24 @@ def form_open(nomination: Nomination) -> bool:
     )
 
 
+def open_forms() -> QuerySet[Nomination]:
+    """Every form a rater may answer now (`form_open`) and has not submitted (drafts
+    included): the to-do lists and the reminders read this one query."""
+    return Nomination.objects.filter(
+        Q(subject__state=Subject.State.APPROVED) | Q(relationship__in=ALWAYS_OPEN),
+        status=Nomination.Status.APPROVED,
+        subject__campaign__status=Campaign.Status.OPEN,
+    ).exclude(response__status=Response.Status.SUBMITTED)
+
+
 def forms_to_answer(user: Any) -> QuerySet[Nomination]:
-    """The rater's open forms (`form_open`), not yet submitted (drafts included), soonest
-    deadline first."""
+    """The rater's open forms (`open_forms`), soonest deadline first."""
     employee = employee_of(user)
     if employee is None:
         return Nomination.objects.none()
     return (
-        Nomination.objects.filter(
-            Q(subject__state=Subject.State.APPROVED) | Q(relationship__in=ALWAYS_OPEN),
-            rater=employee,
-            status=Nomination.Status.APPROVED,
-            subject__campaign__status=Campaign.Status.OPEN,
-        )
-        .exclude(response__status=Response.Status.SUBMITTED)
+        open_forms()
+        .filter(rater=employee)
         .select_related("subject__employee", "subject__campaign")
         .order_by("subject__campaign__deadline", "pk")
     )

@@ -26,6 +26,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import yaml
+from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -583,7 +584,7 @@ def _tell_subject_of_decline(actor: Any, origin: Origin, nomination: Nomination)
     subject = nomination.subject.employee
     if not subject.email:
         return
-    language = getattr(subject.user, "language", "") or "zh-hans"
+    language = getattr(subject.user, "language", "") or settings.LANGUAGE_CODE
     with translation.override(language):
         body = _(
             "%(rater)s declined to give you 360 feedback in %(campaign)s: %(reason)s\n"

@@ -42,20 +42,23 @@ def _or_404(read: Any, *args: Any) -> Any:
         raise Http404("Not found") from None
 
 
-@login_required
-def feedback_home(request: HttpRequest) -> HttpResponse:
-    """What the user owes and runs: forms to answer, their own raters, raters to approve,
-    and (HR) the campaigns."""
+def _home_context(request: HttpRequest, campaign_form: CampaignForm | None = None) -> dict[str, Any]:
     hr = is_hr_admin(request.user)
-    context = {
+    return {
         "forms": selectors.forms_to_answer(request.user),
         "own": selectors.own_subjects(request.user),
         "to_approve": selectors.subjects_to_approve(request.user),
         "hr": hr,
         "campaigns": selectors.campaigns_listed() if hr else [],
-        "campaign_form": CampaignForm() if hr else None,
+        "campaign_form": (campaign_form or CampaignForm()) if hr else None,
     }
-    return render(request, "feedback/index.html", context)
+
+
+@login_required
+def feedback_home(request: HttpRequest) -> HttpResponse:
+    """What the user owes and runs: forms to answer, their own raters, raters to approve,
+    and (HR) the campaigns."""
+    return render(request, "feedback/index.html", _home_context(request))
 
 
 @login_required
@@ -76,15 +79,7 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Campaign created. Add the people who receive feedback, then launch it."))
             return redirect("feedback_campaign", pk=campaign.pk)
-    context = {
-        "forms": selectors.forms_to_answer(request.user),
-        "own": selectors.own_subjects(request.user),
-        "to_approve": selectors.subjects_to_approve(request.user),
-        "hr": True,
-        "campaigns": selectors.campaigns_listed(),
-        "campaign_form": form,
-    }
-    return render(request, "feedback/index.html", context, status=400)
+    return render(request, "feedback/index.html", _home_context(request, form), status=400)
 
 
 @login_required
@@ -334,10 +329,10 @@ def rater_form(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def rater_decline(request: HttpRequest, pk: int) -> HttpResponse:
     nomination = _or_404(selectors.nomination_for_rater, request.user, pk)
-    form = DeclineForm(request.POST)
-    reason = form.data.get("reason", "")
+    # the service decides what a reason must be (and says so): the form only carries it
     services.nomination_decline(
-        actor=request.user, origin=Origin.WEB, nomination=nomination, reason=reason, now=clock.now()
+        actor=request.user, origin=Origin.WEB, nomination=nomination,
+        reason=request.POST.get("reason", ""), now=clock.now(),
     )
     messages.success(request, _("Declined: they were told, with your reason."))
     return redirect("feedback_home")
