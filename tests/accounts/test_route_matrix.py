@@ -155,6 +155,15 @@ ROUTES: dict[str, list[tuple[str, list[int]]]] = {
     "api/feedback/subjects/<pk>/approve": [
         ("api/feedback/subjects/{feedback_subject}/approve", [405, 405, 405, 405, 405, 405]),
     ],
+    "api/feedback/subjects/<pk>/report": [
+        # the world's campaign is open: results wait for the close (409) for those who may read them
+        ("api/feedback/subjects/{feedback_subject}/report", [401, 404, 409, 409, 404, 409]),
+        ("api/feedback/subjects/{missing}/report", [401, 404, 404, 404, 404, 404]),
+    ],
+    "api/feedback/campaigns/<pk>/results": [
+        ("api/feedback/campaigns/{feedback_campaign}/results", [401, 404, 404, 404, 404, 409]),
+        ("api/feedback/campaigns/{missing}/results", [401, 404, 404, 404, 404, 404]),
+    ],
     "api/feedback/campaigns": [
         ("api/feedback/campaigns", [401, 403, 403, 403, 403, 200]),
     ],
@@ -354,6 +363,11 @@ ROUTES: dict[str, list[tuple[str, list[int]]]] = {
     ],
     "feedback/campaigns/<int:pk>/close/": [
         ("feedback/campaigns/{feedback_campaign}/close/", [302, 405, 405, 405, 405, 405]),
+    ],
+    "feedback/campaigns/<int:pk>/results.xlsx": [
+        # HR's export of an open campaign goes back to the campaign page with the reason
+        ("feedback/campaigns/{feedback_campaign}/results.xlsx", [302, 404, 404, 404, 404, 302]),
+        ("feedback/campaigns/{missing}/results.xlsx", [302, 404, 404, 404, 404, 404]),
     ],
     "feedback/subjects/<int:pk>/": [
         ("feedback/subjects/{feedback_subject}/", [302, 404, 200, 200, 404, 200]),

@@ -112,6 +112,7 @@ def test_a_reader_with_every_permission_cannot_learn_a_withheld_answer(org: Org)
         "/", "/feedback/", f"/feedback/subjects/{subject.pk}/", f"/feedback/subjects/{subject.pk}/report/",
         f"/feedback/campaigns/{campaign.pk}/", "/audit/", "/audit/?object_type=feedback.response",
         "/api/feedback/campaigns", f"/api/feedback/subjects/{subject.pk}",
+        f"/api/feedback/subjects/{subject.pk}/report", f"/api/feedback/campaigns/{campaign.pk}/results",
     ]
     for address in addresses:
         page = reader.get(address).content.decode("utf-8", "replace")

@@ -85,6 +85,7 @@ IDS: dict[tuple[str, str], Values] = {
     ("feedback/campaigns/", "pk"): _pks(Campaign),
     ("api/feedback/forms/", "pk"): _pks(Nomination),
     ("api/feedback/subjects/", "pk"): _pks(Subject),
+    ("api/feedback/campaigns/", "pk"): _pks(Campaign),
     ("feedback/subjects/", "pk"): _pks(Subject),
     ("feedback/nominations/", "pk"): _pks(Nomination),
     ("feedback/forms/", "pk"): _pks(Nomination),

@@ -14,9 +14,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from ninja import Field, Router, Schema
+from django.utils import translation
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
 
 from kpilib import clock
+from kpilib.api.cases import Refusal
 from kpilib.audit.origin import Origin
 from kpilib.feedback import selectors, services
 from kpilib.feedback.models import Campaign, Nomination, Question, Relationship, Subject
@@ -262,3 +265,112 @@ def campaigns(request: HttpRequest) -> Any:
         )
     return listed
 
+
+
+class ReportGroupOut(Schema):
+    relationship: str = Field(description=RELATIONSHIP + " `other` is the pool of groups too small to show.")
+    label: str = Field(description="The group's name in the caller's language.")
+    raters: int
+    mean: float
+
+
+class ReportQuestionOut(Schema):
+    question: str = Field(description="The question's code.")
+    text: str
+    overall: float | None = Field(description="Shown groups' rater-weighted mean; null when none is shown.")
+    self: float | None
+
+
+class ReportCommentOut(Schema):
+    relationship: str = Field(description="The shown group it came from (never a rater).")
+    question: str
+    text: str
+
+
+class ReportGapOut(Schema):
+    competency: str = Field(description="The competency's code.")
+    name: str
+    self: float | None
+    others: float | None
+    gap: float | None
+    label: str | None = Field(description="`over-estimator`, `under-estimator`, `in agreement`, or null.")
+    explanation: str
+
+
+class ReportOut(Schema):
+    """One person's results by §11 of the product brief: the fields of `kpilib feedback
+    summarize`, with the subject as their employee id, plus the self–other gap per
+    competency."""
+
+    subject_id: str = Field(description="The person's employee id.")
+    name: str
+    campaign: str
+    min_group: int
+    overall: float | None = Field(description="Shown non-self groups only; null when none is shown.")
+    self: float | None
+    gap: float | None = Field(description="self − overall.")
+    groups: list[ReportGroupOut]
+    withheld_raters: int = Field(description="Raters in groups too small to show, even pooled.")
+    questions: list[ReportQuestionOut]
+    comments: list[ReportCommentOut] = Field(description="From shown groups only, in no rater order.")
+    competencies: list[ReportGapOut]
+
+
+def _report(report: selectors.Report) -> dict[str, Any]:
+    subject, summary = report.subject, report.summary
+    language = translation.get_language() or "en"
+    return {
+        "subject_id": subject.employee.employee_id,
+        "name": subject.employee.name,
+        "campaign": subject.campaign.local_name,
+        "min_group": subject.campaign.min_group,
+        "overall": summary.overall if summary else None,
+        "self": summary.self if summary else None,
+        "gap": summary.gap if summary else None,
+        "groups": [
+            {"relationship": g.relationship, "label": str(Relationship(g.relationship).label), "raters": g.raters, "mean": g.mean}
+            for g in (summary.groups if summary else ())
+        ],
+        "withheld_raters": summary.withheld_raters if summary else 0,
+        "questions": [
+            {
+                "question": q.question, "overall": q.overall, "self": q.self,
+                "text": services.question_text(report.questions[q.question]) if q.question in report.questions else q.question,
+            }
+            for q in (summary.questions if summary else ())
+            if q.question in report.questions and report.questions[q.question].kind == Question.Kind.RATING
+        ],
+        "comments": [
+            {"relationship": c.relationship, "question": c.question, "text": c.text}
+            for c in (summary.comments if summary else ())
+        ],
+        "competencies": [
+            {
+                "competency": g.competency,
+                "name": report.competencies[g.competency].local_name if g.competency in report.competencies else g.competency,
+                "self": g.self, "others": g.others, "gap": g.gap, "label": g.label,
+                "explanation": g.explanation(language),
+            }
+            for g in report.gaps
+        ],
+    }
+
+
+@router.get("/feedback/subjects/{pk}/report", response={200: ReportOut, 409: Refusal})
+def subject_report(request: HttpRequest, pk: int) -> Any:
+    """The person's 360 results, for them, their managers up the line and HR: the same
+    figures as the report page. 409 while the campaign is open."""
+    found = _found(selectors.subject_for, request.user, pk)
+    if not selectors.results_visible(found):
+        return Status(409, {"detail": _("Results appear when the campaign is closed.")})
+    return _report(selectors.report_for(found))
+
+
+@router.get("/feedback/campaigns/{pk}/results", response={200: list[ReportOut], 409: Refusal})
+def campaign_results(request: HttpRequest, pk: int) -> Any:
+    """Every person's results of a closed campaign (HR only), by name: the figures of
+    each report, never more. 409 while the campaign is open."""
+    campaign = _found(selectors.campaign_for_hr, request.user, pk)
+    if campaign.status != Campaign.Status.CLOSED:
+        return Status(409, {"detail": _("Results appear when the campaign is closed.")})
+    return [_report(report) for report in selectors.campaign_reports(campaign)]

@@ -305,17 +305,37 @@ def results_visible(subject: Subject) -> bool:
 
 
 def report_for(subject: Subject) -> Report:
+    return campaign_reports(subject.campaign, [subject])[0]
+
+
+def campaign_reports(campaign: Campaign, subjects: list[Subject] | None = None) -> list[Report]:
+    """The reports of a campaign's subjects (all, or those given) in one read and one
+    engine pass: the same §11 rules as each subject's page, so an export or an API list
+    shows exactly the figures of the reports themselves. Ordered as given, or by name."""
     from kpilib.engine.feedback import self_other_gaps, summarize
 
-    campaign = subject.campaign
-    rows = answer_rows(campaign, [subject])
-    summaries = summarize(rows, min_group=campaign.min_group, split_comments=campaign.split_comments, seed=campaign.pk) if rows else []
-    gaps = self_other_gaps(rows, min_group=campaign.min_group) if rows else []
-    questionnaire = campaign.questionnaire
-    return Report(
-        subject=subject,
-        summary=summaries[0] if summaries else None,
-        gaps=gaps,
-        competencies={c.code: c for c in questionnaire.competencies.all()},
-        questions={q.code: q for q in questionnaire.questions.all()},
+    if subjects is None:
+        subjects = list(campaign.subjects.select_related("employee__org_unit").order_by("employee__name", "pk"))
+    rows = answer_rows(campaign, subjects)
+    summaries = (
+        {s.subject_id: s for s in summarize(
+            rows, min_group=campaign.min_group, split_comments=campaign.split_comments, seed=campaign.pk
+        )}
+        if rows else {}
     )
+    gaps: dict[str, list[Any]] = {}
+    for gap in self_other_gaps(rows, min_group=campaign.min_group) if rows else []:
+        gaps.setdefault(gap.subject_id, []).append(gap)
+    questionnaire = campaign.questionnaire
+    competencies = {c.code: c for c in questionnaire.competencies.all()}
+    questions = {q.code: q for q in questionnaire.questions.all()}
+    return [
+        Report(
+            subject=subject,
+            summary=summaries.get(str(subject.pk)),
+            gaps=gaps.get(str(subject.pk), []),
+            competencies=competencies,
+            questions=questions,
+        )
+        for subject in subjects
+    ]

@@ -91,6 +91,7 @@ urlpatterns = [
     path("feedback/campaigns/<int:pk>/subjects/", feedback.campaign_subjects_add, name="feedback_subjects_add"),
     path("feedback/campaigns/<int:pk>/launch/", feedback.campaign_launch, name="feedback_launch"),
     path("feedback/campaigns/<int:pk>/close/", feedback.campaign_close, name="feedback_close"),
+    path("feedback/campaigns/<int:pk>/results.xlsx", feedback.campaign_results, name="feedback_results_export"),
     path("feedback/subjects/<int:pk>/", feedback.subject_detail, name="feedback_subject"),
     path("feedback/subjects/<int:pk>/report/", feedback.subject_report, name="feedback_report"),
     path("feedback/subjects/<int:pk>/nominate/", feedback.nomination_add, name="feedback_nominate"),

@@ -31,6 +31,7 @@ from kpilib.permissions import (
     scorecards_visible,
 )
 from kpilib.plans.fetch import effective_plan, pinned_definitions
+from kpilib.web.downloads import file_response
 from kpilib.web.errors import form_error
 from kpilib.web.plan_forms import (
     AppealAnswerForm,
@@ -448,23 +449,13 @@ def appeal_answer(request: HttpRequest, pk: int) -> HttpResponse:
     return _cycle_page(request, cycle, bound={appeal.pk: form})
 
 
-def _file_response(content: bytes, fmt: str, name: str) -> HttpResponse:
-    types = {
-        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "pdf": "application/pdf",
-    }
-    response = HttpResponse(content, content_type=types[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
-
-
 def _export(
     request: HttpRequest, cards: list[Scorecard], fmt: str, name: str, *, cover: bool = False
 ) -> HttpResponse:
     if fmt not in {"xlsx", "pdf"}:
         raise Http404("No such format")
     if fmt == "xlsx":
-        return _file_response(exports.scorecards_xlsx(cards, engine_language()), fmt, name)
+        return file_response(exports.scorecards_xlsx(cards, engine_language()), fmt, name)
     try:
         content = exports.scorecards_pdf(
             cards, engine_language(), today=clock.today(), cover=cover
@@ -474,7 +465,7 @@ def _export(
         back = request.headers.get("Referer", "")
         safe = url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure())
         return redirect(back if back and safe else "cycles")
-    return _file_response(content, fmt, name)
+    return file_response(content, fmt, name)
 
 
 @login_required

@@ -24,6 +24,7 @@ from kpilib.feedback import selectors, services
 from kpilib.feedback.errors import FeedbackError
 from kpilib.feedback.models import Campaign, Nomination, Question, Relationship, Subject
 from kpilib.permissions import is_hr_admin
+from kpilib.web.downloads import file_response
 from kpilib.web.errors import form_error, message_error
 from kpilib.web.feedback_forms import (
     CampaignForm,
@@ -125,6 +126,21 @@ def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
     services.campaign_close(actor=request.user, origin=Origin.WEB, campaign=campaign, now=clock.now())
     messages.success(request, _("Closed: no more answers are taken."))
     return redirect("feedback_campaign", pk=campaign.pk)
+
+
+@login_required
+def campaign_results(request: HttpRequest, pk: int) -> HttpResponse:
+    """HR's spreadsheet of a closed campaign: each person's report figures and comments,
+    by the same rules as the reports (`feedback.exports`)."""
+    from kpilib.feedback.exports import campaign_results_xlsx
+
+    campaign = _or_404(selectors.campaign_for_hr, request.user, pk)
+    try:
+        content = campaign_results_xlsx(campaign)
+    except FeedbackError as error:
+        message_error(request, error)
+        return redirect("feedback_campaign", pk=campaign.pk)
+    return file_response(content, "xlsx", f"360-{campaign.local_name}")
 
 
 @login_required
