@@ -508,6 +508,19 @@ CALLS: dict[str, Row] = {
         _feedback_subject(w),
         Call(SYSTEM, {"day": FEEDBACK_DEADLINE - datetime.timedelta(days=7)}),
     )[1],
+    "kpilib.feedback.services.responses_import": lambda w: Call(
+        w.org.hr,
+        {
+            "campaign": _campaign(w, subjects=True),
+            "data": (
+                "subject_id,rater_id,relationship,question,score,comment\n"
+                f"{w.org.engineer.employee_id},{w.org.peer.employee_id},peer,collab_responsive,4,\n"
+                f"{w.org.engineer.employee_id},C-1,customer,collab_responsive,,\n"
+            ).encode("gbk"),
+            "file_name": "360.csv",
+            "now": REPORT_EVENING,
+        },
+    ),
     "kpilib.feedback.services.external_response_save": lambda w: Call(
         SYSTEM, {"raw": _customer_link(w), "answers": {}, "now": REPORT_EVENING}
     ),

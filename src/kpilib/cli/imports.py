@@ -185,3 +185,59 @@ def import_exams(
     except TrainingError as error:
         fail(list(error.lines()))
     typer.echo(report.summary_line())
+
+
+@import_app.command("feedback")
+def import_feedback(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="360 answers from another survey tool (CSV in UTF-8 or GBK, XLSX, JSON) with the "
+            "columns of `kpilib feedback summarize`: subject_id, rater_id, relationship, "
+            "question (code or text), score (1-5, empty = not able to rate), comment."
+        ),
+    ],
+    campaign: Annotated[
+        str, typer.Option("--campaign", help="The draft or open 360 campaign: its id or its name.")
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check the file and count, write nothing.")
+    ] = False,
+    encoding: Encoding = None,
+) -> None:
+    """Import 360 answers into a campaign, all or nothing. Subjects and raters missing from
+    the campaign are added (customer raters as external ids, without a login); importing
+    again replaces a rater's imported answers and never duplicates them. A closed campaign
+    is refused: import first, then close it to turn the results into facts (product.md §11)."""
+    django_setup()
+    from kpilib import clock
+    from kpilib.engine.errors import InputError
+    from kpilib.feedback.errors import FeedbackError
+    from kpilib.feedback.models import Campaign
+    from kpilib.feedback.services import responses_import
+
+    if not file.is_file():
+        fail([f"{file}: no such file"])
+    found = Campaign.objects.filter(name=campaign.strip()) | Campaign.objects.filter(
+        name_en=campaign.strip()
+    )
+    if campaign.strip().isdigit():
+        found = Campaign.objects.filter(pk=int(campaign))
+    chosen = list(found.distinct()[:10])
+    if not chosen:
+        fail([f"--campaign: no 360 campaign {campaign!r}"])
+    if len(chosen) > 1:
+        ids = ", ".join(str(c.pk) for c in chosen)
+        fail([f"--campaign: several campaigns are named {campaign!r}; give the id ({ids})"])
+    try:
+        report = responses_import(
+            actor=SYSTEM, origin=Origin.CLI, campaign=chosen[0], data=file.read_bytes(),
+            file_name=file.name, now=clock.now(), encoding=encoding, dry_run=dry_run,
+        )
+    except InputError as error:
+        fail_input(error)
+    except FeedbackError as error:
+        fail(list(error.lines()))
+    for note in report.notes:
+        typer.echo(note)
+    typer.echo(report.summary_line())

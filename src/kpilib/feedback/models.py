@@ -13,8 +13,10 @@
   approved (the raters' forms are open).
 - `Nomination`: one rater of a subject in one group (`Relationship`). Internal raters are
   employees; an external customer is a name and e-mail who answers through a signed,
-  expiring single-use link (`token_hash`: SHA-256 only). A rater may decline with a reason.
-- `Response`: the rater's answers, a draft until submitted. Answers are never copied into
+  expiring single-use link (`token_hash`: SHA-256 only), or, imported from another survey
+  tool (`kpilib import feedback`), is only their id there (`external_id`: no link, no
+  login). A rater may decline with a reason.
+- `Response`: the rater's answers, a draft until submitted (or imported, `imported_from`). Answers are never copied into
   the audit trail (`feedback.services`), so no view HR can open shows who said what.
 """
 
@@ -236,6 +238,10 @@ class Nomination(models.Model):
     )
     external_name = models.CharField(_("external rater's name"), max_length=200, blank=True)
     external_email = models.EmailField(_("external rater's e-mail"), blank=True)
+    external_id = models.CharField(
+        _("external rater's id"), max_length=200, blank=True,
+        help_text=_("An imported customer rater: their id in the survey tool (no link, no login)."),
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
     decline_reason = models.TextField(_("reason for declining"), blank=True)
     added_by = models.ForeignKey(
@@ -251,12 +257,17 @@ class Nomination(models.Model):
         ordering = ["subject_id", "relationship", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(rater__isnull=False, external_email="")
-                | Q(rater__isnull=True, relationship="customer") & ~Q(external_email=""),
+                condition=Q(rater__isnull=False, external_email="", external_id="")
+                | Q(rater__isnull=True, relationship="customer")
+                & (~Q(external_email="") | ~Q(external_id="")),
                 name="nomination_internal_or_external_customer",
             ),
             models.UniqueConstraint(
                 fields=["token_hash"], condition=~Q(token_hash=""), name="nomination_token_once"
+            ),
+            models.UniqueConstraint(
+                fields=["subject", "external_id"], condition=~Q(external_id=""),
+                name="nomination_external_id_once",
             ),
         ]
 
@@ -278,6 +289,10 @@ class Response(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     saved_at = models.DateTimeField(_("saved at"))
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    imported_from = models.CharField(
+        _("imported from"), max_length=255, blank=True,
+        help_text=_("The file an answer collected in another survey tool came from; empty: answered in kpilib."),
+    )
 
     class Meta:
         verbose_name = _("360 response")

@@ -13,6 +13,8 @@ parameters (the interfaces read the clock). The rules live here:
 - External customers answer through a link made at approval: an unguessable token whose
   SHA-256 alone is stored, valid until the deadline and spent by submitting.
 - Answers are audited as a change of status only: the trail never holds what a rater said.
+- Answers collected in another survey tool are imported into a draft or open campaign
+  (`responses_import`, `kpilib import feedback`), never into a closed one.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from kpilib.audit.origin import Origin
+from kpilib.audit.origin import SYSTEM, Origin
 from kpilib.audit.services import audit_record, audit_snapshot
 from kpilib.clock import time_zone_name
 from kpilib.feedback.errors import FeedbackError
@@ -55,6 +57,7 @@ from kpilib.feedback.selectors import (
     shortfall_messages,
     shortfalls,
 )
+from kpilib.importing import ImportReport
 from kpilib.org.models import Employee, local_name
 from kpilib.permissions import employee_of, is_hr_admin
 
@@ -751,6 +754,243 @@ def external_response_save(
     return response
 
 
+# --- answers collected elsewhere -----------------------------------------------------------
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _question_index(campaign: Campaign) -> dict[str, Question]:
+    """The campaign's questions by code and by their text in either language (folded)."""
+    index: dict[str, Question] = {}
+    questions = list(campaign.questionnaire.questions.all())
+    for question in questions:  # texts first: a code always wins over a text
+        for text in (question.text_zh_hans, question.text_en):
+            index.setdefault(_folded(text), question)
+    for question in questions:
+        index[question.code.casefold()] = question
+    return index
+
+
+@transaction.atomic
+def responses_import(
+    *,
+    actor: Any,
+    origin: Origin,
+    campaign: Campaign,
+    data: bytes,
+    file_name: str,
+    now: datetime.datetime,
+    encoding: str | None = None,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Import 360 answers collected in another survey tool into a draft or open campaign
+    (HR, or `SYSTEM`: the command line). Columns as `kpilib feedback summarize` (product.md
+    §11): `subject_id` and `rater_id` (employee ids), `relationship`, `question` (the
+    questionnaire's code, or its
+    text in Chinese or English), `score` (1–5; empty = not able to rate; empty for an open
+    question) and optional `comment` (an open question's answer). CSV in UTF-8 or GBK,
+    XLSX or JSON (`kpilib.tabular`).
+
+    - A subject not yet in the campaign is added, with the file's raters only (nobody gets
+      a form to fill in kpilib because of an import).
+    - A rater is an employee, nominated in the file's group unless they are already (a
+      rater nominated in another group for the same subject is a problem); `customer`
+      raters are always external: their id in the survey tool becomes an external
+      nomination without a link or login (`Nomination.external_id`).
+    - A rater's rows for a subject are their whole, submitted form. Importing it again
+      leaves it unchanged, or replaces it (a draft in kpilib too); a form the rater
+      submitted in kpilib is never replaced.
+    - All or nothing: an `InputError` lists every problem by file, line and column, and
+      nothing is written. A closed campaign is refused (`FeedbackError`): its results
+      are facts already; import before closing, and closing turns everything into facts
+      by the same §11 rules (`results_facts`).
+    - Audited like `response_save`: subjects and nominations as they are, answers as a
+      change of status only, never what the rater said. `dry_run` checks and counts, then
+      rolls everything back."""
+    from kpilib.engine.errors import InputError, Problem
+    from kpilib.engine.feedback import REQUIRED, validate_responses
+    from kpilib.tabular import LINE, read_table_bytes
+
+    if actor is not SYSTEM:  # the command line: no person, trusted
+        _require_hr(actor)
+    campaign = Campaign.objects.select_for_update().select_related("questionnaire").get(pk=campaign.pk)
+    if campaign.status == Campaign.Status.CLOSED:
+        raise FeedbackError(
+            _("%(campaign)s is closed: its results are facts already. Import answers before closing a campaign.")
+            % {"campaign": campaign.name}
+        )
+    table = read_table_bytes(data, name=file_name, encoding=encoding)
+    problems: list[Problem] = []
+    if any(column not in table.columns for column in REQUIRED):
+        validate_responses(table, name=file_name)  # raises: the missing columns, at line 1
+    try:
+        validate_responses(table, name=file_name)
+    except InputError as error:
+        problems += error.problems
+    rows = list(table.iter_rows(named=True))
+
+    def text(row: dict[str, Any], column: str) -> str:
+        value = row.get(column)
+        return "" if value is None else str(value).strip()
+
+    ids = {text(r, "subject_id") for r in rows} | {text(r, "rater_id") for r in rows}
+    people = {e.employee_id: e for e in Employee.objects.filter(employee_id__in=ids)}
+    subjects = {s.employee.employee_id: s for s in campaign.subjects.select_related("employee")}
+    nominations: dict[tuple[int, str], Nomination] = {}  # (subject pk, employee id or external id)
+    for nomination in Nomination.objects.filter(subject__campaign=campaign).select_related("rater"):
+        if nomination.rater is not None and nomination.status in (
+            Nomination.Status.PROPOSED, Nomination.Status.APPROVED
+        ):
+            nominations[(nomination.subject_id, nomination.rater.employee_id)] = nomination
+        elif nomination.external_id:
+            nominations[(nomination.subject_id, nomination.external_id)] = nomination
+    answered = {
+        r.nomination_id: r for r in Response.objects.filter(nomination__subject__campaign=campaign)
+    }
+    questions = _question_index(campaign)
+    relationships = set(Relationship.values)
+
+    checked: dict[tuple[str, str], dict[str, Any]] = {}  # (subject id, rater id) → form
+    said: set[tuple[str, str]] = set()  # a problem of the whole form is reported once
+    codes_seen: dict[tuple[str, str, str], str] = {}
+    for row in rows:
+        line = int(row[LINE])
+        subject_id, rater_id = text(row, "subject_id"), text(row, "rater_id")
+        relationship = text(row, "relationship").lower()
+        if not subject_id or not rater_id or relationship not in relationships:
+            continue  # reported by validate_responses
+        key = (subject_id, rater_id)
+        once = key not in said
+
+        def problem(column: str, reason: str, *, line: int = line) -> None:
+            problems.append(Problem(file_name, line, column, reason))
+
+        person = people.get(subject_id)
+        subject = subjects.get(subject_id)
+        if person is None:
+            problem("subject_id", f"no employee {subject_id!r}")
+        elif subject is None and person.left_on is not None:
+            problem("subject_id", f"{subject_id} left on {person.left_on.isoformat()}: not added to the campaign")
+        if relationship == "self":
+            if rater_id != subject_id:
+                problem("rater_id", f"a self answer's rater is the subject {subject_id}, not {rater_id!r}")
+        elif rater_id == subject_id:
+            problem("rater_id", f"{rater_id} rates themselves as {relationship}: self answers are relationship 'self'")
+        elif relationship != "customer":
+            if rater_id not in people:
+                problem("rater_id", f"no employee {rater_id!r} (only customer raters may be from outside the company)")
+        elif len(rater_id) > 200:
+            problem("rater_id", "an external rater's id has at most 200 characters")
+        if subject is not None and once:
+            nomination = nominations.get((subject.pk, rater_id))
+            if nomination is not None and nomination.relationship != relationship:
+                said.add(key)
+                problem("relationship", f"{rater_id} is nominated as {nomination.relationship} for {subject_id} in this campaign, not {relationship}")
+            previous = answered.get(nomination.pk) if nomination is not None else None
+            if (
+                previous is not None and not previous.imported_from
+                and previous.status == Response.Status.SUBMITTED
+            ):
+                said.add(key)
+                problem("rater_id", f"{rater_id} submitted their answers for {subject_id} in kpilib: an import does not replace them")
+        raw_question = text(row, "question")
+        question = questions.get(raw_question.casefold()) or questions.get(_folded(raw_question))
+        raw_score, comment = text(row, "score"), text(row, "comment")
+        if len(comment) > MAX_COMMENT:
+            problem("comment", f"at most {MAX_COMMENT} characters")
+        if question is None:
+            if raw_question:
+                problem("question", f"not a question of the questionnaire {campaign.questionnaire.code}: {raw_question!r}")
+            continue
+        earlier = codes_seen.setdefault((subject_id, rater_id, question.code), raw_question)
+        if earlier != raw_question:
+            problem("question", f"a second answer of rater {rater_id} to {question.code} ({earlier!r})")
+        form = checked.setdefault(key, {"relationship": relationship, "answers": {}})
+        if question.kind == Question.Kind.OPEN:
+            if raw_score:
+                problem("score", f"{question.code} is an open question: its answer is the comment, without a score")
+            elif comment:
+                form["answers"][question.code] = {"text": comment}
+            continue
+        score = None
+        if raw_score:
+            try:
+                number = float(raw_score.replace(",", "."))
+            except ValueError:
+                continue  # reported by validate_responses
+            if 1 <= number <= 5 and number != int(number):
+                problem("score", f"{raw_score} is not a whole number: a rating is 1, 2, 3, 4 or 5")
+            score = int(number)
+        form["answers"][question.code] = {"score": score, "comment": comment}
+    if problems:
+        problems.sort(key=lambda p: p.line or 0)
+        raise InputError(problems)
+
+    report = ImportReport()
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    added_subjects = added_raters = 0
+    for (subject_id, rater_id), form in checked.items():
+        subject = subjects.get(subject_id)
+        if subject is None:
+            subject = Subject.objects.create(
+                campaign=campaign, employee=people[subject_id], state=Subject.State.APPROVED,
+                approved_at=now, approved_by=user,
+            )
+            audit_record(actor=actor, origin=origin, instance=subject, before=None)
+            subjects[subject_id] = subject
+            added_subjects += 1
+        relationship = form["relationship"]
+        nomination = nominations.get((subject.pk, rater_id))
+        if nomination is None:
+            external = relationship == "customer"
+            nomination = Nomination.objects.create(
+                subject=subject, relationship=relationship,
+                rater=None if external else people[rater_id],
+                external_name=rater_id if external else "", external_id=rater_id if external else "",
+                status=Nomination.Status.APPROVED, added_by=user,
+            )
+            audit_record(actor=actor, origin=origin, instance=nomination, before=None,
+                         after=_nomination_snapshot(nomination))
+            nominations[(subject.pk, rater_id)] = nomination
+            added_raters += 1
+        elif nomination.status != Nomination.Status.APPROVED:
+            before = _nomination_snapshot(nomination)
+            nomination.status = Nomination.Status.APPROVED
+            nomination.save()
+            audit_record(actor=actor, origin=origin, instance=nomination, before=before,
+                         after=_nomination_snapshot(nomination))
+        response = answered.get(nomination.pk)
+        if response is not None and response.status == Response.Status.SUBMITTED and response.answers == form["answers"]:
+            report.unchanged += 1
+            continue
+        before_state = None if response is None else {"status": response.status, "imported_from": response.imported_from}
+        if response is None:
+            response = Response(nomination=nomination)
+            report.imported += 1
+        else:
+            report.updated += 1
+        response.answers = form["answers"]
+        response.status = Response.Status.SUBMITTED
+        response.saved_at = response.submitted_at = now
+        response.imported_from = file_name[:255]
+        response.save()
+        # the status only: what the rater said never goes into the trail
+        audit_record(
+            actor=actor, origin=origin, instance=response, before=before_state,
+            after={"status": response.status, "nomination": nomination.pk, "imported_from": response.imported_from},
+        )
+    if added_subjects:
+        report.notes.append(f"added {added_subjects} people receiving feedback to {campaign.name}")
+    if added_raters:
+        report.notes.append(f"nominated {added_raters} raters")
+    if dry_run:
+        report.notes.append("dry run: checked, nothing written")
+        transaction.set_rollback(True)
+    return report
+
+
 __all__ = [
     "ANONYMITY_FIELDS",
     "DEFAULT_GROUP_LIMITS",
@@ -768,4 +1008,5 @@ __all__ = [
     "nominations_submit",
     "questionnaire_install",
     "response_save",
+    "responses_import",
 ]
