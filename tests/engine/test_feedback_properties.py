@@ -27,6 +27,7 @@ from kpilib.engine.feedback import (
     SELF,
     corrected_overall,
     rater_severity,
+    score_distribution,
     self_other_gaps,
     summarize,
     to_json,
@@ -209,6 +210,7 @@ def everything_a_reader_sees(rows: list[Row], min_group: int) -> list[Any]:
             (g.subject_id, g.competency, g.self, g.others, g.label)
             for g in self_other_gaps(rows, min_group=min_group)
         ],
+        [(d.subject_id, d.competency, d.counts) for d in score_distribution(rows, min_group=min_group)],
     ]
 
 
@@ -288,3 +290,17 @@ def test_self_moves_only_self_gap_and_questions_self(
 def test_no_rater_id_appears_in_the_output(rows: list[Row], min_group: int) -> None:
     assert "rater-" not in to_json(summarize(rows, min_group=min_group))
     assert "rater-" not in to_json(summarize(rows, min_group=min_group, split_comments=True))
+
+
+@settings(max_examples=40)
+@given(rows=campaigns(), min_group=MIN_GROUPS)
+def test_the_distribution_counts_the_shown_non_self_answers(rows: list[Row], min_group: int) -> None:
+    placed = placement(rows, min_group)
+    expected: dict[tuple[str, str], list[int]] = {}
+    for row in rows:
+        shown = placed[row["subject_id"], row["rater_id"]][1]
+        if shown and row["relationship"] != SELF and row["score"] is not None:
+            key = (row["subject_id"], row.get("competency") or row["question"])
+            expected.setdefault(key, [0] * 5)[int(row["score"]) - 1] += 1
+    found = {(d.subject_id, d.competency): list(d.counts) for d in score_distribution(rows, min_group=min_group)}
+    assert found == expected

@@ -43,6 +43,9 @@ Each says what it did in words (`explanation(language)`, en and zh-Hans).
 Computed with Polars expressions over the whole campaign (group-bys and joins, no loop
 per subject); only the final conversion to dataclasses walks the result rows. Excluded:
 weighting of questions or competencies, response rates (the app's), trends.
+
+`score_distribution` counts the answers 1..5 per subject and competency from the same
+answers as the aids (shown non-self groups only).
 """
 
 from __future__ import annotations
@@ -514,6 +517,50 @@ def _counted_answers(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class ScoreDistribution:
+    """How many answers on one competency (or question) gave 1, 2, 3, 4 and 5, counting the
+    answers of shown non-self groups only (a score between two whole numbers is rounded to
+    the nearer, half up)."""
+
+    subject_id: str
+    competency: str
+    counts: tuple[int, int, int, int, int]
+
+    @property
+    def answers(self) -> int:
+        return sum(self.counts)
+
+
+def score_distribution(
+    responses: pl.DataFrame | Sequence[Mapping[str, object]], *, min_group: int = DEFAULT_MIN_GROUP
+) -> list[ScoreDistribution]:
+    """Per subject and competency (the `competency` column; the question when absent or
+    empty), the counts of answers 1..5 from the raters of shown non-self groups, sorted by
+    subject and competency. Withheld raters' answers and self are never counted, so the
+    counts add nothing to what the shown groups' figures tell."""
+    counted = _counted_answers(responses, min_group)
+    if counted.is_empty():
+        return []
+    key = pl.col("question")
+    if "competency" in counted.columns:
+        key = pl.coalesce(pl.col("competency"), pl.col("question"))
+    point = (pl.col("score") + 0.5).floor().clip(MIN_SCORE, MAX_SCORE).cast(pl.Int64)
+    table = (
+        counted.select("subject_id", key.alias("_competency"), point.alias("_point"))
+        .group_by("subject_id", "_competency", "_point")
+        .agg(pl.len().alias("_n"))
+        .sort("subject_id", "_competency", "_point")
+    )
+    found: dict[tuple[str, str], list[int]] = {}
+    for subject, competency, value, count in table.iter_rows():
+        found.setdefault((subject, competency), [0] * 5)[int(value) - 1] = int(count)
+    return [
+        ScoreDistribution(subject, competency, (c[0], c[1], c[2], c[3], c[4]))
+        for (subject, competency), c in found.items()
+    ]
+
+
 LENIENT, SEVERE, TYPICAL = "lenient", "severe", "typical"
 SEVERITY_WORDS = {
     "en": {
@@ -781,6 +828,7 @@ def self_other_gaps(
 
 __all__ = [
     "RELATIONSHIPS", "Comment", "CorrectedScore", "GroupSummary", "QuestionSummary",
-    "RaterSeverity", "SelfOtherGap", "SubjectSummary", "corrected_overall", "rater_severity",
-    "self_other_gaps", "summarize", "summarize_frame", "to_json", "validate_responses",
+    "RaterSeverity", "ScoreDistribution", "SelfOtherGap", "SubjectSummary", "corrected_overall",
+    "rater_severity", "score_distribution", "self_other_gaps", "summarize", "summarize_frame",
+    "to_json", "validate_responses",
 ]  # fmt: skip
