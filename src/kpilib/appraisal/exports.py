@@ -207,8 +207,11 @@ def _company_name(scorecards: list[Scorecard]) -> str:
     return ""
 
 
-def _document(company: str, generated: datetime.date) -> "FPDF":
-    """A landscape A4 document with the company in the header and "page 2 / 7" below."""
+def pdf_document(
+    company: str, generated: datetime.date, *, orientation: str = "landscape"
+) -> "FPDF":
+    """An A4 document (landscape unless told) with the CJK font as "cjk", the company in
+    the header and "page 2 / 7" below; every kpilib PDF starts from it."""
     from fpdf import FPDF
 
     class Document(FPDF):  # type: ignore[misc]
@@ -231,7 +234,7 @@ def _document(company: str, generated: datetime.date) -> "FPDF":
             )
 
     font, index = cjk_font()
-    pdf = Document(orientation="landscape")
+    pdf = Document(orientation=orientation)
     pdf.set_auto_page_break(auto=True, margin=14)
     pdf.add_font("cjk", fname=str(font), collection_font_number=index)
     return pdf
@@ -250,7 +253,7 @@ def scorecards_pdf(
     the performance interview and both signatures. Each page has the company header and
     its page number."""
     ordered = _in_rank_order(scorecards)
-    pdf = _document(_company_name(ordered), today)
+    pdf = pdf_document(_company_name(ordered), today)
     ranked = {
         cycle.pk: ranked_count(cycle) for cycle in {card.participant.cycle for card in ordered}
     }

@@ -5,7 +5,7 @@ said what)."""
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -296,6 +296,8 @@ class Report:
     gaps: list[Any]  # engine.feedback.SelfOtherGap per competency
     competencies: dict[str, Any]
     questions: dict[str, Any]
+    #: engine.feedback.ScoreDistribution per competency: answers 1..5, shown groups only
+    distribution: list[Any] = field(default_factory=list)
 
 
 def results_visible(subject: Subject) -> bool:
@@ -312,7 +314,7 @@ def campaign_reports(campaign: Campaign, subjects: list[Subject] | None = None) 
     """The reports of a campaign's subjects (all, or those given) in one read and one
     engine pass: the same §11 rules as each subject's page, so an export or an API list
     shows exactly the figures of the reports themselves. Ordered as given, or by name."""
-    from kpilib.engine.feedback import self_other_gaps, summarize
+    from kpilib.engine.feedback import score_distribution, self_other_gaps, summarize
 
     if subjects is None:
         subjects = list(campaign.subjects.select_related("employee__org_unit").order_by("employee__name", "pk"))
@@ -326,6 +328,9 @@ def campaign_reports(campaign: Campaign, subjects: list[Subject] | None = None) 
     gaps: dict[str, list[Any]] = {}
     for gap in self_other_gaps(rows, min_group=campaign.min_group) if rows else []:
         gaps.setdefault(gap.subject_id, []).append(gap)
+    distribution: dict[str, list[Any]] = {}
+    for counts in score_distribution(rows, min_group=campaign.min_group) if rows else []:
+        distribution.setdefault(counts.subject_id, []).append(counts)
     questionnaire = campaign.questionnaire
     competencies = {c.code: c for c in questionnaire.competencies.all()}
     questions = {q.code: q for q in questionnaire.questions.all()}
@@ -336,6 +341,64 @@ def campaign_reports(campaign: Campaign, subjects: list[Subject] | None = None) 
             gaps=gaps.get(str(subject.pk), []),
             competencies=competencies,
             questions=questions,
+            distribution=distribution.get(str(subject.pk), []),
         )
         for subject in subjects
     ]
+
+
+# --- trend across campaigns (issue 14, item 6) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One closed campaign of the person: its overall and per-competency figures exactly as
+    that campaign's report shows them (None = withheld, or nobody answered)."""
+
+    subject: Subject
+    answered: bool
+    overall: float | None
+    by_competency: dict[str, float | None]
+
+
+@dataclass(frozen=True)
+class Trend:
+    points: list[TrendPoint]
+    competencies: list[tuple[str, str]]  # (code, name) in the order first met
+
+
+def trend_for(user: Any, subject: Subject) -> Trend:
+    """The person's closed campaigns up to this subject's, oldest to newest (deadline, then
+    id), each read through `report_for` of its own campaign, so every figure follows that
+    campaign's §11 rules; only subjects this user may read (the person, managers, HR)."""
+    mine = (
+        Subject.objects.filter(employee_id=subject.employee_id, campaign__status=Campaign.Status.CLOSED)
+        .filter(
+            Q(campaign__deadline__lt=subject.campaign.deadline)
+            | Q(campaign__deadline=subject.campaign.deadline, campaign__pk__lte=subject.campaign.pk)
+        )
+        .select_related("campaign__questionnaire", "employee")
+        .order_by("campaign__deadline", "campaign__pk")
+    )
+    points: list[TrendPoint] = []
+    names: dict[str, str] = {}
+    for other in mine:
+        if not (is_subject(user, other) or manages_subject(user, other)):
+            continue
+        report = report_for(other)
+        for code, competency in report.competencies.items():
+            names.setdefault(code, competency.local_name)
+        summary = report.summary
+        points.append(
+            TrendPoint(
+                subject=other,
+                answered=summary is not None,
+                overall=summary.overall if summary is not None else None,
+                by_competency={gap.competency: gap.others for gap in report.gaps},
+            )
+        )
+    used = {code for point in points for code in point.by_competency}
+    for point in points:  # a competency-less question is labelled by its code
+        for code in point.by_competency:
+            names.setdefault(code, code)
+    return Trend(points=points, competencies=[(code, name) for code, name in names.items() if code in used])
