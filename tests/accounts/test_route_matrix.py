@@ -377,6 +377,11 @@ ROUTES: dict[str, list[tuple[str, list[int]]]] = {
         ("feedback/subjects/{feedback_subject}/report/", [302, 404, 200, 200, 404, 200]),
         ("feedback/subjects/{missing}/report/", [302, 404, 404, 404, 404, 404]),
     ],
+    "feedback/subjects/<int:pk>/report.pdf": [
+        # the report page's PDF: the same people (an open campaign's says results come later)
+        ("feedback/subjects/{feedback_subject}/report.pdf", [302, 404, 200, 200, 404, 200]),
+        ("feedback/subjects/{missing}/report.pdf", [302, 404, 404, 404, 404, 404]),
+    ],
     "feedback/subjects/<int:pk>/nominate/": [
         ("feedback/subjects/{feedback_subject}/nominate/", [302, 405, 405, 405, 405, 405]),
     ],

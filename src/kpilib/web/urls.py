@@ -94,6 +94,7 @@ urlpatterns = [
     path("feedback/campaigns/<int:pk>/results.xlsx", feedback.campaign_results, name="feedback_results_export"),
     path("feedback/subjects/<int:pk>/", feedback.subject_detail, name="feedback_subject"),
     path("feedback/subjects/<int:pk>/report/", feedback.subject_report, name="feedback_report"),
+    path("feedback/subjects/<int:pk>/report.pdf", feedback.subject_report_pdf, name="feedback_report_pdf"),
     path("feedback/subjects/<int:pk>/nominate/", feedback.nomination_add, name="feedback_nominate"),
     path("feedback/subjects/<int:pk>/submit/", feedback.nominations_submit, name="feedback_nominations_submit"),
     path("feedback/subjects/<int:pk>/approve/", feedback.nominations_approve, name="feedback_nominations_approve"),

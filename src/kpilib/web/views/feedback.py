@@ -22,6 +22,7 @@ from kpilib import clock
 from kpilib.audit.origin import SYSTEM, Origin
 from kpilib.feedback import selectors, services
 from kpilib.feedback.errors import FeedbackError
+from kpilib.feedback.report_pdf import anonymity_rules
 from kpilib.feedback.models import Campaign, Nomination, Question, Relationship, Subject
 from kpilib.permissions import is_hr_admin
 from kpilib.web.downloads import file_response
@@ -236,11 +237,8 @@ def nominations_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("feedback_subject", pk=subject.pk)
 
 
-@login_required
-def subject_report(request: HttpRequest, pk: int) -> HttpResponse:
-    """One subject's results, once the campaign is closed: the person, their managers and
-    HR see the same figures — the §11 rules decide what is shown, for everyone alike."""
-    subject = _or_404(selectors.subject_for, request.user, pk)
+def _report_context(request: HttpRequest, subject: Subject) -> dict[str, Any]:
+    """What the report page and its PDF show, from one `report_for` (the §11 rules)."""
     visible = selectors.results_visible(subject)
     report = selectors.report_for(subject) if visible else None
     language = "en" if (translation.get_language() or "").startswith("en") else "zh-hans"
@@ -269,7 +267,96 @@ def subject_report(request: HttpRequest, pk: int) -> HttpResponse:
             for g in (report.gaps if report else ())
         ],
     }
-    return render(request, "feedback/report.html", context)
+    context.update(_distribution_context(report))
+    context.update(_trend_context(request, subject))
+    context["rules"] = anonymity_rules(subject.campaign.min_group, split_comments=subject.campaign.split_comments)
+    return context
+
+
+@login_required
+def subject_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """One subject's results, once the campaign is closed: the person, their managers and
+    HR see the same figures — the §11 rules decide what is shown, for everyone alike."""
+    subject = _or_404(selectors.subject_for, request.user, pk)
+    return render(request, "feedback/report.html", _report_context(request, subject))
+
+
+# --- the report's distribution, trend and PDF (issue 14, item 6) ----------------------------
+
+
+def _distribution_context(report: selectors.Report | None) -> dict[str, Any]:
+    """Answers 1..5 per competency, counted from shown non-self groups only."""
+    if report is None:
+        return {"distribution": []}
+    names = {code: competency.local_name for code, competency in report.competencies.items()}
+    return {
+        "distribution": [
+            (names.get(row.competency, row.competency), list(row.counts), row.answers)
+            for row in report.distribution
+        ]
+    }
+
+
+def _figure(value: float | None) -> str:
+    return f"{value:.2f}" if value is not None else ""
+
+
+def _trend_context(request: HttpRequest, subject: Subject) -> dict[str, Any]:
+    """The person's closed campaigns up to this one, oldest first: overall and each
+    competency as that campaign's report shows it; a withheld figure is a word, never a
+    number (and a gap in the chart)."""
+    trend = selectors.trend_for(request.user, subject)
+    withheld, answered_none, absent = _("withheld"), _("no answers"), "—"
+    rows = []
+    for point in trend.points:
+        if not point.answered:
+            overall, cells = answered_none, [answered_none] * len(trend.competencies)
+        else:
+            overall = _figure(point.overall) or withheld
+            cells = [
+                (_figure(point.by_competency[code]) or withheld) if code in point.by_competency else absent
+                for code, _name in trend.competencies
+            ]
+        rows.append((point.subject.campaign.local_name, point.subject.pk == subject.pk, overall, cells))
+
+    def line(values: list[float | None]) -> list[float | None]:
+        return [round(v, 2) if v is not None else None for v in values]
+
+    chart = {
+        "campaigns": [point.subject.campaign.local_name for point in trend.points],
+        "series": [
+            {"name": _("overall (others, of 5)"), "data": line([p.overall for p in trend.points])},
+            *(
+                {"name": name, "data": line([p.by_competency.get(code) for p in trend.points])}
+                for code, name in trend.competencies
+            ),
+        ],
+    }
+    return {
+        "trend": rows,
+        "trend_competencies": [name for _code, name in trend.competencies],
+        "trend_chart": chart if len(trend.points) > 1 else None,
+    }
+
+
+@login_required
+def subject_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report page as a PDF (zh-Hans or en as the request): the same figures, from
+    the same `report_for`, with the anonymity rules in words; 404 like the page."""
+    from kpilib.appraisal.errors import ExportError
+    from kpilib.feedback.report_pdf import report_pdf
+
+    subject = _or_404(selectors.subject_for, request.user, pk)
+    try:
+        content = report_pdf(_report_context(request, subject), today=clock.today())
+    except ExportError as error:
+        messages.error(request, str(error))
+        return redirect("feedback_report", pk=subject.pk)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="360-{subject.employee.employee_id}-{subject.campaign_id}.pdf"'
+    )
+    return response
 
 
 def _form_context(nomination: Nomination, response_answers: dict[str, Any]) -> dict[str, Any]:

@@ -31,6 +31,13 @@
         xAxis: {type: "category", data: data.map(function (d) { return d.period; })}, yAxis: {type: "value", min: 0, max: 100},
         series: [{type: "line", showSymbol: true, symbolSize: 9, data: data.map(function (d) { return d.total === null ? null : Math.round(d.total * 100) / 100; }), label: {show: true}}]});
     },
+    // A 360 report's trend: overall and each competency per closed campaign; a withheld
+    // figure is null, a gap in its line (never a number).
+    "feedback-trend": function (chart, data) {
+      chart.setOption({tooltip: {trigger: "axis"}, legend: {bottom: 0, type: "scroll"}, grid: {left: 8, right: 16, top: 16, bottom: 40, containLabel: true},
+        xAxis: {type: "category", data: data.campaigns}, yAxis: {type: "value", min: 1, max: 5},
+        series: data.series.map(function (s) { return {name: s.name, type: "line", showSymbol: true, symbolSize: 8, data: s.data}; })});
+    },
     "heatmap": function (chart, data) {
       chart.setOption({tooltip: {position: "top"}, grid: {left: 8, right: 8, top: 8, bottom: 70, containLabel: true},
         xAxis: {type: "category", data: data.indicators, axisLabel: {rotate: 30}}, yAxis: {type: "category", data: data.people, inverse: true},
