@@ -12,6 +12,7 @@ the active language (zh-Hans or en); the document and its CJK font come from
 from __future__ import annotations
 
 import datetime
+import itertools
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
@@ -169,3 +170,43 @@ def _trend(pdf: FPDF, context: dict[str, Any]) -> None:
         pdf, (50, 24, *([each] * len(names))), [_("Campaign"), _("overall (others, of 5)"), *names],
         [[name, overall, *cells] for name, _current, overall, cells in context["trend"]],
     )  # fmt: skip
+    if context["trend_chart"]:
+        _trend_line(pdf, context["trend_chart"], [overall for _n, _c, overall, _cells in context["trend"]])
+
+
+def _trend_line(pdf: FPDF, chart: dict[str, Any], shown: list[str]) -> None:
+    """The overall across campaigns as a line on a 1–5 scale, as on the page; a withheld
+    campaign is a gap in the line, its word ("withheld") under its tick."""
+    height, width = 45.0, 150.0
+    if pdf.get_y() + height + 16 > pdf.h - pdf.b_margin:
+        pdf.add_page()
+    pdf.ln(4)
+    left, top = pdf.l_margin + 12, pdf.get_y()
+    bottom = top + height
+    campaigns = chart["campaigns"]
+    values = chart["series"][0]["data"]
+    step = width / max(1, len(campaigns) - 1)
+    pdf.set_font("cjk", size=7)
+    pdf.set_draw_color(200, 205, 212)
+    for score in range(1, 6):  # the scale's grid lines and labels
+        y = bottom - (score - 1) / 4 * height
+        pdf.line(left, y, left + width, y)
+        pdf.text(left - 6, y + 1, str(score))
+    pdf.set_draw_color(31, 122, 77)
+    pdf.set_line_width(0.6)
+    points = [
+        (left + i * step, bottom - (value - 1) / 4 * height if value is not None else None)
+        for i, value in enumerate(values)
+    ]
+    for (x1, y1), (x2, y2) in itertools.pairwise(points):
+        if y1 is not None and y2 is not None:
+            pdf.line(x1, y1, x2, y2)
+    pdf.set_line_width(0.2)
+    pdf.set_draw_color(0, 0, 0)
+    for (x, y), value, name, words in zip(points, values, campaigns, shown, strict=True):
+        if y is not None:
+            pdf.circle(x=x, y=y, radius=0.9, style="F")
+            pdf.text(x - 3, y - 2, f"{value:.2f}")
+        label = name if y is not None else f"{name} ({words})"
+        pdf.text(x - pdf.get_string_width(label) / 2, bottom + 5, label)
+    pdf.set_y(bottom + 8)
