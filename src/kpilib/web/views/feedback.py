@@ -22,8 +22,8 @@ from kpilib import clock
 from kpilib.audit.origin import SYSTEM, Origin
 from kpilib.feedback import selectors, services
 from kpilib.feedback.errors import FeedbackError
-from kpilib.feedback.report_pdf import anonymity_rules
 from kpilib.feedback.models import Campaign, Nomination, Question, Relationship, Subject
+from kpilib.feedback.report_pdf import anonymity_rules
 from kpilib.permissions import is_hr_admin
 from kpilib.web.downloads import file_response
 from kpilib.web.errors import form_error, message_error
@@ -352,11 +352,7 @@ def subject_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     except ExportError as error:
         messages.error(request, str(error))
         return redirect("feedback_report", pk=subject.pk)
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="360-{subject.employee.employee_id}-{subject.campaign_id}.pdf"'
-    )
-    return response
+    return file_response(content, "pdf", f"360-{subject.employee.employee_id}-{subject.campaign.local_name}")
 
 
 def _form_context(nomination: Nomination, response_answers: dict[str, Any]) -> dict[str, Any]:
