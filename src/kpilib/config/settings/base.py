@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "kpilib.cases",
     "kpilib.feedback",
     "kpilib.validation",
+    "kpilib.bi",
     "kpilib.web",
 ]
 
