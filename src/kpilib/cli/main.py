@@ -14,6 +14,7 @@ from typer.core import TyperGroup
 from kpilib.cli import imports, manage
 from kpilib.cli.ahp import ahp
 from kpilib.cli.demo_data import demo_data
+from kpilib.cli.export import export_app
 from kpilib.cli.feedback import feedback_app
 from kpilib.cli.library import library_app
 from kpilib.cli.predict import predict
@@ -66,6 +67,7 @@ app.add_typer(imports.import_app, name="import")
 app.add_typer(library_app, name="library")
 app.add_typer(reports_app, name="reports")
 app.add_typer(feedback_app, name="feedback")
+app.add_typer(export_app, name="export")
 
 
 def run() -> None:
