@@ -355,6 +355,11 @@ ROUTES: dict[str, list[tuple[str, list[int]]]] = {
         ("feedback/campaigns/{feedback_campaign}/", [302, 404, 404, 404, 404, 200]),
         ("feedback/campaigns/{missing}/", [302, 404, 404, 404, 404, 404]),
     ],
+    "feedback/campaigns/<int:pk>/team/": [
+        # the manager's team view: their people in the campaign (HR: everyone)
+        ("feedback/campaigns/{feedback_campaign}/team/", [302, 404, 404, 200, 404, 200]),
+        ("feedback/campaigns/{missing}/team/", [302, 404, 404, 404, 404, 404]),
+    ],
     "feedback/campaigns/<int:pk>/subjects/": [
         ("feedback/campaigns/{feedback_campaign}/subjects/", [302, 405, 405, 405, 405, 405]),
     ],

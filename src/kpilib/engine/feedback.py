@@ -772,6 +772,14 @@ class SelfOtherGap:
         )  # fmt: skip
 
 
+def gap_label(gap: float | None, threshold: float = DEFAULT_THRESHOLD) -> str | None:
+    """The class of a self − others gap at ±`threshold` (as `self_other_gaps` classifies
+    each competency): over-estimator, under-estimator, in agreement; None without a gap."""
+    if gap is None:
+        return None
+    return OVER if gap >= threshold else UNDER if gap <= -threshold else AGREE
+
+
 def self_other_gaps(
     responses: pl.DataFrame | Sequence[Mapping[str, object]],
     *,
@@ -829,6 +837,6 @@ def self_other_gaps(
 __all__ = [
     "RELATIONSHIPS", "Comment", "CorrectedScore", "GroupSummary", "QuestionSummary",
     "RaterSeverity", "ScoreDistribution", "SelfOtherGap", "SubjectSummary", "corrected_overall",
-    "rater_severity", "score_distribution", "self_other_gaps", "summarize", "summarize_frame",
-    "to_json", "validate_responses",
+    "gap_label", "rater_severity", "score_distribution", "self_other_gaps", "summarize",
+    "summarize_frame", "to_json", "validate_responses",
 ]  # fmt: skip

@@ -60,7 +60,11 @@ def _home_context(request: HttpRequest, campaign_form: CampaignForm | None = Non
 def feedback_home(request: HttpRequest) -> HttpResponse:
     """What the user owes and runs: forms to answer, their own raters, raters to approve,
     and (HR) the campaigns."""
-    return render(request, "feedback/index.html", _home_context(request))
+    from kpilib.web.views import feedback_team
+
+    context = _home_context(request)
+    context.update(feedback_team.home_context(request))  # team views, own rater severity
+    return render(request, "feedback/index.html", context)
 
 
 @login_required
@@ -93,6 +97,9 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rate": selectors.response_rate(campaign),
         "subjects_form": SubjectsForm(),
     }
+    from kpilib.web.views import feedback_team
+
+    context.update(feedback_team.campaign_context(campaign))  # anonymous rater severity
     return render(request, "feedback/campaign.html", context)
 
 
@@ -269,6 +276,10 @@ def _report_context(request: HttpRequest, subject: Subject) -> dict[str, Any]:
     }
     context.update(_distribution_context(report))
     context.update(_trend_context(request, subject))
+    if report is not None:
+        from kpilib.web.views import feedback_team
+
+        context.update(feedback_team.report_context(subject))  # the corrected overall
     context["rules"] = anonymity_rules(subject.campaign.min_group, split_comments=subject.campaign.split_comments)
     return context
 
