@@ -133,6 +133,9 @@ def test_a_manager_sees_their_team_with_counts_while_the_campaign_runs(world: Wo
     for user in (org.engineer.user, org.other_team_engineer.user, world.peers[0].user, org.outsider):
         assert client(user).get(address).status_code == 404
     assert client(org.manager.user).get("/feedback/campaigns/999999/team/").status_code == 404
+    zh = client(org.manager.user, "zh-hans").get(address).content.decode()
+    assert "团队视图" in zh
+    assert "团队的 360 反馈" in client(org.manager.user, "zh-hans").get("/feedback/").content.decode()
 
 
 def test_once_closed_the_team_view_shows_each_report_figures_and_withheld_as_withheld(world: World) -> None:
