@@ -167,6 +167,11 @@ ROUTES: dict[str, list[tuple[str, list[int]]]] = {
     "api/feedback/campaigns": [
         ("api/feedback/campaigns", [401, 403, 403, 403, 403, 200]),
     ],
+    "api/feedback/campaigns/<pk>/team": [
+        # the manager's team view (as /feedback/campaigns/<pk>/team/)
+        ("api/feedback/campaigns/{feedback_campaign}/team", [401, 404, 404, 200, 404, 200]),
+        ("api/feedback/campaigns/{missing}/team", [401, 404, 404, 404, 404, 404]),
+    ],
     "api/solutions": [
         ("api/solutions", [401, 403, 200, 200, 200, 200]),
     ],

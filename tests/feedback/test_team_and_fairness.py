@@ -285,3 +285,47 @@ def test_each_rater_sees_their_own_severity_only(world: World) -> None:
     assert 'id="feedback-own-severity"' not in client(world.org.outsider).get("/feedback/").content.decode()
     zh = client(severe.user, "zh-hans").get("/feedback/").content.decode()
     assert "偏严格" in _section(zh, "feedback-own-severity")
+
+
+# --- the API -----------------------------------------------------------------------------
+
+
+def test_the_team_api_answers_as_the_page(world: World) -> None:
+    org = world.org
+    address = f"/api/feedback/campaigns/{world.campaign.pk}/team"
+    world.answer()
+    rows = client(org.manager.user).get(address).json()
+    assert [r["employee"] for r in rows] == ["张三", "李四", "钱七"]
+    assert rows[0]["invited"] == rows[0]["submitted"] == 6
+    assert rows[0]["results"] is None  # while the campaign runs
+    world.close()
+    rows = client(org.manager.user).get(address).json()
+    engineer = rows[0]["results"]
+    assert engineer["overall"] == pytest.approx(3.5)
+    assert engineer["gap"] == pytest.approx(0.5)
+    assert engineer["gap_class"] == "over-estimator"
+    assert engineer["withheld_raters"] == 1
+    assert {c["code"] for c in engineer["competencies"]} >= {"collaboration"}
+    text = client(org.manager.user).get(address).content.decode()
+    for person in (*world.peers, world.sales):
+        assert person.name not in text
+    assert client(org.engineer.user).get(address).status_code == 404
+    assert len(client(org.hr).get(address).json()) == 4
+
+
+def test_the_campaigns_api_counts_in_one_query(world: World, django_assert_max_num_queries) -> None:
+    org = world.org
+    world.answer()
+    hr = client(org.hr)
+    hr.get("/api/feedback/campaigns")  # warm the session
+    for n in range(3):
+        services.campaign_create(
+            actor=org.hr, origin=WEB, name=f"另一个 {n}", questionnaire=world.campaign.questionnaire,
+            deadline=DEADLINE, today=TODAY,
+        )  # fmt: skip
+    with django_assert_max_num_queries(8):
+        listed = hr.get("/api/feedback/campaigns").json()
+    [ours] = [c for c in listed if c["id"] == world.campaign.pk]
+    rate = selectors.response_rate(world.campaign)
+    assert (ours["subjects"], ours["invited"], ours["submitted"]) == (4, rate.invited, rate.submitted)
+    assert rate.submitted == rate.invited == 6 + 5 + 5 + 4

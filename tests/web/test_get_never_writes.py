@@ -83,6 +83,7 @@ IDS: dict[tuple[str, str], Values] = {
     ("cases/attachments/", "pk"): _pks(CaseAttachment),
     ("api/cases/", "pk"): _pks(Case),
     ("feedback/campaigns/", "pk"): _pks(Campaign),
+    ("api/feedback/campaigns/", "pk"): _pks(Campaign),
     ("api/feedback/forms/", "pk"): _pks(Nomination),
     ("api/feedback/subjects/", "pk"): _pks(Subject),
     ("api/feedback/campaigns/", "pk"): _pks(Campaign),

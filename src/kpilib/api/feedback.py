@@ -13,6 +13,7 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ from kpilib import clock
 from kpilib.api.cases import Refusal
 from kpilib.audit.origin import Origin
 from kpilib.feedback import selectors, services
-from kpilib.feedback.models import Campaign, Nomination, Question, Relationship, Subject
+from kpilib.feedback.models import Campaign, Nomination, Question, Relationship, Response, Subject
 from kpilib.org.models import Employee
 from kpilib.permissions import is_hr_admin
 
@@ -253,18 +254,90 @@ def campaigns(request: HttpRequest) -> Any:
     """HR's campaigns with response rates (HR only: 403 for others)."""
     if not is_hr_admin(request.user):
         raise PermissionDenied("feedback campaigns")
-    listed = []
-    for campaign in selectors.campaigns_listed():
-        rate = selectors.response_rate(campaign)
-        listed.append(
+    # the counts in the one query (annotated), not three per campaign
+    approved = Q(subjects__nominations__status=Nomination.Status.APPROVED)
+    counted = selectors.campaigns_listed().annotate(
+        subject_count=Count("subjects", distinct=True),
+        invited=Count("subjects__nominations", filter=approved, distinct=True),
+        submitted=Count(
+            "subjects__nominations",
+            filter=approved & Q(subjects__nominations__response__status=Response.Status.SUBMITTED),
+            distinct=True,
+        ),
+    )
+    return [
+        {
+            "id": campaign.pk, "name": campaign.local_name, "status": campaign.status,
+            "deadline": campaign.deadline, "min_group": campaign.min_group,
+            "subjects": campaign.subject_count, "invited": campaign.invited, "submitted": campaign.submitted,
+        }
+        for campaign in counted
+    ]
+
+
+# --- the manager's team view (feedback.team) ------------------------------------------------
+
+
+class CompetencyMeanOut(Schema):
+    code: str
+    name: str
+    mean: float | None = Field(description="Others' mean (shown groups); null when withheld or unrated.")
+
+
+class TeamResultOut(Schema):
+    overall: float | None = Field(description="Others' rater-weighted mean over shown groups; null when withheld.")
+    self: float | None
+    gap: float | None = Field(description="self − overall.")
+    gap_class: str | None = Field(description="`over-estimator`, `under-estimator` or `in agreement` at ±0.5.")
+    withheld_raters: int = Field(description="Raters whose group is too small to show (a count, never who).")
+    competencies: list[CompetencyMeanOut]
+
+
+class TeamRowOut(Schema):
+    subject: int = Field(description="The subject's id (`/api/feedback/subjects/{id}`).")
+    employee: str
+    state: str = Field(description="`proposing`, `submitted` (waiting for the manager) or `approved`.")
+    invited: int = Field(description="Approved raters' forms.")
+    submitted: int = Field(description="Forms answered (counts only).")
+    results: TeamResultOut | None = Field(
+        description="Once the campaign is closed (null before); null figures when nobody answered."
+    )
+
+
+@router.get("/feedback/campaigns/{pk}/team", response=list[TeamRowOut])
+def campaign_team(request: HttpRequest, pk: int) -> Any:
+    """The caller's team in a campaign (a director: their org; HR: everyone), as on the team
+    page: counts while it runs, each report's figures once it is closed; 404 when the caller
+    manages nobody in it. No rater is named."""
+    from kpilib.feedback import team
+
+    found, subjects = _found(team.team_for, request.user, pk)
+    competencies = list(found.questionnaire.competencies.order_by("order", "pk"))
+    codes = [c.code for c in competencies]
+    rows = []
+    for row in team.team_rows(found, subjects):
+        results = None
+        if row.report is not None:
+            summary = row.report.summary
+            results = {
+                "overall": summary.overall if summary else None,
+                "self": summary.self if summary else None,
+                "gap": summary.gap if summary else None,
+                "gap_class": row.gap_label,
+                "withheld_raters": summary.withheld_raters if summary else 0,
+                "competencies": [
+                    {"code": c.code, "name": c.local_name, "mean": mean}
+                    for c, mean in zip(competencies, row.competency_means(codes), strict=True)
+                ],
+            }
+        rows.append(
             {
-                "id": campaign.pk, "name": campaign.local_name, "status": campaign.status,
-                "deadline": campaign.deadline, "min_group": campaign.min_group,
-                "subjects": campaign.subjects.count(), "invited": rate.invited, "submitted": rate.submitted,
+                "subject": row.subject.pk, "employee": row.subject.employee.name,
+                "state": row.subject.state, "invited": row.invited, "submitted": row.submitted,
+                "results": results,
             }
         )
-    return listed
-
+    return rows
 
 
 class ReportGroupOut(Schema):
