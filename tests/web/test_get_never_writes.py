@@ -86,7 +86,6 @@ IDS: dict[tuple[str, str], Values] = {
     ("api/feedback/campaigns/", "pk"): _pks(Campaign),
     ("api/feedback/forms/", "pk"): _pks(Nomination),
     ("api/feedback/subjects/", "pk"): _pks(Subject),
-    ("api/feedback/campaigns/", "pk"): _pks(Campaign),
     ("feedback/subjects/", "pk"): _pks(Subject),
     ("feedback/nominations/", "pk"): _pks(Nomination),
     ("feedback/forms/", "pk"): _pks(Nomination),

@@ -17,7 +17,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from kpilib.feedback.models import Campaign, Nomination, Response, Subject
-from kpilib.feedback.selectors import Report, answer_rows
+from kpilib.feedback.selectors import Report, campaign_reports
 from kpilib.permissions import employee_of, is_hr_admin, managed_employee_ids
 
 
@@ -104,37 +104,10 @@ class TeamRow:
 
 
 def reports_for(campaign: Campaign, subjects: list[Subject]) -> dict[int, Report]:
-    """`selectors.report_for` of each subject, from one read of the answers and one engine
-    call per figure for all of them (the §11 rules are per subject, so the figures are
-    the same as one subject at a time)."""
-    from kpilib.engine.feedback import self_other_gaps, summarize
-
+    """`selectors.report_for` of each subject, from one batch read (`campaign_reports`)."""
     if not subjects:
         return {}
-    rows = answer_rows(campaign, subjects)
-    summaries = (
-        summarize(rows, min_group=campaign.min_group, split_comments=campaign.split_comments, seed=campaign.pk)
-        if rows
-        else []
-    )
-    gaps = self_other_gaps(rows, min_group=campaign.min_group) if rows else []
-    by_subject = {summary.subject_id: summary for summary in summaries}
-    gaps_by_subject: dict[str, list[Any]] = {}
-    for gap in gaps:
-        gaps_by_subject.setdefault(gap.subject_id, []).append(gap)
-    questionnaire = campaign.questionnaire
-    competencies = {c.code: c for c in questionnaire.competencies.all()}
-    questions = {q.code: q for q in questionnaire.questions.all()}
-    return {
-        subject.pk: Report(
-            subject=subject,
-            summary=by_subject.get(str(subject.pk)),
-            gaps=gaps_by_subject.get(str(subject.pk), []),
-            competencies=competencies,
-            questions=questions,
-        )
-        for subject in subjects
-    }
+    return {report.subject.pk: report for report in campaign_reports(campaign, subjects)}
 
 
 def team_rows(campaign: Campaign, subjects: list[Subject]) -> list[TeamRow]:
