@@ -329,3 +329,24 @@ def test_the_campaigns_api_counts_in_one_query(world: World, django_assert_max_n
     rate = selectors.response_rate(world.campaign)
     assert (ours["subjects"], ours["invited"], ours["submitted"]) == (4, rate.invited, rate.submitted)
     assert rate.submitted == rate.invited == 6 + 5 + 5 + 4
+
+
+def test_no_severity_row_while_fewer_raters_than_the_minimum_have_a_mean(world: World, monkeypatch) -> None:
+    """Two rows could be told apart by who rated most: none is shown, both are counted."""
+    from kpilib.engine.feedback import RaterSeverity
+
+    world.answer()
+    world.close()
+    two = [
+        RaterSeverity("e1", 3, 30, 4.5, 3.5, 1.0, "lenient", 0.5, 3),
+        RaterSeverity("e2", 4, 40, 2.5, 3.5, -1.0, "severe", 0.5, 3),
+        RaterSeverity("e3", 1, 10, None, 3.5, None, None, 0.5, 3),
+    ]
+    monkeypatch.setattr(fairness, "_severities", lambda campaign: two)
+    distribution = fairness.severity_distribution(world.campaign)
+    assert distribution.rows == []
+    assert distribution.hidden == 3
+    section = _section(client(world.org.hr).get(f"/feedback/campaigns/{world.campaign.pk}/").content.decode(), "campaign-severity")
+    assert "3 raters not shown" in section
+    assert "4.50" not in section
+    assert "2.50" not in section

@@ -102,7 +102,8 @@ def _severities(campaign: Campaign) -> list[Any]:
 
 
 def severity_distribution(campaign: Campaign) -> SeverityDistribution | None:
-    """The campaign's rater severity as anonymous rows (None until closed)."""
+    """The campaign's rater severity as anonymous rows (None until closed); no rows at all
+    when fewer raters than the minimum group size have a mean."""
     from kpilib.engine.feedback import DEFAULT_THRESHOLD
 
     if not _closed(campaign):
@@ -116,10 +117,15 @@ def severity_distribution(campaign: Campaign) -> SeverityDistribution | None:
         ),
         key=lambda row: (row.difference, row.mean),
     )
+    hidden = sum(1 for s in found if s.mean is None)
+    if len(shown) < campaign.min_group:
+        # fewer rows than the minimum group: a row could be told apart by who rated most,
+        # so none is shown (the raters still see their own line)
+        hidden, shown = hidden + len(shown), []
     return SeverityDistribution(
         campaign_mean=found[0].campaign_mean if found else None,
         rows=shown,
-        hidden=sum(1 for s in found if s.mean is None),
+        hidden=hidden,
         threshold=found[0].threshold if found else DEFAULT_THRESHOLD,
         minimum_subjects=campaign.min_group,
     )
