@@ -177,6 +177,18 @@ def own_subjects(user: Any) -> QuerySet[Subject]:
     )
 
 
+def own_results(user: Any) -> QuerySet[Subject]:
+    """The user's own places as a subject in closed campaigns (their reports), newest first."""
+    employee = employee_of(user)
+    if employee is None:
+        return Subject.objects.none()
+    return (
+        Subject.objects.filter(employee=employee, campaign__status=Campaign.Status.CLOSED)
+        .select_related("campaign")
+        .order_by("-campaign__deadline", "-pk")
+    )
+
+
 def subjects_to_approve(user: Any) -> QuerySet[Subject]:
     """Submitted raters waiting for this manager (people below them), oldest first."""
     employee = employee_of(user)

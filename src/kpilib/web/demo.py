@@ -63,11 +63,13 @@ def demo_load(*, folder: Path, engineers: int, months: int, seed: int) -> Import
     from kpilib.cases.demo import demo_cases_load
     from kpilib.dailyreports.demo import OWN_METRICS as REPORT_METRICS
     from kpilib.dailyreports.demo import demo_reports_load
+    from kpilib.feedback.demo import OWN_METRICS as FEEDBACK_METRICS
+    from kpilib.feedback.demo import demo_feedback_load
     from kpilib.training.demo import OWN_METRICS, demo_training_load
     from kpilib.validation.demo import OWN_METRICS as VALIDATION_METRICS
     from kpilib.validation.demo import REVIEWER_LOGIN, demo_validation_load
 
-    own = (*OWN_METRICS, *CASE_METRICS, *REPORT_METRICS, *VALIDATION_METRICS)
+    own = (*OWN_METRICS, *CASE_METRICS, *REPORT_METRICS, *VALIDATION_METRICS, *FEEDBACK_METRICS)
     training_events = dataset.facts.filter(pl.col("metric").is_in(own)).collect()
     dataset = replace(dataset, facts=dataset.facts.filter(~pl.col("metric").is_in(own)))
     files = write_demo(dataset, folder)
@@ -85,6 +87,7 @@ def demo_load(*, folder: Path, engineers: int, months: int, seed: int) -> Import
     demo_reports_load(events=training_events, today=clock.today(), seed=seed)
     demo_validation_load(events=training_events, today=clock.today(), seed=seed)
     _login(REVIEWER_LOGIN, Employee.objects.filter(employee_id="D001").first())
+    demo_feedback_load(events=training_events, today=clock.today(), seed=seed)
     manager = Employee.objects.filter(user__username="manager").first()
     demo_appraisal_load(
         first_month=dataset.first_month,

@@ -49,6 +49,7 @@ def _home_context(request: HttpRequest, campaign_form: CampaignForm | None = Non
     return {
         "forms": selectors.forms_to_answer(request.user),
         "own": selectors.own_subjects(request.user),
+        "results": selectors.own_results(request.user),
         "to_approve": selectors.subjects_to_approve(request.user),
         "hr": hr,
         "campaigns": selectors.campaigns_listed() if hr else [],
