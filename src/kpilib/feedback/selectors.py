@@ -298,6 +298,12 @@ def answer_rows(campaign: Campaign, subjects: list[Subject] | None = None) -> li
     return rows
 
 
+def competency_rows(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    """The rows of rating questions: the self–other gaps are per competency, and an open
+    question (no competency, no score) is not one."""
+    return [row for row in rows if row["competency"] is not None]
+
+
 @dataclass(frozen=True)
 class Report:
     """One subject's 360 results as anyone allowed may see them: the §11 summary, the
@@ -338,7 +344,8 @@ def campaign_reports(campaign: Campaign, subjects: list[Subject] | None = None) 
         if rows else {}
     )
     gaps: dict[str, list[Any]] = {}
-    for gap in self_other_gaps(rows, min_group=campaign.min_group) if rows else []:
+    rated = competency_rows(rows)
+    for gap in self_other_gaps(rated, min_group=campaign.min_group) if rated else []:
         gaps.setdefault(gap.subject_id, []).append(gap)
     distribution: dict[str, list[Any]] = {}
     for counts in score_distribution(rows, min_group=campaign.min_group) if rows else []:

@@ -50,6 +50,7 @@ from kpilib.feedback.models import (
 )
 from kpilib.feedback.selectors import (
     answer_rows,
+    competency_rows,
     form_open,
     group_counts,
     is_subject,
@@ -334,7 +335,7 @@ def results_facts(campaign: Campaign) -> list[dict[str, str]]:
             "subject": subject_pk,
         }
 
-    for gap in self_other_gaps(rows, min_group=campaign.min_group):
+    for gap in self_other_gaps(competency_rows(rows), min_group=campaign.min_group):
         if gap.others is not None:
             records.append(record(gap.subject_id, METRIC, gap.competency, gap.others))
     for summary in summarize(rows, min_group=campaign.min_group):
