@@ -39,6 +39,8 @@ def places(world: World) -> dict[str, object]:
         "engineer_card": card(org.engineer),
         "peer_card": card(org.peer),
         "other_team_card": card(org.other_team_engineer),
+        "engineer_q3": participant(published, org.engineer),
+        "peer_q3": participant(published, org.peer),
         "engineer_goals": participant(goal_setting, org.engineer),
         "peer_goals": participant(goal_setting, org.peer),
         "other_team_goals": participant(goal_setting, org.other_team_engineer),

@@ -302,6 +302,12 @@ ROUTES: dict[str, list[tuple[str, list[int]]]] = {
         ("scorecards/{other_team_card}/", [302, 404, 404, 404, 200, 200]),
         ("scorecards/{missing}/", [302, 404, 404, 404, 404, 404]),
     ],
+    "monitor/meters/<int:pk>/<slug:code>/": [
+        # a target meter's facts: the person's own, their managers' and HR's
+        ("monitor/meters/{engineer_q3}/{scored_indicator}/", [302, 404, 200, 200, 404, 200]),
+        ("monitor/meters/{peer_q3}/{scored_indicator}/", [302, 404, 404, 200, 404, 200]),
+        ("monitor/meters/{missing}/{scored_indicator}/", [302, 404, 404, 404, 404, 404]),
+    ],
     "scorecards/<int:pk>/facts/<slug:code>/": [
         ("scorecards/{engineer_card}/facts/{scored_indicator}/", [302, 404, 200, 200, 404, 200]),
         ("scorecards/{peer_card}/facts/{scored_indicator}/", [302, 404, 404, 200, 404, 200]),

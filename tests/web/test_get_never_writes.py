@@ -60,6 +60,8 @@ IDS: dict[tuple[str, str], Values] = {
     ("cycles/", "pk"): _pks(Cycle),
     ("participants/", "pk"): _pks(Participant),
     ("scorecards/", "pk"): _pks(Scorecard),
+    ("monitor/meters/", "pk"): _pks(Participant),
+    ("monitor/meters/", "code"): lambda: list(Indicator.objects.values_list("code", flat=True)[:3]),
     ("scorecards/", "code"): lambda: list(Indicator.objects.values_list("code", flat=True)),
     ("appeals/", "pk"): _pks(Appeal),
     ("evidence/", "pk"): _pks(Evidence),

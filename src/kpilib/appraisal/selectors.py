@@ -10,12 +10,20 @@ from django.utils.translation import gettext, gettext_lazy
 from kpilib.appraisal.fetch import group_facts, score_group
 from kpilib.appraisal.models import Appeal, Cycle, Participant, PersonalGoal, Scorecard
 from kpilib.audit.models import AuditEvent
+from kpilib.engine.definitions import Indicator as IndicatorDefinition
 from kpilib.engine.distribution import GradeAllowance, Rounding, allowances
+from kpilib.engine.measures import metrics_read
 from kpilib.engine.periods import Period
 from kpilib.engine.scorecard import CardStatus
+from kpilib.ingest.selectors import facts_for
 from kpilib.library.selectors import engine_language
 from kpilib.org.models import Employee
-from kpilib.plans.fetch import effective_plan, engine_plan_and_pack, live_revision
+from kpilib.plans.fetch import (
+    effective_plan,
+    engine_plan_and_pack,
+    live_revision,
+    pinned_definitions,
+)
 from kpilib.plans.models import Plan, PlanRevision
 from kpilib.plans.selectors import plan_members
 
@@ -752,3 +760,24 @@ def extra_columns(facts: list[Any]) -> list[str]:
         for column in fact.attributes or {}:
             seen.setdefault(column, None)
     return list(seen)
+
+
+def line_facts(scorecard: Scorecard, line: dict[str, Any]) -> dict[str, Any]:
+    """The facts a scorecard line was measured on, for `cycles/facts.html`: every fact of
+    its metrics in the cycle's period, extra attribute columns, and due/done pairs."""
+    cycle = scorecard.participant.cycle
+    definition = pinned_definitions({line["code"]: line["version"]}).get(line["code"])
+    metrics = (
+        metrics_read(IndicatorDefinition.model_validate(definition).measures())
+        if definition
+        else set()
+    )
+    shown = list(
+        facts_for(employee=scorecard.participant.employee, metric_codes=metrics, start=cycle.start, end=cycle.end)
+    )
+    columns = extra_columns(shown)
+    return {
+        "facts": [(fact, [(fact.attributes or {}).get(column, "") for column in columns]) for fact in shown],
+        "extra_columns": columns,
+        "pairs": paired_facts(shown),
+    }

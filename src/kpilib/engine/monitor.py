@@ -34,7 +34,7 @@ from enum import StrEnum
 
 import polars as pl
 
-from kpilib.engine.definitions import Direction
+from kpilib.engine.definitions import Direction, Indicator, Linear, Target, Tiers
 from kpilib.engine.errors import EngineError
 from kpilib.engine.periods import Period, PeriodKind, add_months
 
@@ -329,6 +329,38 @@ def pace_explanation(
         actual=_number(actual), expected=_number(expected), target=_number(target),
         elapsed=f"{elapsed:.0%}", tolerance=f"{tolerance:.0%}",
     )
+
+
+#: Measures whose value grows through the period (a count of wins); the others (a mean, a
+#: ratio, the latest value) are expected at their target all along.
+ACCUMULATING_MEASURES = frozenset({"count", "distinct_count", "sum", "attributed"})
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorTarget:
+    target: float
+    direction: Direction
+    accumulates: bool
+
+
+def indicator_target(indicator: Indicator) -> IndicatorTarget | None:
+    """The value an indicator's rule gives full points at — its meter's target: a linear
+    rule's `full_at`, a target rule's target, the best tier's near bound; None for rules
+    with no such value (events, gates, rubrics, composites)."""
+    rule = indicator.rule
+    accumulates = indicator.measure.kind in ACCUMULATING_MEASURES
+    if isinstance(rule, Linear):
+        direction = Direction.HIGHER_BETTER if rule.full_at > rule.zero_at else Direction.LOWER_BETTER
+        return IndicatorTarget(rule.full_at, direction, accumulates)
+    if isinstance(rule, Target):
+        return IndicatorTarget(rule.target, indicator.direction, accumulates)
+    if isinstance(rule, Tiers):
+        best = max(rule.tiers, key=lambda tier: tier.points)
+        near = best.lower if indicator.direction is Direction.HIGHER_BETTER else best.upper
+        if near is None:
+            return None
+        return IndicatorTarget(near, indicator.direction, accumulates)
+    return None
 
 
 # --- RAG, colours, structure -------------------------------------------------------------

@@ -16,6 +16,7 @@ from kpilib.web.views import (
     home,
     ingest,
     library,
+    monitor,
     people,
     plans,
     system,
@@ -63,6 +64,7 @@ urlpatterns = [
     path("evidence/<int:pk>/", assessments.evidence_download, name="evidence_download"),
     path("scorecards/<int:pk>/", cycles.scorecard_detail, name="scorecard_detail"),
     path("scorecards/<int:pk>/facts/<slug:code>/", cycles.scorecard_facts, name="scorecard_facts"),
+    path("monitor/meters/<int:pk>/<slug:code>/", monitor.meter_facts, name="meter_facts"),
     path("scorecards/<int:pk>/calibrate/", cycles.scorecard_calibrate, name="scorecard_calibrate"),
     path(
         "scorecards/<int:pk>/score-by-hand/",

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "kpilib.feedback",
     "kpilib.validation",
     "kpilib.bi",
+    "kpilib.monitor",
     "kpilib.web",
 ]
 

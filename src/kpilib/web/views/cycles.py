@@ -16,9 +16,6 @@ from kpilib.appraisal import exports, selectors, services
 from kpilib.appraisal.models import Appeal, Cycle, Scorecard
 from kpilib.appraisal.reminders import PHASE_OWNERS
 from kpilib.audit.origin import Origin
-from kpilib.engine.definitions import Indicator as IndicatorDefinition
-from kpilib.engine.measures import metrics_read
-from kpilib.ingest.selectors import facts_for
 from kpilib.library.selectors import engine_language
 from kpilib.permissions import (
     can_manage_cycle,
@@ -30,7 +27,7 @@ from kpilib.permissions import (
     scorecard_for,
     scorecards_visible,
 )
-from kpilib.plans.fetch import effective_plan, pinned_definitions
+from kpilib.plans.fetch import effective_plan
 from kpilib.web.downloads import file_response
 from kpilib.web.errors import form_error
 from kpilib.web.plan_forms import (
@@ -355,33 +352,13 @@ def scorecard_facts(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     line = next((line for line in scorecard.lines if line["code"] == code), None)
     if line is None:
         raise Http404("No such line")
-    cycle = scorecard.participant.cycle
-    definition = pinned_definitions({code: line["version"]}).get(code)
-    metrics = (
-        metrics_read(IndicatorDefinition.model_validate(definition).measures())
-        if definition
-        else set()
-    )
-    facts = facts_for(
-        employee=scorecard.participant.employee,
-        metric_codes=metrics,
-        start=cycle.start,
-        end=cycle.end,
-    )
     suffix = selectors.line_suffix()
-    shown = list(facts)
-    columns = selectors.extra_columns(shown)
     context = {
         "scorecard": scorecard,
         "line": line,
         "line_name": line[f"name_{suffix}"],
         "line_explanation": line[f"explanation_{suffix}"],
-        "facts": [
-            (fact, [(fact.attributes or {}).get(column, "") for column in columns])
-            for fact in shown
-        ],
-        "extra_columns": columns,
-        "pairs": selectors.paired_facts(shown),
+        **selectors.line_facts(scorecard, line),
     }
     return render(request, "cycles/facts.html", context)
 

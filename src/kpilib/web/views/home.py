@@ -3,10 +3,13 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 
+from kpilib import clock
 from kpilib.appraisal.selectors import appeals_due_for, my_cycles, phases_due_for, team_overview
 from kpilib.audit.selectors import audit_events
 from kpilib.feedback.selectors import forms_to_answer, subjects_to_approve
+from kpilib.monitor.selectors import own_meters
 from kpilib.org.selectors import org_counts
 from kpilib.permissions import Role, employee_of, roles_of, visible_employees
 from kpilib.validation.selectors import review_queue
@@ -38,6 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context["validations_due"] = review_queue(request.user)
     if employee is not None:
         context["my_cycles"] = my_cycles(employee)
+        context["meters"] = own_meters(employee, today=clock.today, language=get_language() or "en")
     if Role.MANAGER in roles and employee is not None:
         team = visible_employees(request.user).exclude(pk=employee.pk)
         # The home page lists the first HOME_TEAM_ROWS and says how many there are; the

@@ -46,12 +46,33 @@
     }
   };
 
+  var MeterColours = {red: "#d93025", amber: "#f29900", green: "#1e8e3e", grey: "#bdc1c6"};
+
+  // A target meter: the coloured ranges, the pointer at the actual figure, and a thin
+  // second pointer marking the target (the home page's "My targets").
+  function drawMeter(node) {
+    var data = readData(node.dataset.meter);
+    if (!data || !window.echarts) return;
+    var chart = window.echarts.getInstanceByDom(node) || window.echarts.init(node);
+    var scale = {type: "gauge", min: data.min, max: data.max, startAngle: 200, endAngle: -20, radius: "95%",
+      splitNumber: 4, axisTick: {show: false}, splitLine: {length: 6}, axisLabel: {distance: 12, fontSize: 10}};
+    chart.setOption({series: [
+      Object.assign({}, scale, {axisLine: {lineStyle: {width: 12, color: data.bands.map(function (b) { return [b[0], MeterColours[b[1]]]; })}},
+        pointer: {width: 5}, detail: {fontSize: 16, offsetCenter: [0, "55%"], formatter: function (v) { return v === null ? "—" : Math.round(v * 100) / 100; }},
+        data: [{value: data.value}]}),
+      Object.assign({}, scale, {axisLine: {show: false}, axisLabel: {show: false}, splitLine: {show: false},
+        pointer: {width: 2, length: "100%", itemStyle: {color: "#202124"}}, detail: {show: false}, title: {show: false},
+        data: [{value: data.target}]})
+    ]});
+  }
+
   function drawCharts() {
     Object.keys(charts).forEach(function (id) {
       var data = readData(id + "-data");
       var chart = data === null ? null : chartOn(id);
       if (chart) charts[id](chart, data, document.getElementById(id));
     });
+    document.querySelectorAll("[data-meter]").forEach(drawMeter);
   }
 
   function setUpCalibration() {
