@@ -202,3 +202,15 @@ def test_objective_creep_names_themes_past_four_objectives() -> None:
 def test_a_missing_column_is_named() -> None:
     with pytest.raises(MonitorError, match="missing column"):
         rag(pl.DataFrame({"actual": [1.0]}))
+
+
+def test_a_target_at_the_end_of_the_scale_keeps_a_visible_good_range() -> None:
+    # none unresolved: a lower-better target of 0 on a 0–1 scale
+    none = target_meter(0, 0, period=Q4, today=date(2026, 11, 15), direction=Direction.LOWER_BETTER)
+    assert [(b.low, b.high, b.colour) for b in none.bands] == [
+        (0.0, 0.05, Rag.GREEN), (0.05, 0.1, Rag.AMBER), (0.1, 1.0, Rag.RED),
+    ]
+    for meter in (none, target_meter(5, 4, period=Q4, today=date(2026, 11, 15))):
+        edges = [meter.minimum] + [band.high for band in meter.bands]
+        assert edges == sorted(edges)
+        assert meter.bands[-1].high == meter.maximum

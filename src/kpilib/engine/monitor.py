@@ -282,13 +282,25 @@ def target_meter(
 
 
 def meter_bands(target: float | None, minimum: float, maximum: float, direction: Direction) -> tuple[Band, ...]:
-    """Three coloured ranges covering [minimum, maximum]: the target's last 20% amber."""
+    """Three coloured ranges covering [minimum, maximum]: for a higher-better target red
+    below 80% of it, amber to the target, green beyond; mirrored for lower-better (green to
+    the target, amber to 120% of it). A range squeezed to nothing by a target at the end
+    of the scale (none unresolved: a target of 0) keeps a twentieth of the scale, so the
+    gauge still shows where good is."""
     if target is None:
         return (Band(minimum, maximum, Rag.GREY),)
-    amber = target * 0.8 if direction is Direction.HIGHER_BETTER else target * 1.2
-    low, high = sorted((min(max(amber, minimum), maximum), min(max(target, minimum), maximum)))
+    span = (maximum - minimum) or 1.0
+    least = span / 20
+
+    def inside(value: float) -> float:
+        return min(max(value, minimum), maximum)
+
     if direction is Direction.HIGHER_BETTER:
+        high = min(inside(target), maximum - least)
+        low = min(inside(target * 0.8), high - least) if high - least > minimum else inside(target * 0.8)
         return (Band(minimum, low, Rag.RED), Band(low, high, Rag.AMBER), Band(high, maximum, Rag.GREEN))
+    low = max(inside(target), minimum + least)
+    high = max(inside(target * 1.2), min(low + least, maximum))
     return (Band(minimum, low, Rag.GREEN), Band(low, high, Rag.AMBER), Band(high, maximum, Rag.RED))
 
 

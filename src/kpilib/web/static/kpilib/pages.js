@@ -55,8 +55,10 @@
     if (!data || !window.echarts) return;
     var chart = window.echarts.getInstanceByDom(node) || window.echarts.init(node);
     var scale = {type: "gauge", min: data.min, max: data.max, startAngle: 200, endAngle: -20, radius: "95%",
-      splitNumber: 4, axisTick: {show: false}, splitLine: {length: 6}, axisLabel: {distance: 12, fontSize: 10}};
-    chart.setOption({series: [
+      splitNumber: 4, axisTick: {show: false}, splitLine: {length: 6},
+      // only the ends of the scale are labelled: the quarters between are rarely round
+      axisLabel: {distance: 14, fontSize: 10, formatter: function (v) { return v === data.min || v === data.max ? String(Math.round(v * 100) / 100) : ""; }}};
+    chart.setOption({animation: false, series: [
       Object.assign({}, scale, {axisLine: {lineStyle: {width: 12, color: data.bands.map(function (b) { return [b[0], MeterColours[b[1]]]; })}},
         pointer: {width: 5}, detail: {fontSize: 16, offsetCenter: [0, "55%"], formatter: function (v) { return v === null ? "—" : Math.round(v * 100) / 100; }},
         data: [{value: data.value}]}),
