@@ -109,3 +109,32 @@ def test_no_cycle_under_way_means_no_meters(world: World) -> None:
         cycle = cycles.cycle_advance(actor=world.org.hr, origin=Origin.WEB, cycle=cycle, today=TODAY, early_reason="test")
     assert own_meters(world.org.engineer, today=lambda: TODAY, language="en") is None
     assert 'id="my-meters"' not in client(world.org.manager.user).get("/").content.decode()  # in no plan
+
+
+def test_a_manager_sees_the_meters_off_track_of_their_people(world: World) -> None:
+    from kpilib.monitor.selectors import meters_of, team_off_track
+
+    found = team_off_track(world.org.manager.user, today=lambda: TODAY, language="en")
+    assert found is not None
+    # 李四's two unresolved customers; 张三 is on track; 赵六 (another team) is not theirs
+    assert {(row["person"], row["code"]) for row in found.rows} >= {("李四", "tech_resolution")}
+    assert "张三" not in {row["person"] for row in found.rows}
+    assert "赵六" not in {row["person"] for row in found.rows}
+    assert found.people == len({row["person"] for row in found.rows})
+    # each row is the person's own meter: the same figures as their home page
+    peer = Participant.objects.get(employee=world.org.peer)
+    own = {m.code: m for m in meters_of(peer.scorecards.latest("revision"), today=TODAY, language="en")}
+    for row in found.rows:
+        if row["person"] == "李四":
+            assert (row["actual"], row["expected"], row["explanation"]) == (
+                own[row["code"]].actual, own[row["code"]].expected, own[row["code"]].explanation,
+            )
+    page = client(world.org.manager.user).get("/").content.decode()
+    assert 'id="off-track"' in page
+    assert f'href="/monitor/meters/{peer.pk}/tech_resolution/"' in page
+    zh = client(world.org.manager.user, "zh-hans").get("/").content.decode()
+    assert "本期进度落后" in zh
+    assert f"你可查看的 {found.people} 人中有 {found.count} 项指标进度落后" in zh
+    # HR sees everyone's; an engineer manages nobody and gets no such card
+    assert team_off_track(world.org.hr, today=lambda: TODAY, language="en").people >= found.people
+    assert 'id="off-track"' not in client(world.org.engineer.user).get("/").content.decode()

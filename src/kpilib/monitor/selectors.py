@@ -34,7 +34,6 @@ from kpilib.engine.monitor import (
 from kpilib.engine.periods import parse_period
 from kpilib.org.models import Employee
 from kpilib.permissions import employee_of, visible_employees
-from kpilib.plans.fetch import pinned_definitions
 
 
 @dataclass(frozen=True)
@@ -96,49 +95,93 @@ def scored_participation(employee: Employee) -> tuple[Participant, Scorecard] | 
     return (participant, scorecard) if scorecard is not None and scorecard.lines else None
 
 
-def _indicators(scorecard: Scorecard) -> dict[str, Indicator]:
-    pins = {line["code"]: line["version"] for line in scorecard.lines if line.get("version")}
-    return {code: Indicator.model_validate(definition) for code, definition in pinned_definitions(pins).items()}
+def _indicators(scorecards: list[Scorecard]) -> dict[tuple[str, int], Indicator]:
+    """The pinned indicator versions of the scorecards' lines, by (code, version), in one
+    query (cycles may pin different versions of one indicator)."""
+    from kpilib.library.models import IndicatorVersion
+
+    pins = {(line["code"], line["version"]) for card in scorecards for line in card.lines if line.get("version")}
+    if not pins:
+        return {}
+    versions = IndicatorVersion.objects.filter(
+        indicator__code__in={code for code, _ in pins}, number__in={number for _, number in pins}
+    ).select_related("indicator")
+    return {
+        (v.indicator.code, v.number): Indicator.model_validate(v.definition)
+        for v in versions
+        if (v.indicator.code, v.number) in pins
+    }
+
+
+METER_SCHEMA = {
+    "participant": pl.Int64, "employee": pl.Int64, "person": pl.String, "period": pl.String,
+    "code": pl.String, "name": pl.String, "unit": pl.String, "actual": pl.Float64, "target": pl.Float64,
+    "direction": pl.String, "accumulates": pl.Boolean,
+}
+
+
+def meter_frame(scorecards: list[Scorecard], *, today: datetime.date, language: str) -> pl.DataFrame:
+    """One row per line with a target of the given scorecards (participants and cycles
+    selected), in their order, with the meter's columns (`engine.monitor.target_meters`,
+    one call per cycle period)."""
+    indicators = _indicators(scorecards)
+    suffix = "zh_hans" if language.lower().startswith("zh") else "en"
+    rows = []
+    for card in scorecards:
+        participant = card.participant
+        for line in card.lines:
+            indicator = indicators.get((line["code"], line.get("version")))
+            target = indicator_target(indicator) if indicator else None
+            if indicator is None or target is None:
+                continue
+            rows.append({
+                "participant": participant.pk, "employee": participant.employee_id,
+                "person": participant.employee.name, "period": participant.cycle.period,
+                "code": line["code"], "name": line[f"name_{suffix}"],
+                "unit": indicator.unit.zh_hans if suffix == "zh_hans" else indicator.unit.en,
+                "actual": line["value"] if line["status"] == "scored" else None,
+                "target": target.target, "direction": target.direction.value, "accumulates": target.accumulates,
+            })
+    lines = pl.DataFrame(rows, schema=METER_SCHEMA).with_row_index("_order")
+    parts = [
+        target_meters(group, period=parse_period(str(period)), today=today)
+        for (period,), group in lines.group_by("period")
+    ]
+    if not parts:
+        return lines
+    return pl.concat(parts).sort("_order").drop("_order")
+
+
+def with_explanations(frame: pl.DataFrame, language: str) -> pl.DataFrame:
+    """The meters' status in words, for the rows a page shows (a few dozen)."""
+    return frame.with_columns(
+        pl.struct("pace", "actual", "expected", "target", "elapsed")
+        .map_elements(
+            lambda m: pace_explanation(
+                Pace(m["pace"]), m["actual"], m["expected"], m["target"], m["elapsed"], DEFAULT_TOLERANCE, language
+            ),
+            return_dtype=pl.String,
+        )
+        .alias("explanation")
+    )
 
 
 def meters_of(scorecard: Scorecard, *, today: datetime.date, language: str) -> list[Meter]:
     """The meters of a scorecard's lines that have a target, in the plan's order."""
-    period = parse_period(scorecard.participant.cycle.period)
-    indicators = _indicators(scorecard)
-    suffix = "zh_hans" if language.lower().startswith("zh") else "en"
-    rows = []
-    for line in scorecard.lines:
-        indicator = indicators.get(line["code"])
-        target = indicator_target(indicator) if indicator else None
-        if indicator is None or target is None:
-            continue
-        rows.append({
-            "code": line["code"], "name": line[f"name_{suffix}"],
-            "unit": indicator.unit.zh_hans if suffix == "zh_hans" else indicator.unit.en,
-            "actual": line["value"] if line["status"] == "scored" else None,
-            "target": target.target, "direction": target.direction.value, "accumulates": target.accumulates,
-        })
-    if not rows:
-        return []
-    schema = {
-        "code": pl.String, "name": pl.String, "unit": pl.String, "actual": pl.Float64, "target": pl.Float64,
-        "direction": pl.String, "accumulates": pl.Boolean,
-    }
-    frame = target_meters(pl.DataFrame(rows, schema=schema), period=period, today=today)
     meters = []
-    for row in frame.iter_rows(named=True):
+    frame = meter_frame([scorecard], today=today, language=language)
+    if frame.is_empty():
+        return []
+    for row in with_explanations(frame, language).iter_rows(named=True):
         lower = row["direction"] == "lower_better"
-        pace = Pace(row["pace"])
         meters.append(Meter(
             code=row["code"], name=row["name"], unit=row["unit"], actual=row["actual"], target=row["target"],
             expected=row["expected"], minimum=row["minimum"], maximum=row["maximum"],
             bands=meter_bands(
                 row["target"], row["minimum"], row["maximum"], Direction.LOWER_BETTER if lower else Direction.HIGHER_BETTER
             ),
-            pace=pace, needed_per_week=row["needed_per_week"], lower_better=lower,
-            explanation=pace_explanation(
-                pace, row["actual"], row["expected"], row["target"], row["elapsed"], DEFAULT_TOLERANCE, language
-            ),
+            pace=Pace(row["pace"]), needed_per_week=row["needed_per_week"], lower_better=lower,
+            explanation=row["explanation"],
         ))
     return meters
 
@@ -170,3 +213,45 @@ def meter_participant(user: Any, pk: int) -> Participant:
     if people.filter(pk=participant.employee_id).exists():
         return participant
     raise Participant.DoesNotExist(pk)
+
+
+#: How many off-track meters a home page lists (the count says how many there are).
+OFF_TRACK_ROWS = 50
+
+
+@dataclass(frozen=True)
+class OffTrack:
+    rows: list[dict[str, Any]]  # person, participant, code, name, actual, expected, target, explanation
+    count: int
+    people: int
+
+
+def team_off_track(user: Any, *, today: Callable[[], datetime.date], language: str) -> OffTrack | None:
+    """The meters off track of the people the user may see (themselves excluded), in
+    cycles being scored: one read of the newest scorecards, one frame; None when nobody
+    they see is in such a cycle. `today` is called only then."""
+    from kpilib.appraisal.selectors import latest_scorecards
+
+    own = employee_of(user)
+    people = visible_employees(user)
+    if own is not None:
+        people = people.exclude(pk=own.pk)
+    participants = list(
+        Participant.objects.filter(employee__in=people, cycle__phase__in=SCORED_PHASES).select_related(
+            "employee", "cycle"
+        )
+    )
+    if not participants:
+        return None
+    cards = [card for card in latest_scorecards(participants).values() if card.lines]
+    if not cards:
+        return None
+    frame = meter_frame(cards, today=today(), language=language)
+    if frame.is_empty():
+        return OffTrack(rows=[], count=0, people=0)
+    off = frame.filter(pl.col("pace") == Pace.OFF_TRACK.value).sort("person", "participant")
+    return OffTrack(
+        rows=with_explanations(off.head(OFF_TRACK_ROWS), language).to_dicts() if off.height else [],
+        count=off.height,
+        people=off["employee"].n_unique(),
+    )
