@@ -17,6 +17,13 @@ retrying is `kpilib.notifications.services`' job; reading an answer is `answer_e
   seconds; sign = Base64(HMAC-SHA256(key=f"{timestamp}\\n{secret}", message=b"")), both put
   in the body as `"timestamp"` and `"sign"`. Answer `{"code": 0, "msg": "success"}` (older
   deployments answer `{"StatusCode": 0, …}`).
+
+Markdown (`robot_request(..., markdown=True, title=…)`, for digests): DingTalk
+`{"msgtype": "markdown", "markdown": {"title": …, "text": …}}` (the title is what the
+conversation list shows); WeCom `{"msgtype": "markdown", "markdown": {"content": …}}` (at
+most 4,096 bytes); Feishu an interactive card, `{"msg_type": "interactive", "card":
+{"header": {"title": {"tag": "plain_text", "content": …}}, "elements": [{"tag":
+"markdown", "content": …}]}}`. Signatures as for text. Text stays the default.
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ from typing import Any
 
 DINGTALK, WECOM, FEISHU = "dingtalk", "wecom", "feishu"
 WECOM_MAX_BYTES = 2048
+WECOM_MARKDOWN_MAX_BYTES = 4096
 
 
 @dataclass(frozen=True)
@@ -64,27 +72,53 @@ def _with_query(url: str, **params: str) -> str:
     return url + separator + urllib.parse.urlencode(params)
 
 
-def dingtalk_request(url: str, secret: str, text: str, at: datetime.datetime) -> RobotRequest:
-    body = {"msgtype": "text", "text": {"content": text}}
+def _cut(text: str, limit: int) -> str:
+    encoded = text.encode("utf-8")
+    if len(encoded) > limit:
+        return encoded[: limit - 3].decode("utf-8", errors="ignore") + "…"
+    return text
+
+
+def dingtalk_request(
+    url: str, secret: str, text: str, at: datetime.datetime, *, markdown: bool = False, title: str = ""
+) -> RobotRequest:
+    body: dict[str, Any] = (
+        {"msgtype": "markdown", "markdown": {"title": title or text.split("\n", 1)[0], "text": text}}
+        if markdown
+        else {"msgtype": "text", "text": {"content": text}}
+    )
     if secret:
         timestamp = int(at.timestamp() * 1000)
         url = _with_query(url, timestamp=str(timestamp), sign=dingtalk_sign(secret, timestamp))
     return RobotRequest(url, body)
 
 
-def wecom_request(url: str, secret: str, text: str, at: datetime.datetime) -> RobotRequest:
-    encoded = text.encode("utf-8")
-    if len(encoded) > WECOM_MAX_BYTES:
-        text = encoded[: WECOM_MAX_BYTES - 3].decode("utf-8", errors="ignore") + "…"
-    return RobotRequest(url, {"msgtype": "text", "text": {"content": text}})
+def wecom_request(
+    url: str, secret: str, text: str, at: datetime.datetime, *, markdown: bool = False, title: str = ""
+) -> RobotRequest:
+    if markdown:
+        content = _cut(text, WECOM_MARKDOWN_MAX_BYTES)
+        return RobotRequest(url, {"msgtype": "markdown", "markdown": {"content": content}})
+    return RobotRequest(url, {"msgtype": "text", "text": {"content": _cut(text, WECOM_MAX_BYTES)}})
 
 
-def feishu_request(url: str, secret: str, text: str, at: datetime.datetime) -> RobotRequest:
+def feishu_request(
+    url: str, secret: str, text: str, at: datetime.datetime, *, markdown: bool = False, title: str = ""
+) -> RobotRequest:
     body: dict[str, Any] = {}
     if secret:
         timestamp = int(at.timestamp())
         body = {"timestamp": str(timestamp), "sign": feishu_sign(secret, timestamp)}
-    body |= {"msg_type": "text", "content": {"text": text}}
+    if markdown:
+        body |= {
+            "msg_type": "interactive",
+            "card": {
+                "header": {"title": {"tag": "plain_text", "content": title or text.split("\n", 1)[0]}},
+                "elements": [{"tag": "markdown", "content": text}],
+            },
+        }
+    else:
+        body |= {"msg_type": "text", "content": {"text": text}}
     return RobotRequest(url, body)
 
 
@@ -92,10 +126,11 @@ FORMATS = {DINGTALK: dingtalk_request, WECOM: wecom_request, FEISHU: feishu_requ
 
 
 def robot_request(
-    kind: str, url: str, secret: str, text: str, at: datetime.datetime
+    kind: str, url: str, secret: str, text: str, at: datetime.datetime, *, markdown: bool = False, title: str = ""
 ) -> RobotRequest:
-    """The request that posts `text` to a robot of `kind` (dingtalk, wecom, feishu)."""
-    return FORMATS[kind](url, secret, text, at)
+    """The request that posts `text` to a robot of `kind` (dingtalk, wecom, feishu): plain
+    text, or with `markdown` the platform's markdown message under `title`."""
+    return FORMATS[kind](url, secret, text, at, markdown=markdown, title=title)
 
 
 def answer_error(kind: str, answer: bytes) -> str:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -44,13 +44,15 @@ class Email:
 
     `recorded_body`, when given, is what the record keeps instead of the body: a message
     that carries a credential (a customer's single-use feedback link) is sent whole and
-    recorded without it."""
+    recorded without it. `html`, when given, goes along as the HTML alternative of the
+    plain-text body (the record keeps the plain text)."""
 
     recipient: Any
     address: str
     subject: str
     body: str
     recorded_body: str | None = None
+    html: str = ""
 
 
 class _Transient(Exception):
@@ -127,8 +129,10 @@ def _retrying(send: Callable[[], None], *, sleep: Sleep) -> tuple[int, str]:
     raise AssertionError("unreachable")
 
 
-def _post(channel: Channel, text: str) -> None:
-    request = robot_request(channel.kind, channel.webhook_url, channel.secret, text, timezone.now())
+def _post(channel: Channel, text: str, *, markdown: bool = False, title: str = "") -> None:
+    request = robot_request(
+        channel.kind, channel.webhook_url, channel.secret, text, timezone.now(), markdown=markdown, title=title
+    )
     http = urllib.request.Request(
         request.url,
         data=request.payload(),
@@ -154,9 +158,11 @@ def _post(channel: Channel, text: str) -> None:
 
 
 def _mail(email: Email) -> None:
-    message = EmailMessage(
+    message = EmailMultiAlternatives(
         email.subject, email.body, settings.DEFAULT_FROM_EMAIL, [email.address]
     )
+    if email.html:
+        message.attach_alternative(email.html, "text/html")
     try:
         message.send()
     except (smtplib.SMTPException, OSError) as error:
@@ -196,13 +202,16 @@ def notify(
     key: str = "",
     emails: Sequence[Email] = (),
     group_text: str = "",
+    group_markdown: str = "",
+    group_title: str = "",
     company: OrgUnit | None = None,
     sleep: Sleep = time.sleep,
 ) -> list[Notification]:
     """Send each e-mail and post `group_text` to the company's active robots; return the record.
 
     E-mail goes out unless the company has an e-mail channel switched off; robots only
-    when there is a group text. Nothing raises for a failed delivery: the returned rows
+    when there is a group text. `group_markdown` (with `group_title`) posts the
+    platforms' markdown message instead of text (the weekly digest). Nothing raises for a failed delivery: the returned rows
     (and the audit trail) say which failed and why.
     """
     channels = channels_for(company)
@@ -224,16 +233,20 @@ def notify(
                     text=email.body if email.recorded_body is None else email.recorded_body,
                 )
             )
-    if group_text:
+    group = group_markdown or group_text
+    if group:
+        markdown = bool(group_markdown)
         for channel in channels:
             if not (channel.is_robot and channel.is_active):
                 continue
-            outcome = _retrying(lambda channel=channel: _post(channel, group_text), sleep=sleep)
+            outcome = _retrying(
+                lambda channel=channel: _post(channel, group, markdown=markdown, title=group_title), sleep=sleep
+            )
             sent.append(
                 _record(
                     actor=actor, origin=origin, outcome=outcome, channel=channel,
                     kind=channel.kind, topic=topic, key=key, recipient=None,
-                    address=_where(channel), text=group_text,
+                    address=_where(channel), text=group,
                 )
             )
     return sent
