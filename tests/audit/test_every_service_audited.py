@@ -275,6 +275,17 @@ def _reminders(w: World) -> Call:
     return Call(SYSTEM, {"today": datetime.date(2026, 10, 8)})
 
 
+def _digest(w: World) -> Call:
+    cycle = appraisal.cycle_create(
+        actor=SYSTEM, origin=Origin.TASK, plan=w.plan, name="Q3", kind="quarterly", period=QUARTER
+    )
+    while cycle.phase != Cycle.Phase.DATA_COLLECTION:
+        cycle = appraisal.cycle_advance(
+            actor=SYSTEM, origin=Origin.TASK, cycle=cycle, today=DAY, early_reason="walk"
+        )
+    return Call(SYSTEM, {"day": datetime.date(2026, 10, 8)})
+
+
 def _strategy(w: World) -> Call:
     theme = Theme.objects.first()
     theme.adjustment_profile = "quality_stage"
@@ -675,6 +686,8 @@ CALLS: dict[str, Row] = {
     "kpilib.ingest.services.quarantine.quarantine_discard": lambda w: Call(
         w.org.hr, {"rows": [_quarantined(w)]}
     ),
+    # monitor
+    "kpilib.monitor.digest.weekly_digest_send": _digest,
     # library
     "kpilib.library.services.pack_import": lambda w: Call(
         w.org.hr,

@@ -224,6 +224,8 @@ class OffTrack:
     rows: list[dict[str, Any]]  # person, participant, code, name, actual, expected, target, explanation
     count: int
     people: int
+    #: every off-track meter, not only the rows shown: (participant, code, employee)
+    keys: tuple[tuple[int, str, int], ...] = ()
 
 
 def team_off_track(user: Any, *, today: Callable[[], datetime.date], language: str) -> OffTrack | None:
@@ -254,4 +256,5 @@ def team_off_track(user: Any, *, today: Callable[[], datetime.date], language: s
         rows=with_explanations(off.head(OFF_TRACK_ROWS), language).to_dicts() if off.height else [],
         count=off.height,
         people=off["employee"].n_unique(),
+        keys=tuple(off.select("participant", "code", "employee").iter_rows()),
     )
