@@ -138,3 +138,43 @@ def test_a_manager_sees_the_meters_off_track_of_their_people(world: World) -> No
     # HR sees everyone's; an engineer manages nobody and gets no such card
     assert team_off_track(world.org.hr, today=lambda: TODAY, language="en").people >= found.people
     assert 'id="off-track"' not in client(world.org.engineer.user).get("/").content.decode()
+
+
+def test_the_growth_index_ranks_the_team_against_their_previous_cycle(world: World) -> None:
+    from kpilib.ingest.models import Fact
+    from kpilib.monitor.selectors import team_growth
+
+    # a Q2 where 李四 did well and 张三 poorly, scored like Q3
+    for employee, metric, value in (
+        (world.org.engineer, "satisfaction_score", 70.0), (world.org.engineer, "complaint", 1.0),
+        (world.org.peer, "satisfaction_score", 98.0), (world.org.peer, "revisit_due", 1.0),
+        (world.org.peer, "revisit_done", 1.0),
+    ):
+        Fact.objects.create(
+            employee=employee, metric=metric, occurred_on=datetime.date(2026, 5, 10), value=value,
+            source="test", external_id=f"q2-{employee.pk}-{metric}",
+        )
+    q2 = cycles.cycle_create(
+        actor=world.org.hr, origin=Origin.WEB, plan=world.plan, name="2026 Q2", kind="quarterly", period="2026-Q2"
+    )
+    while q2.phase != Cycle.Phase.DATA_COLLECTION:
+        q2 = cycles.cycle_advance(actor=world.org.hr, origin=Origin.WEB, cycle=q2, today=TODAY, early_reason="test")
+    growth = team_growth(world.org.manager.user)
+    assert growth is not None
+    totals = {}
+    for employee in (world.org.engineer, world.org.peer):
+        cards = {
+            p.cycle.period: p.scorecards.latest("revision").total for p in Participant.objects.filter(employee=employee)
+        }
+        totals[employee.name] = cards["2026-Q3"] - cards["2026-Q2"]
+    rows = growth.improved + growth.declined
+    assert [row["name"] for row in rows] == sorted(totals, key=lambda name: -totals[name])
+    for row in rows:
+        assert row["change"] == pytest.approx(totals[row["name"]])
+    assert growth.compared == 2
+    page = client(world.org.manager.user).get("/").content.decode()
+    assert 'id="growth"' in page
+    assert "张三" in page.split('id="growth"')[1].split("</section>")[0]
+    assert "与上一周期相比的进步" in client(world.org.manager.user, "zh-hans").get("/").content.decode()
+    # an engineer sees nobody's growth
+    assert team_growth(world.org.engineer.user) is None

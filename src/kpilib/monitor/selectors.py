@@ -258,3 +258,57 @@ def team_off_track(user: Any, *, today: Callable[[], datetime.date], language: s
         people=off["employee"].n_unique(),
         keys=tuple(off.select("participant", "code", "employee").iter_rows()),
     )
+
+
+@dataclass(frozen=True)
+class Growth:
+    improved: list[dict[str, Any]]  # name, employee, value, previous, change, rank: most improved first
+    declined: list[dict[str, Any]]  # the bottom of the same ranking, the largest fall last
+    compared: int  # people with a total in two cycles
+
+
+def team_growth(user: Any, n: int = 5) -> Growth | None:
+    """The growth index of the people the user may see (themselves excluded): each
+    person's total in their newest scored cycle against the cycle before it (newest
+    revisions; drafts included, as managers see them), ranked by `engine.monitor.
+    growth_index`; the top and bottom `n`. One query, one frame; None when nobody has two."""
+    from kpilib.engine.monitor import growth_index
+
+    own = employee_of(user)
+    people = visible_employees(user).filter(left_on__isnull=True)
+    if own is not None:
+        people = people.exclude(pk=own.pk)
+    cards = list(
+        Scorecard.objects.filter(participant__employee__in=people, total__isnull=False).values_list(
+            "participant_id", "participant__employee_id", "participant__employee__name",
+            "participant__cycle__end", "revision", "total",
+        )
+    )
+    if not cards:
+        return None
+    frame = pl.DataFrame(
+        cards,
+        schema={
+            "participant": pl.Int64, "employee": pl.Int64, "name": pl.String, "end": pl.Date,
+            "revision": pl.Int64, "total": pl.Float64,
+        },
+        orient="row",
+    )
+    newest = frame.sort("revision", descending=True).unique("participant", keep="first")
+    ordered = newest.sort(["employee", "end"], descending=[False, True]).with_columns(
+        pl.col("end").rank("ordinal", descending=True).over("employee").alias("_nth")
+    )
+    current = ordered.filter(pl.col("_nth") == 1).select("employee", "name", value="total")
+    before = ordered.filter(pl.col("_nth") == 2).select("employee", previous="total")
+    paired = current.join(before, on="employee", how="inner").with_columns(
+        entity=pl.col("name") + pl.lit(" ") + pl.col("employee").cast(pl.String)
+    )
+    if paired.is_empty():
+        return None
+    ranked = growth_index(paired)
+    shown = min(n, ranked.height)
+    return Growth(
+        improved=ranked.head(shown).to_dicts(),
+        declined=ranked.tail(min(shown, max(ranked.height - shown, 0))).to_dicts(),
+        compared=ranked.height,
+    )

@@ -9,7 +9,7 @@ from kpilib import clock
 from kpilib.appraisal.selectors import appeals_due_for, my_cycles, phases_due_for, team_overview
 from kpilib.audit.selectors import audit_events
 from kpilib.feedback.selectors import forms_to_answer, subjects_to_approve
-from kpilib.monitor.selectors import own_meters, team_off_track
+from kpilib.monitor.selectors import own_meters, team_growth, team_off_track
 from kpilib.org.selectors import org_counts
 from kpilib.permissions import Role, employee_of, roles_of, visible_employees
 from kpilib.validation.selectors import review_queue
@@ -47,6 +47,7 @@ def home(request: HttpRequest) -> HttpResponse:
         # The home page lists the first HOME_TEAM_ROWS and says how many there are; the
         # People page has them all, paginated: never a list silently cut short.
         context["teams"] = team_overview(request.user)
+        context["growth"] = team_growth(request.user)
         context["off_track"] = team_off_track(request.user, today=clock.today, language=get_language() or "en")
         context["team_count"] = team.count()
         context["team"] = team.select_related("position", "org_unit")[:HOME_TEAM_ROWS]
