@@ -80,3 +80,19 @@ def make_world() -> World:
     add_facts(peer, "satisfaction_score", 1, 86.0)
     add_facts(peer, "daily_report", 1, -1.0)
     return World(org=org, plan=plan)
+
+
+def make_world_scoring(today: datetime.date, period: str = QUARTER) -> World:
+    """The world with a cycle of its plan for `period` moved on to data collection on
+    `today`: its draft scorecards follow the facts (what the KPI monitor's meters read)."""
+    from kpilib.appraisal import services as cycles
+    from kpilib.appraisal.models import Cycle
+
+    world = make_world()
+    cycle = cycles.cycle_create(
+        actor=world.org.hr, origin=Origin.WEB, plan=world.plan, name=period.replace("-", " "), kind="quarterly",
+        period=period,
+    )
+    while cycle.phase != Cycle.Phase.DATA_COLLECTION:
+        cycle = cycles.cycle_advance(actor=world.org.hr, origin=Origin.WEB, cycle=cycle, today=today, early_reason="test")
+    return world

@@ -7,10 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kpilib.appraisal import services as cycles
-from kpilib.appraisal.models import Cycle
-from kpilib.audit.origin import Origin
-from tests.appraisal_fixtures import make_world
+from tests.appraisal_fixtures import make_world_scoring
 from tests.browser.conftest import new_page, sign_in
 
 TODAY = datetime.date(2026, 8, 20)
@@ -18,12 +15,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.today("2026-0
 
 
 def test_the_engineer_sees_meters_and_their_facts(browser: object, live_server: object, screenshots: Path) -> None:
-    world = make_world()
-    cycle = cycles.cycle_create(
-        actor=world.org.hr, origin=Origin.WEB, plan=world.plan, name="2026 Q3", kind="quarterly", period="2026-Q3"
-    )
-    while cycle.phase != Cycle.Phase.DATA_COLLECTION:
-        cycle = cycles.cycle_advance(actor=world.org.hr, origin=Origin.WEB, cycle=cycle, today=TODAY, early_reason="test")
+    make_world_scoring(TODAY)
     page = new_page(browser, live_server, locale="zh-CN")
     sign_in(page, "engineer")
     page.goto("/")

@@ -9,8 +9,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from kpilib.appraisal import services as cycles
-from kpilib.appraisal.models import Cycle, Participant
+from kpilib.appraisal.models import Participant
 from kpilib.audit.models import AuditEvent
 from kpilib.audit.origin import SYSTEM, Origin
 from kpilib.monitor.digest import iso_week, weekly_digest_send
@@ -18,7 +17,7 @@ from kpilib.monitor.models import DigestRun
 from kpilib.notifications import services as notifications
 from kpilib.notifications.models import Notification
 from kpilib.notifications.robots import robot_request
-from tests.appraisal_fixtures import World, make_world
+from tests.appraisal_fixtures import World, make_world_scoring
 from tests.notifications.receiver import receiver
 
 TODAY = datetime.date(2026, 8, 20)
@@ -29,12 +28,7 @@ NAMES = ("王经理", "张三", "李四", "赵六")
 
 @pytest.fixture
 def world(db: None) -> World:
-    world = make_world()
-    cycle = cycles.cycle_create(
-        actor=world.org.hr, origin=Origin.WEB, plan=world.plan, name="2026 Q3", kind="quarterly", period="2026-Q3"
-    )
-    while cycle.phase != Cycle.Phase.DATA_COLLECTION:
-        cycle = cycles.cycle_advance(actor=world.org.hr, origin=Origin.WEB, cycle=cycle, today=TODAY, early_reason="test")
+    world = make_world_scoring(TODAY)
     user = world.org.manager.user
     user.email, user.language = "wang@example.com", "en"
     user.save()

@@ -13,7 +13,7 @@ from kpilib.appraisal.models import Cycle, Participant
 from kpilib.audit.origin import Origin
 from kpilib.engine.monitor import Pace
 from kpilib.monitor.selectors import own_meters
-from tests.appraisal_fixtures import World, make_world
+from tests.appraisal_fixtures import World, make_world_scoring
 
 TODAY = datetime.date(2026, 8, 20)  # 51 of Q3's 92 days
 pytestmark = pytest.mark.today("2026-08-20")
@@ -21,12 +21,7 @@ pytestmark = pytest.mark.today("2026-08-20")
 
 @pytest.fixture
 def world(db: None) -> World:
-    world = make_world()
-    cycle = cycles.cycle_create(
-        actor=world.org.hr, origin=Origin.WEB, plan=world.plan, name="2026 Q3", kind="quarterly", period="2026-Q3"
-    )
-    while cycle.phase != Cycle.Phase.DATA_COLLECTION:
-        cycle = cycles.cycle_advance(actor=world.org.hr, origin=Origin.WEB, cycle=cycle, today=TODAY, early_reason="test")
+    world = make_world_scoring(TODAY)
     return world
 
 
