@@ -2,10 +2,11 @@
 PostgreSQL, equal to what the ORM holds, and never a column of 360 answers, daily-report
 text, appeals or reasons."""
 
+import datetime
+
 import pytest
 from django.db import ProgrammingError, connection, models
 from django.db.migrations.executor import MigrationExecutor
-from django.utils import timezone
 
 from kpilib.appraisal.models import Appeal, Scorecard
 from kpilib.bi import views
@@ -16,6 +17,7 @@ from tests.appraisal_fixtures import TODAY
 from tests.bi.conftest import BiWorld, columns, rows
 
 pytestmark = pytest.mark.today(TODAY)
+MOMENT = datetime.datetime.combine(TODAY, datetime.time(10), tzinfo=datetime.UTC)
 
 EXPECTED_COLUMNS = {
     "kpilib_bi_facts": [
@@ -108,7 +110,7 @@ def test_scorecard_lines_are_the_latest_revisions_lines(bi_world: BiWorld) -> No
     second_lines = [{**line, "points": 1.0} for line in first.lines]
     second = Scorecard.objects.create(
         participant=first.participant, revision=2, lines=second_lines, total=6.0,
-        grade="D", computed_at=timezone.now(), published_at=timezone.now(),
+        grade="D", computed_at=MOMENT, published_at=MOMENT,
     )
     cards[engineer.employee_id] = second
     found = rows(views.SCORECARD_LINES, "employee_id, line_no")
