@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import ngettext
 
 from kpilib.feedback.models import Campaign, Nomination, Relationship, Response, Subject
@@ -246,20 +246,22 @@ def group_rows(subject: Subject) -> list[GroupRow]:
     return rows
 
 
+def with_form_counts(subjects: QuerySet[Subject]) -> QuerySet[Subject]:
+    """The subjects with `invited` (approved raters) and `submitted` (their answers in)
+    counted in the same query: counts only, HR never sees who said what."""
+    approved = Q(nominations__status=Nomination.Status.APPROVED)
+    return subjects.annotate(
+        invited=Count("nominations", filter=approved, distinct=True),
+        submitted=Count(
+            "nominations", filter=approved & Q(nominations__response__status=Response.Status.SUBMITTED), distinct=True
+        ),
+    )
+
+
 def subject_rows(campaign: Campaign) -> list[tuple[Subject, int, int]]:
-    """A campaign's subjects with their approved raters and the answers received (counts
-    only: HR never sees who said what)."""
-    subjects = list(campaign.subjects.select_related("employee__org_unit").order_by("employee__employee_id"))
-    invited = Counter(
-        Nomination.objects.filter(subject__campaign=campaign, status=Nomination.Status.APPROVED)
-        .values_list("subject_id", flat=True)
-    )
-    answered = Counter(
-        Response.objects.filter(
-            nomination__subject__campaign=campaign, status=Response.Status.SUBMITTED
-        ).values_list("nomination__subject_id", flat=True)
-    )
-    return [(subject, invited[subject.pk], answered[subject.pk]) for subject in subjects]
+    """A campaign's subjects with their approved raters and the answers received."""
+    subjects = with_form_counts(campaign.subjects.select_related("employee__org_unit")).order_by("employee__employee_id")
+    return [(subject, subject.invited, subject.submitted) for subject in subjects]  # type: ignore[attr-defined]
 
 
 # --- results (after the campaign is closed) -------------------------------------------------

@@ -14,10 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 
-from kpilib.feedback.models import Campaign, Nomination, Response, Subject
-from kpilib.feedback.selectors import Report, campaign_reports
+from kpilib.feedback.models import Campaign, Subject
+from kpilib.feedback.selectors import Report, campaign_reports, with_form_counts
 from kpilib.permissions import employee_of, is_hr_admin, managed_employee_ids
 
 
@@ -55,22 +55,9 @@ def team_for(user: Any, pk: int) -> tuple[Campaign, list[Subject]]:
         raise Campaign.DoesNotExist(pk)
     campaign = Campaign.objects.select_related("questionnaire", "cycle").get(pk=pk)
     subjects = list(
-        campaign.subjects.filter(scope)
-        .select_related("employee__org_unit")
-        .annotate(
-            invited=Count(
-                "nominations", filter=Q(nominations__status=Nomination.Status.APPROVED), distinct=True
-            ),
-            submitted=Count(
-                "nominations",
-                filter=Q(
-                    nominations__status=Nomination.Status.APPROVED,
-                    nominations__response__status=Response.Status.SUBMITTED,
-                ),
-                distinct=True,
-            ),
+        with_form_counts(campaign.subjects.filter(scope).select_related("employee__org_unit")).order_by(
+            "employee__employee_id"
         )
-        .order_by("employee__employee_id")
     )
     if not subjects and not is_hr_admin(user):
         raise Campaign.DoesNotExist(pk)
