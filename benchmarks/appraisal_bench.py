@@ -13,12 +13,9 @@ It reports the median of `--repeats` runs. Usage:
 """
 
 import argparse
-import os
-import statistics
 import sys
-import tempfile
-import time
-from pathlib import Path
+
+from timing import load_demo, warm_median_seconds
 
 from kpilib.audit.origin import SYSTEM, Origin
 
@@ -30,14 +27,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--seed", type=int, default=42)
     options = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="kpilib-appraisal-bench-"))
-    os.environ.setdefault("KPILIB_DATA_DIR", str(folder))
-    os.environ.setdefault("DEBUG", "true")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kpilib.config.settings.base")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    load_seconds = load_demo("kpilib-appraisal-bench-", engineers=options.engineers, months=options.months, seed=options.seed)
 
     from kpilib.appraisal import services
     from kpilib.appraisal.models import Cycle, Scorecard
@@ -47,15 +37,6 @@ def main() -> None:
     from kpilib.plans import services as plan_services
     from kpilib.plans.models import Plan
 
-    started = time.perf_counter()
-    call_command(
-        "demo_setup",
-        engineers=options.engineers,
-        months=options.months,
-        seed=options.seed,
-        stdout=open(os.devnull, "w"),  # noqa: SIM115
-    )
-    load_seconds = time.perf_counter() - started
     plan = Plan.objects.get(code="presales-engineer")
     cycle = Cycle.objects.filter(plan=plan, phase=Cycle.Phase.PUBLICATION).get()
     period = parse_period(cycle.period)
@@ -66,19 +47,10 @@ def main() -> None:
     draft = plan_services.revision_update(actor=SYSTEM, origin=Origin.CLI, revision=draft, weights=weights)
     members = cycle.participants.count()
 
-    def timed(action: object) -> float:
-        times = []
-        action()  # type: ignore[operator]
-        for _ in range(options.repeats):
-            begin = time.perf_counter()
-            action()  # type: ignore[operator]
-            times.append(time.perf_counter() - begin)
-        return statistics.median(times)
-
-    whatif = timed(lambda: plan_whatif(draft, period))
+    whatif = warm_median_seconds(lambda: plan_whatif(draft, period), options.repeats)
     # Re-open the cycle's scorecards (a throw-away database) so that re-scoring writes them.
     Scorecard.objects.filter(participant__cycle=cycle).update(published_at=None)
-    rescore = timed(lambda: services.cycle_score(actor=SYSTEM, origin=Origin.CLI, cycle=cycle))
+    rescore = warm_median_seconds(lambda: services.cycle_score(actor=SYSTEM, origin=Origin.CLI, cycle=cycle), options.repeats)
     print(f"engineers {options.engineers}, months {options.months}, "
           f"facts {Fact.objects.count():,}, cycle {cycle.period} with {members} participants")
     print(f"demo load (migrate, people, facts import, plans, cycles): {load_seconds:.1f} s")

@@ -15,12 +15,8 @@ Usage:
 """
 
 import argparse
-import os
-import tempfile
-import time
-from pathlib import Path
 
-from timing import median_seconds
+from timing import load_demo, warm_median_seconds
 
 
 def main() -> None:
@@ -30,14 +26,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--seed", type=int, default=42)
     options = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="kpilib-monitor-bench-"))
-    os.environ.setdefault("KPILIB_DATA_DIR", str(folder))
-    os.environ.setdefault("DEBUG", "true")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kpilib.config.settings.base")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    load_seconds = load_demo("kpilib-monitor-bench-", engineers=options.engineers, months=options.months, seed=options.seed)
     from django.test import Client
     from django.test.utils import setup_test_environment
 
@@ -45,12 +34,6 @@ def main() -> None:
     from kpilib.accounts.models import User
     from kpilib.monitor.selectors import scored_participation, team_off_track
 
-    started = time.perf_counter()
-    call_command(
-        "demo_setup", engineers=options.engineers, months=options.months, seed=options.seed,
-        stdout=open(os.devnull, "w"),  # noqa: SIM115
-    )
-    load_seconds = time.perf_counter() - started
     setup_test_environment()
     director = User.objects.get(username="director")
     engineer = User.objects.get(username="engineer")
@@ -65,17 +48,13 @@ def main() -> None:
 
     code = next(line["code"] for line in _card.lines if line["status"] == "scored")
 
-    def warmed(run: object, repeats: int) -> float:
-        run()  # type: ignore[operator]
-        return median_seconds(run, repeats)  # type: ignore[arg-type]
-
     figures = {
-        "team_off_track (director)": warmed(
+        "team_off_track (director)": warm_median_seconds(
             lambda: team_off_track(director, today=clock.today, language="zh-Hans"), options.repeats
         ),
-        "director's home page": warmed(page(director, "/"), options.repeats),
-        "engineer's home page": warmed(page(engineer, "/"), options.repeats),
-        "meter drill-down": warmed(page(engineer, f"/monitor/meters/{participant.pk}/{code}/"), options.repeats),
+        "director's home page": warm_median_seconds(page(director, "/"), options.repeats),
+        "engineer's home page": warm_median_seconds(page(engineer, "/"), options.repeats),
+        "meter drill-down": warm_median_seconds(page(engineer, f"/monitor/meters/{participant.pk}/{code}/"), options.repeats),
     }
     print(f"{options.engineers} engineers, {options.months} months; demo loaded in {load_seconds:.0f} s")
     print(f"off track: {found.count} meters of {found.people} people")
